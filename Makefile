@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# oomlab: plain GNU make. `make` builds into build/, `make check` runs the tests.
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+# snprintf truncating a message is fine; paths that are acted on are length-checked
+# where they are built (see path_ok() uses), so -Wformat-truncation is off.
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+           -Wno-format-truncation -D_GNU_SOURCE -MMD -MP
+LDFLAGS ?=
+# Debian's interpreter: a python3 earlier on PATH (pyenv) may lack pytest.
+PYTEST  ?= /usr/bin/python3 -m pytest
+B       := build
+
+STRESSORS := hog idle
+STRESSOR_LIB := common handshake guard alloc units cgroup_locate
+HARNESS := main suite err ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport \
+           journal procinfo spawn runcase runloop judge casediag ktap hostinfo json parse_cmd \
+           cgroup_cmd
+# Shared with the stressors: size parsing and cgroup location.
+HARNESS_SHARED := units cgroup_locate
+
+STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
+STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/stressors/%.o)
+HARNESS_OBJS := $(HARNESS:%=$(B)/obj/harness/%.o) $(HARNESS_SHARED:%=$(B)/obj/stressors/%.o)
+
+all: $(B)/oomlab $(STRESSOR_BINS)
+
+$(B)/obj/stressors/%.o: stressors/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/harness/%.o: harness/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Istressors -c -o $@ $<
+
+$(B)/stressors/%: $(B)/obj/stressors/%.o $(STRESSOR_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+$(B)/oomlab: $(HARNESS_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+check: all
+	$(PYTEST) -q tests
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all check clean
+# Keep objects: pattern-rule intermediates would otherwise be deleted.
+.SECONDARY:
+-include $(wildcard $(B)/obj/*/*.d)

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "casediag.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "oomreport.h"
+
+/* Lines of output shown per process when a case fails. */
+#define OUTPUT_TAIL_LINES 8
+
+static void print_processes(const struct case_run *r, struct ktap *k)
+{
+	char how[128];
+	int i;
+
+	ktap_diag(k, "processes (oom_score, adj and memory sampled before go):");
+	ktap_diag(k, "  %-15s %7s %5s %9s %9s %9s %9s  %s", "role", "pid", "adj", "oom_score",
+		  "anon_kB", "file_kB", "shmem_kB", "fate");
+	for (i = 0; i < r->nprocs; i++) {
+		const struct proc_run *p = &r->procs[i];
+		const struct proc_sample *s = &p->sample;
+
+		if (s->ok)
+			ktap_diag(k, "  %-15s %7d %5ld %9ld %9lld %9lld %9lld  %s", p->spec->role,
+				  (int)p->pid, s->oom_score_adj, s->oom_score, s->rss_anon_kb,
+				  s->rss_file_kb, s->rss_shmem_kb, proc_fate(p, how, sizeof(how)));
+		else
+			ktap_diag(k, "  %-15s %7d %5s %9s %9s %9s %9s  %s", p->spec->role, (int)p->pid,
+				  "-", "-", "-", "-", "-", proc_fate(p, how, sizeof(how)));
+		if (p->nmembers)
+			ktap_diag(k, "  %-15s %d more processes in this role", "", p->nmembers);
+	}
+}
+
+static void print_counters(const struct case_run *r, struct ktap *k)
+{
+	if (!r->have_counters) {
+		ktap_diag(k, "cgroup %s: counters not read", r->cg_kpath);
+		return;
+	}
+	if (r->counters.has_oom_kill)
+		ktap_diag(k, "cgroup %s: oom_kill %lld, limit hits %lld, usage now %lld kB", r->cg_kpath,
+			  r->counters.oom_kill, r->counters.limit_hits, r->counters.usage / 1024);
+	else
+		ktap_diag(k, "cgroup %s: no oom_kill counter on this kernel, limit hits %lld",
+			  r->cg_kpath, r->counters.limit_hits);
+}
+
+static void print_line(const struct case_run *r, struct ktap *k, size_t i)
+{
+	ktap_diag(k, "  [%12.6f] %s", r->lines[i].ts, r->lines[i].text);
+}
+
+static void print_kernel_log(const struct case_run *r, struct ktap *k, bool all)
+{
+	size_t e, i, kk;
+	int shown = 0;
+
+	for (e = 0; e < r->report.n; e++) {
+		const struct oom_event *ev = &r->report.events[e];
+
+		if (!r->ours[e])
+			continue;
+		if (!shown++)
+			ktap_diag(k, "kernel log of this case (%s):", all ? "every line of its OOM reports"
+				  : "the key lines of its OOM reports; -v shows all");
+		if (!ev->has_trigger)
+			ktap_diag(k, "  (no report header before this kill: the kernel rate-limits "
+				  "headers to 10 per 5 s)");
+		for (i = ev->first_line; i <= ev->last_line && i < r->nlines; i++)
+			if (all || oom_line_is_key(r->lines[i].text))
+				print_line(r, k, i);
+		for (kk = 0; kk < ev->nkills; kk++)
+			if (ev->kills[kk].reaped)
+				print_line(r, k, ev->kills[kk].reaper_line);
+	}
+	if (!shown)
+		ktap_diag(k, "kernel log of this case: no OOM report (%zu lines logged during the case)",
+			  r->nlines);
+}
+
+static void print_output(const struct case_run *r, struct ktap *k)
+{
+	int i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		const struct proc_run *p = &r->procs[i];
+		const char *start = p->output, *s;
+		int lines = 0;
+
+		if (!p->outlen)
+			continue;
+		/* The last few lines. */
+		for (s = p->output + p->outlen; s > p->output; s--)
+			if (s[-1] == '\n' && s != p->output + p->outlen && ++lines == OUTPUT_TAIL_LINES) {
+				start = s;
+				break;
+			}
+		ktap_diag(k, "output of %s (%s%zu bytes):", p->spec->role, p->out_truncated ?
+			  "truncated, first " : "", p->outlen);
+		for (s = start; *s;) {
+			size_t n = strcspn(s, "\n");
+
+			ktap_diag(k, "  %.*s", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+	}
+}
+
+void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool verbose)
+{
+	if (r->nprocs && r->procs[0].pid)
+		print_processes(r, k);
+	if (r->cg_dir[0])
+		print_counters(r, k);
+	if (failed || verbose)
+		print_kernel_log(r, k, verbose);
+	if (failed)
+		print_output(r, k);
+	if (verbose)
+		ktap_diag(k, "timing: all ready %ld ms, go %ld ms, run ended %ld ms, log settled %ld ms, "
+			  "cleaned up %ld ms", r->t_ready_ms, r->t_go_ms, r->t_end_ms, r->t_settled_ms,
+			  r->t_total_ms);
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reading cases/NAME.case into a struct case_spec. */
+#include "casefile.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ini.h"
+#include "spawn.h"
+#include "units.h"
+
+bool name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= max)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
+			return false;
+	return true;
+}
+
+const struct proc_spec *case_role(const struct case_spec *c, const char *role)
+{
+	int i;
+
+	for (i = 0; i < c->nprocs; i++)
+		if (!strcmp(c->procs[i].role, role))
+			return &c->procs[i];
+	return NULL;
+}
+
+static int parse_yes_no(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* "hog, idle" from the executables in dir, for error messages. */
+static void list_stressors(const char *dir, char *out, size_t len)
+{
+	struct dirent **names;
+	int n, i;
+	size_t used = 0;
+
+	out[0] = '\0';
+	n = scandir(dir, &names, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (names[i]->d_name[0] != '.' && access(path, X_OK) == 0 && used < len)
+			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? ", " : "",
+						 names[i]->d_name);
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+static int parse_run(struct proc_spec *p, const char *value, const char *path, int line,
+		     const char *stressor_dir, struct err *e)
+{
+	char exe[PATH_MAX], msg[512], known[512];
+	const char *rest;
+	size_t n;
+	char *tok, *save;
+
+	if (strpbrk(value, "'\"\\"))
+		return err_at(e, path, line, "run: quotes and backslashes are not supported");
+	n = strcspn(value, " \t");
+	if (n == 0)
+		return err_at(e, path, line, "run: missing stressor name");
+	if (n >= sizeof(p->stressor))
+		return err_at(e, path, line, "run: stressor name too long");
+	memcpy(p->stressor, value, n);
+	p->stressor[n] = '\0';
+	rest = value + n + strspn(value + n, " \t");
+	if (strlen(rest) >= sizeof(p->args))
+		return err_at(e, path, line, "run: arguments longer than %zu bytes", sizeof(p->args) - 1);
+	snprintf(p->args, sizeof(p->args), "%s", rest);
+	p->argc = 0;
+	for (tok = strtok_r(p->args, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (p->argc == CASE_MAX_ARGS)
+			return err_at(e, path, line, "run: more than %d arguments", CASE_MAX_ARGS);
+		p->argv[p->argc++] = tok;
+	}
+	p->argv[p->argc] = NULL;
+	p->run_line = line;
+
+	snprintf(exe, sizeof(exe), "%s/%s", stressor_dir, p->stressor);
+	if (!name_ok(p->stressor, sizeof(p->stressor)) || access(exe, X_OK)) {
+		list_stressors(stressor_dir, known, sizeof(known));
+		return err_at(e, path, line, "unknown stressor '%s' (known: %s)", p->stressor,
+			      *known ? known : "none built: run make");
+	}
+	if (stressor_check_args(exe, p->argv, msg, sizeof(msg)))
+		return err_at(e, path, line, "%s", msg);
+	return 0;
+}
+
+static int process_key(struct proc_spec *p, const struct ini_entry *en, const char *path,
+		       const char *stressor_dir, struct err *e)
+{
+	long v;
+
+	if (!strcmp(en->key, "run"))
+		return parse_run(p, en->value, path, en->line, stressor_dir, e);
+	if (!strcmp(en->key, "oom_score_adj")) {
+		if (parse_long(en->value, &v) || v < -1000 || v > 1000)
+			return err_at(e, path, en->line,
+				      "oom_score_adj: '%s' is not a number from -1000 to 1000", en->value);
+		p->oom_score_adj = (int)v;
+		p->has_adj = true;
+		return 0;
+	}
+	if (!strcmp(en->key, "trigger")) {
+		if (parse_yes_no(en->value, &p->trigger))
+			return err_at(e, path, en->line, "trigger: expected yes or no, got '%s'", en->value);
+		return 0;
+	}
+	return err_at(e, path, en->line, "unknown key '%s' in [process %s] (known: run, "
+		      "oom_score_adj, trigger)", en->key, p->role);
+}
+
+static int size_value(const struct ini_entry *en, const char *path, long long *out, struct err *e)
+{
+	size_t v;
+
+	if (parse_size(en->value, &v) || v == SIZE_MAX || v > (size_t)INT64_MAX)
+		return err_at(e, path, en->line, "%s: '%s' is not a size such as 64M", en->key, en->value);
+	*out = (long long)v;
+	return 0;
+}
+
+static int case_key(struct case_spec *c, const struct ini_entry *en, struct err *e)
+{
+	const char *path = c->path;
+
+	if (!strcmp(en->key, "summary")) {
+		if (!*en->value || strchr(en->value, '#'))
+			return err_at(e, path, en->line, "summary: must be non-empty and without '#'");
+		snprintf(c->summary, sizeof(c->summary), "%s", en->value);
+		return 0;
+	}
+	if (!strcmp(en->key, "memory.max")) {
+		if (size_value(en, path, &c->memory_max, e))
+			return -1;
+		if (c->memory_max < (1 << 20))
+			return err_at(e, path, en->line, "memory.max: %lld bytes is below 1M", c->memory_max);
+		return 0;
+	}
+	if (!strcmp(en->key, "swap.max"))
+		return size_value(en, path, &c->swap_max, e);
+	if (!strcmp(en->key, "timeout")) {
+		if (parse_duration_ms(en->value, &c->timeout_ms) || c->timeout_ms <= 0)
+			return err_at(e, path, en->line, "timeout: '%s' is not a duration such as 30s",
+				      en->value);
+		return 0;
+	}
+	if (!strcmp(en->key, "cgroup")) {
+		if (!strcmp(en->value, "any"))
+			c->want_cgroup = 0;
+		else if (!strcmp(en->value, "v1"))
+			c->want_cgroup = 1;
+		else if (!strcmp(en->value, "v2"))
+			c->want_cgroup = 2;
+		else
+			return err_at(e, path, en->line, "cgroup: expected any, v1 or v2, got '%s'", en->value);
+		return 0;
+	}
+	if (!strcmp(en->key, "kernel")) {
+		if (kcond_parse(en->value, &c->kernel))
+			return err_at(e, path, en->line, "kernel: expected a condition such as '>= 5.4', "
+				      "got '%s'", en->value);
+		c->has_kernel = true;
+		return 0;
+	}
+	if (!strcmp(en->key, "scope")) {
+		if (!strcmp(en->value, "cgroup"))
+			c->scope = SCOPE_CGROUP;
+		else if (!strcmp(en->value, "machine"))
+			c->scope = SCOPE_MACHINE;
+		else
+			return err_at(e, path, en->line, "scope: expected cgroup or machine, got '%s'",
+				      en->value);
+		return 0;
+	}
+	return err_at(e, path, en->line, "unknown key '%s' in [case] (known: summary, memory.max, "
+		      "swap.max, timeout, cgroup, kernel, scope)", en->key);
+}
+
+static void case_name_from_path(struct case_spec *c, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".case"))
+		n -= 5;
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, base);
+}
+
+/* Checks that need the whole file. */
+static int case_check(struct case_spec *c, struct err *e)
+{
+	int i, triggers = 0;
+
+	if (!c->line)
+		return err_at(e, c->path, 0, "missing [case] section");
+	if (!*c->summary)
+		return err_at(e, c->path, c->line, "[case] needs a summary");
+	if (c->scope == SCOPE_CGROUP && c->memory_max < 0)
+		return err_at(e, c->path, c->line, "[case] needs memory.max (a case without a memory "
+			      "limit must say scope = machine)");
+	if (!c->nprocs)
+		return err_at(e, c->path, c->line, "no [process NAME] section");
+	for (i = 0; i < c->nprocs; i++) {
+		if (!c->procs[i].run_line)
+			return err_at(e, c->path, c->procs[i].line, "[process %s] needs run = STRESSOR ...",
+				      c->procs[i].role);
+		triggers += c->procs[i].trigger;
+	}
+	if (!triggers)
+		return err_at(e, c->path, c->line, "no process has trigger = yes");
+	return 0;
+}
+
+/* Open [case] or [process NAME]; cur becomes the process or NULL for [case]. */
+static int open_section(struct case_spec *c, const struct ini_section *s, struct proc_spec **cur,
+			struct err *e)
+{
+	const char *role;
+
+	*cur = NULL;
+	if (!strcmp(s->name, "case")) {
+		if (c->line)
+			return err_at(e, c->path, s->line, "second [case] section (the first is at line %d)",
+				      c->line);
+		c->line = s->line;
+		return 0;
+	}
+	if (strncmp(s->name, "process ", 8))
+		return err_at(e, c->path, s->line, "unknown section [%s] (known: [case], [process NAME])",
+			      s->name);
+	role = s->name + 8 + strspn(s->name + 8, " ");
+	if (!name_ok(role, ROLE_MAX))
+		return err_at(e, c->path, s->line, "role '%s' must be 1 to %d letters, digits, '_', '-' "
+			      "or '.'", role, ROLE_MAX - 1);
+	if (case_role(c, role))
+		return err_at(e, c->path, s->line, "second [process %s]", role);
+	if (c->nprocs == CASE_MAX_PROCS)
+		return err_at(e, c->path, s->line, "more than %d processes", CASE_MAX_PROCS);
+	*cur = &c->procs[c->nprocs++];
+	snprintf((*cur)->role, sizeof((*cur)->role), "%s", role);
+	(*cur)->line = s->line;
+	return 0;
+}
+
+int case_load(struct case_spec *c, const char *path, const char *stressor_dir, struct err *e)
+{
+	struct proc_spec *cur;
+	int sec, i = 0, rc = -1;
+	struct ini ini;
+
+	memset(c, 0, sizeof(*c));
+	c->memory_max = c->swap_max = -1;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	case_name_from_path(c, path);
+	if (!name_ok(c->name, sizeof(c->name)))
+		return err_at(e, path, 0, "case name '%s' may hold only letters, digits, '_', '-', '.'",
+			      c->name);
+	if (ini_load(&ini, path, e))
+		goto out;
+	for (sec = 0; sec < ini.nsections; sec++) {
+		if (open_section(c, &ini.sections[sec], &cur, e))
+			goto out;
+		for (; i < ini.nentries && ini.entries[i].section == sec; i++)
+			if (cur ? process_key(cur, &ini.entries[i], path, stressor_dir, e)
+				: case_key(c, &ini.entries[i], e))
+				goto out;
+	}
+	rc = case_check(c, e);
+out:
+	ini_free(&ini);
+	return rc;
+}

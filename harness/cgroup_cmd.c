@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oomlab cgroup: the cgroup layer on the command line. `info` shows where oomlab
+ * would create cgroups and what the kernel offers there; the other commands drive one
+ * backend operation on an existing cgroup below that root (they never create or
+ * remove one). Tests point them at fake trees with --cgroup-root and --cgroup-version.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "subcommands.h"
+#include "units.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: oomlab cgroup [--cgroup-root DIR] [--cgroup-version 1|2] [--proc-root DIR]\n"
+		"                     COMMAND [ARGS]\n"
+		"  info                                 where oomlab creates cgroups, what is there\n"
+		"  limit NAME --memory SIZE [--swap SIZE]  set memory.max (and swap.max)\n"
+		"  counters NAME                        oom_kill, oom, limit_hits, usage\n"
+		"  kill NAME                            SIGKILL everything in it\n"
+		"  enable NAME                          let NAME's children use the memory controller\n"
+		"NAME is an existing cgroup below the root, as a relative path.\n");
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static int info(const struct cgroup_root *r)
+{
+	static const char *const files[] = {
+		"memory.max", "memory.swap.max", "memory.events", "memory.oom.group", "cgroup.kill",
+		"memory.limit_in_bytes", "memory.memsw.limit_in_bytes", "memory.oom_control",
+	};
+	size_t i;
+
+	printf("version: %d\ndir: %s\nkernel_path: %s\ngiven: %s\n", r->ops->version, r->dir,
+	       r->kpath, yes_no(r->given));
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		printf("%s: %s\n", files[i], yes_no(cg_has(r->dir, files[i])));
+	return 0;
+}
+
+/* NAME below the root: relative, without "." or ".." components. */
+static int below_root(const struct cgroup_root *r, const char *name, char *out, size_t len)
+{
+	const char *p = name;
+
+	if (!*name || *name == '/')
+		goto bad;
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)))
+			goto bad;
+		p += n + (p[n] == '/');
+	}
+	snprintf(out, len, "%s/%s", r->dir, name);
+	return 0;
+bad:
+	fprintf(stderr, "oomlab cgroup: '%s' is not a cgroup below the root %s (give a relative "
+		"path without . or ..)\n", name, r->dir);
+	return -1;
+}
+
+static int limit(const struct cgroup_root *r, const char *dir, int argc, char **argv)
+{
+	struct cg_limits l = { .memory_max = -1, .swap_max = -1 };
+	struct err e;
+	size_t v;
+	int i;
+
+	for (i = 0; i + 1 < argc; i += 2) {
+		long long *dst = !strcmp(argv[i], "--memory") ? &l.memory_max
+				 : !strcmp(argv[i], "--swap") ? &l.swap_max : NULL;
+
+		if (!dst || parse_size(argv[i + 1], &v) || v == (size_t)-1) {
+			fprintf(stderr, "oomlab cgroup limit: bad argument '%s %s'\n", argv[i], argv[i + 1]);
+			return 1;
+		}
+		*dst = (long long)v;
+	}
+	if (i != argc || l.memory_max < 0) {
+		usage(stderr);
+		return 1;
+	}
+	if (r->ops->set_limits(dir, &l, true, &e)) {
+		fprintf(stderr, "oomlab cgroup limit: %s\n", e.msg);
+		return 1;
+	}
+	return 0;
+}
+
+int cgroup_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "cgroup-root", required_argument, NULL, 'R' },
+		{ "cgroup-version", required_argument, NULL, 'C' },
+		{ "proc-root", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *given = NULL, *proc_root = "/proc", *cmd;
+	char dir[PATH_MAX + 256];
+	struct cgroup_root root;
+	struct cg_counters c;
+	int version = 0, opt;
+	long v;
+	struct err e;
+	bool changed;
+
+	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'R': given = optarg; break;
+		case 'C':
+			if (parse_long(optarg, &v) || (v != 1 && v != 2)) {
+				fprintf(stderr, "oomlab cgroup: --cgroup-version: expected 1 or 2\n");
+				return 1;
+			}
+			version = (int)v;
+			break;
+		case 'P': proc_root = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	cmd = argv[optind++];
+	if (cgroup_root_find(&root, proc_root, given, version, &e)) {
+		fprintf(stderr, "oomlab cgroup: %s\n", e.msg);
+		return 1;
+	}
+	if (!strcmp(cmd, "info"))
+		return info(&root);
+	if (optind >= argc || below_root(&root, argv[optind], dir, sizeof(dir))) {
+		if (optind >= argc)
+			usage(stderr);
+		return 1;
+	}
+	optind++;
+	if (!strcmp(cmd, "limit"))
+		return limit(&root, dir, argc - optind, argv + optind);
+	if (!strcmp(cmd, "counters")) {
+		if (root.ops->read_counters(dir, &c, &e)) {
+			fprintf(stderr, "oomlab cgroup counters: %s\n", e.msg);
+			return 1;
+		}
+		if (c.has_oom_kill)
+			printf("oom_kill %lld\n", c.oom_kill);
+		else
+			printf("oom_kill unknown\n");
+		printf("oom %lld\nlimit_hits %lld\nusage %lld\n", c.oom, c.limit_hits, c.usage);
+		return 0;
+	}
+	if (!strcmp(cmd, "kill") || !strcmp(cmd, "enable")) {
+		int rc = cmd[0] == 'k' ? root.ops->kill_all(dir, &e)
+				       : root.ops->enable_memory(dir, &changed, &e);
+
+		if (rc) {
+			fprintf(stderr, "oomlab cgroup %s: %s\n", cmd, e.msg);
+			return 1;
+		}
+		return 0;
+	}
+	fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 1;
+}

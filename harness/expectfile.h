@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * expected/NAME.expect: what must happen. See docs/case-format.md.
+ *
+ *	[expect]
+ *	killed = hog
+ *	survived = guard
+ *	victims = hog
+ *	oom_kills = 1
+ *	order = hog > guard
+ *	dmesg = Memory cgroup out of memory: Killed process {pid:hog} \(hog\)
+ *
+ *	[expect kernel < 5.1]
+ *	dmesg = Kill process {pid:hog} \(hog\) score [0-9]+ or sacrifice child
+ *
+ * Sections apply when all their conditions hold (kernel OP VERSION, cgroup v1|v2).
+ * For each key, the values come from the last section in the file that applies and
+ * sets that key. Sections that do not apply are still checked for mistakes.
+ */
+#ifndef OOMLAB_EXPECTFILE_H
+#define OOMLAB_EXPECTFILE_H
+
+#include <stdbool.h>
+
+#include "casefile.h"
+#include "err.h"
+#include "hostinfo.h"
+
+#define EXPECT_MAX_PATTERNS 32
+
+struct role_list {
+	bool set;
+	int line;
+	int n;
+	char role[CASE_MAX_PROCS][ROLE_MAX];
+};
+
+/* order = a > b >= c: role[0] op[0] role[1] op[1] role[2] */
+struct order_chain {
+	bool set;
+	int line;
+	int n;
+	char role[CASE_MAX_PROCS][ROLE_MAX];
+	char op[CASE_MAX_PROCS][3];
+};
+
+/* A regular expression with {pid:ROLE} and {cgroup} placeholders. */
+struct pattern {
+	int line;
+	char role[ROLE_MAX];   /* output = ROLE REGEX: whose output; empty for dmesg */
+	char *text;
+};
+
+struct pattern_list {
+	bool set;
+	int n;
+	struct pattern p[EXPECT_MAX_PATTERNS];
+};
+
+struct exit_expect {
+	int line;
+	char role[ROLE_MAX];
+	int code;
+};
+
+struct expect_spec {
+	char path[PATH_MAX];
+	struct role_list killed;     /* every process of these roles died by SIGKILL */
+	struct role_list survived;   /* these roles were not killed */
+	struct role_list victims;    /* the kernel's "Killed process" victims, in order */
+	bool has_oom_kills;
+	int oom_kills_line;
+	long oom_kills;              /* the cgroup's OOM kill counter */
+	struct order_chain order;    /* /proc/PID/oom_score before go */
+	struct pattern_list dmesg;   /* each matches some kernel log line of the case */
+	struct pattern_list no_dmesg;/* none matches any */
+	struct pattern_list output;  /* each matches a line of the role's output */
+	bool exits_set;
+	int nexits;
+	struct exit_expect exits[CASE_MAX_PROCS];
+};
+
+struct expect_env {
+	struct kver kernel;
+	int cgroup_version;          /* 1 or 2 */
+};
+
+int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
+		const struct expect_env *env, struct err *e);
+void expect_free(struct expect_spec *x);
+
+/* Value of a {pid:ROLE} placeholder, or NULL when the role has none. */
+typedef const char *(*placeholder_fn)(void *ctx, const char *kind, const char *role);
+
+/*
+ * Replace {pid:ROLE} and {cgroup} with the values fn gives, escaped for an extended
+ * regular expression. Other braces stay (they are regex repetitions). Returns 0, or
+ * -1 with msg filled (unknown role, value unavailable, too long).
+ */
+int pattern_expand(const char *text, placeholder_fn fn, void *ctx, char *out, size_t len,
+		   char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/* oomlab: command line. */
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "subcommands.h"
+#include "suite.h"
+#include "units.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: oomlab [OPTIONS] [CASE...]    run the cases (all when none is named)\n"
+		"       oomlab --list                 list the cases\n"
+		"       oomlab parse [--summary] [FILE|-]\n"
+		"                                     read OOM reports from a kernel log\n"
+		"       oomlab cgroup COMMAND ...     look at or drive oomlab's cgroup layer\n"
+		"\n"
+		"Runs each case's stressors in a memory-limited cgroup, lets the OOM killer fire,\n"
+		"and checks victims, kernel log lines and oom_score order against expected/.\n"
+		"Output is KTAP; exit code 0 all passed, 1 a failure, 4 everything skipped.\n"
+		"\n"
+		"Options:\n"
+		"  -l, --list               list the cases and what each tests\n"
+		"  -v, --verbose            show oom_score tables, whole reports and timings\n"
+		"  -t, --timeout DURATION   per-case timeout, overriding the case files\n"
+		"                           (default: the case's own, else 30s)\n"
+		"      --validate           only check the case and expected files\n"
+		"      --cgroup-root DIR    create cgroups below DIR, not below oomlab's own cgroup\n"
+		"      --cases DIR          case files (default: cases/ of the source tree)\n"
+		"      --expected DIR       expected files (default: expected/ of the source tree)\n"
+		"      --stressors DIR      stressor programs (default: stressors/ next to oomlab)\n"
+		"      --state-dir DIR      where the undo journal lives (default /run/oomlab)\n"
+		"  -h, --help\n"
+		"\n"
+		"For tests: --proc-root DIR (instead of /proc), --kmsg PATH (instead of /dev/kmsg),\n"
+		"--cgroup-version 1|2 (treat --cgroup-root as a hierarchy of that version).\n");
+}
+
+/* dir/name if it exists, else dir/../name: a build tree or an installed tree. */
+static void default_dir(char *out, size_t len, const char *exe_dir, const char *name)
+{
+	snprintf(out, len, "%s/%s", exe_dir, name);
+	if (access(out, F_OK))
+		snprintf(out, len, "%s/../%s", exe_dir, name);
+}
+
+static int run_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "validate", no_argument, NULL, 'V' },
+		{ "cgroup-root", required_argument, NULL, 'R' },
+		{ "cgroup-version", required_argument, NULL, 'C' },
+		{ "cases", required_argument, NULL, 'c' },
+		{ "expected", required_argument, NULL, 'e' },
+		{ "stressors", required_argument, NULL, 's' },
+		{ "state-dir", required_argument, NULL, 'S' },
+		{ "proc-root", required_argument, NULL, 'P' },
+		{ "kmsg", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct suite_opts o = {
+		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .proc_root = "/proc",
+		.timeout_ms = 30000,
+	};
+	char exe[PATH_MAX], *exe_dir;
+	bool list = false;
+	ssize_t n;
+	int c;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	exe_dir = dirname(exe);
+	default_dir(o.cases_dir, sizeof(o.cases_dir), exe_dir, "cases");
+	default_dir(o.expected_dir, sizeof(o.expected_dir), exe_dir, "expected");
+	snprintf(o.stressor_dir, sizeof(o.stressor_dir), "%s/stressors", exe_dir);
+
+	while ((c = getopt_long(argc, argv, "lvt:h", longopts, NULL)) != -1) {
+		long v;
+
+		switch (c) {
+		case 'l': list = true; break;
+		case 'v': o.verbose = true; break;
+		case 't':
+			if (parse_duration_ms(optarg, &o.timeout_ms) || o.timeout_ms <= 0) {
+				fprintf(stderr, "oomlab: --timeout: '%s' is not a duration such as 30s\n", optarg);
+				return 1;
+			}
+			o.timeout_forced = true;
+			break;
+		case 'V': o.validate_only = true; break;
+		case 'R': o.cgroup_root = optarg; break;
+		case 'C':
+			if (parse_long(optarg, &v) || (v != 1 && v != 2)) {
+				fprintf(stderr, "oomlab: --cgroup-version: expected 1 or 2, got '%s'\n", optarg);
+				return 1;
+			}
+			o.cgroup_version = (int)v;
+			break;
+		case 'c': snprintf(o.cases_dir, sizeof(o.cases_dir), "%s", optarg); break;
+		case 'e': snprintf(o.expected_dir, sizeof(o.expected_dir), "%s", optarg); break;
+		case 's': snprintf(o.stressor_dir, sizeof(o.stressor_dir), "%s", optarg); break;
+		case 'S': o.state_dir = optarg; break;
+		case 'P': o.proc_root = optarg; break;
+		case 'k': o.kmsg_path = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	o.names = argv + optind;
+	o.nnames = argc - optind;
+	if (list)
+		return suite_list(&o);
+	return suite_run(&o);
+}
+
+int main(int argc, char **argv)
+{
+	/* Line-buffered before any fork: children must not inherit unwritten output. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "parse"))
+		return parse_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "cgroup"))
+		return cgroup_main(argc - 1, argv + 1);
+	return run_main(argc, argv);
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The phases of one case: setup, ready, sample, go, run, settle, cleanup. */
+#include "runcase.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runloop.h"
+#include "spawn.h"
+
+/* The kernel prints at most 10 OOM report headers per 5 s (oom_rs in mm/oom_kill.c). */
+#define REPORT_BURST 10
+#define REPORT_WINDOW_MS 6000
+/* How long the kernel log may take to show the kills after the run. */
+#define SETTLE_MS 3000
+/* How long cleanup waits for killed processes to be reaped. */
+#define REAP_MS 5000
+
+static const char *const exit_names[] = {
+	"ok", "internal error", "bad arguments or refused", "allocation failed",
+	"unsupported by this kernel", "harness handshake broken", "permission denied",
+	"process or thread limit reached",
+};
+
+const char *describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status)) {
+		int code = WEXITSTATUS(status);
+
+		if (code < (int)(sizeof(exit_names) / sizeof(exit_names[0])))
+			snprintf(buf, len, "exited with code %d (%s)", code, exit_names[code]);
+		else if (code == 127)
+			snprintf(buf, len, "exited with code 127 (could not start)");
+		else
+			snprintf(buf, len, "exited with code %d", code);
+	} else if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+
+		snprintf(buf, len, "%s by SIG%s", sig == SIGKILL ? "killed" : "terminated",
+			 sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+	} else {
+		snprintf(buf, len, "wait status 0x%x", status);
+	}
+	return buf;
+}
+
+const char *proc_fate(const struct proc_run *p, char *buf, size_t len)
+{
+	if (!p->pid)
+		snprintf(buf, len, "never started");
+	else if (p->ended_in_run)
+		describe_status(p->status, buf, len);
+	else if (p->run_state == PS_DONE)
+		snprintf(buf, len, "alive, holding its memory after done");
+	else if (p->run_state == PS_READY)
+		snprintf(buf, len, "alive");
+	else
+		snprintf(buf, len, "alive, never said ready");
+	return buf;
+}
+
+const struct proc_run *case_run_owner(const struct case_run *r, long pid)
+{
+	int i, m;
+
+	for (i = 0; i < r->nprocs; i++) {
+		if (r->procs[i].pid == pid)
+			return &r->procs[i];
+		for (m = 0; m < r->procs[i].nmembers; m++)
+			if (r->procs[i].members[m] == pid)
+				return &r->procs[i];
+	}
+	return NULL;
+}
+
+/* Wait until the kernel's report rate limit has room for this case's kills. */
+static enum wait_result ratelimit_wait(struct case_run *r, const struct run_env *env, int kills)
+{
+	struct kill_history *h = env->kills;
+	int i, recent;
+	long now = now_ms();
+
+	if (kills <= 0)
+		return WAIT_MET;
+	for (;;) {
+		long oldest = 0;
+
+		for (i = 0, recent = 0; i < h->n; i++) {
+			if (now - h->t_ms[i] < REPORT_WINDOW_MS) {
+				if (!recent++ || h->t_ms[i] < oldest)
+					oldest = h->t_ms[i];
+			}
+		}
+		if (recent + kills <= REPORT_BURST)
+			return WAIT_MET;
+		if (runloop_wait(r, env, oldest + REPORT_WINDOW_MS, NULL, NULL) != WAIT_DEADLINE)
+			return *env->interrupted ? WAIT_INTERRUPTED : WAIT_ERROR;
+		now = now_ms();
+	}
+}
+
+static void remember_kills(const struct run_env *env, int n)
+{
+	struct kill_history *h = env->kills;
+	long now = now_ms();
+	int cap = (int)(sizeof(h->t_ms) / sizeof(h->t_ms[0]));
+
+	while (n-- > 0) {
+		if (h->n == cap) {
+			memmove(h->t_ms, h->t_ms + 1, (size_t)(cap - 1) * sizeof(h->t_ms[0]));
+			h->n--;
+		}
+		h->t_ms[h->n++] = now;
+	}
+}
+
+static bool proc_settled(const struct case_run *r, void *arg)
+{
+	const struct proc_run *p = arg;
+
+	(void)r;
+	return p->state != PS_STARTING || p->error[0];
+}
+
+static bool triggers_finished(const struct case_run *r, void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].spec->trigger && r->procs[i].state != PS_DONE &&
+		    r->procs[i].state != PS_ENDED)
+			return false;
+	return true;
+}
+
+static bool all_ended(const struct case_run *r, void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid > 0 && r->procs[i].state != PS_ENDED)
+			return false;
+	return true;
+}
+
+static int setup_failed(struct case_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int setup_failed(struct case_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
+	r->outcome = OUT_SETUP_FAILED;
+	return -1;
+}
+
+/* Start process i and wait until it says ready. */
+static int start_process(struct case_run *r, const struct run_env *env, int i, long deadline)
+{
+	struct proc_run *p = &r->procs[i];
+	const struct proc_spec *ps = &r->cs->procs[i];
+	char exe[PATH_MAX], procs_file[PATH_MAX + 16], status[128];
+	int sv[2], out[2];
+	struct spawn_req req;
+	struct err e;
+	enum wait_result w;
+
+	snprintf(exe, sizeof(exe), "%s/%s", env->stressor_dir, ps->stressor);
+	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", r->cg_dir);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return setup_failed(r, "socketpair for %s: %s", ps->role, strerror(errno));
+	if (pipe2(out, O_CLOEXEC)) {
+		close(sv[0]);
+		close(sv[1]);
+		return setup_failed(r, "pipe for %s: %s", ps->role, strerror(errno));
+	}
+	req = (struct spawn_req){
+		.exe = exe, .role = ps->role, .args = ps->argv, .wait_go = ps->trigger,
+		.cgroup_procs = procs_file, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
+		.ctl_fd = sv[1], .out_fd = out[1],
+	};
+	p->pid = spawn_stressor(&req, &e);
+	close(sv[1]);
+	close(out[1]);
+	p->ctl = sv[0];
+	p->out = out[0];
+	fcntl(p->ctl, F_SETFL, O_NONBLOCK);
+	fcntl(p->out, F_SETFL, O_NONBLOCK);
+	if (p->pid < 0) {
+		p->pid = 0;
+		return setup_failed(r, "%s", e.msg);
+	}
+	w = runloop_wait(r, env, deadline, proc_settled, p);
+	if (w == WAIT_INTERRUPTED) {
+		r->outcome = OUT_INTERRUPTED;
+		return -1;
+	}
+	if (w == WAIT_DEADLINE) {
+		r->outcome = OUT_TIMEOUT;
+		snprintf(r->why, sizeof(r->why), "%s did not say ready within %ld ms", ps->role,
+			 r->timeout_ms);
+		return -1;
+	}
+	if (w == WAIT_ERROR)
+		return setup_failed(r, "waiting for %s: %s", ps->role, r->why);
+	if (p->error[0]) {
+		runloop_wait(r, env, now_ms() + 1000, all_ended, NULL);
+		return setup_failed(r, "starting %s: %s", ps->role, p->error);
+	}
+	if (p->state == PS_ENDED) {
+		runloop_drain(p);
+		return setup_failed(r, "%s %s before it was ready%s%s", ps->role,
+				    describe_status(p->status, status, sizeof(status)),
+				    p->outlen ? "; its output: " : "", p->outlen ? p->output : "");
+	}
+	return 0;
+}
+
+/* Split the records read so far into lines, parse them, and find this case's events. */
+static int analyse_log(struct case_run *r)
+{
+	size_t i, total = 0;
+
+	free(r->lines);
+	free(r->ours);
+	oom_report_free(&r->report);
+	r->lines = NULL;
+	r->ours = NULL;
+	r->nlines = 0;
+	for (i = 0; i < r->klog.n; i++)
+		total += (size_t)r->klog.recs[i].nlines;
+	r->lines = calloc(total ? total : 1, sizeof(*r->lines));
+	if (!r->lines)
+		return -1;
+	for (i = 0; i < r->klog.n; i++) {
+		const char *text = r->klog.recs[i].text;
+		int l;
+
+		for (l = 0; l < r->klog.recs[i].nlines; l++, text += strlen(text) + 1)
+			r->lines[r->nlines++] = (struct oom_line){
+				.text = text, .ts = (double)r->klog.recs[i].ts_usec / 1e6, .src = (long)i,
+			};
+	}
+	if (oom_parse(r->lines, r->nlines, &r->report))
+		return -1;
+	r->ours = calloc(r->report.n ? r->report.n : 1, sizeof(*r->ours));
+	if (!r->ours)
+		return -1;
+	r->kills_logged = 0;
+	for (i = 0; i < r->report.n; i++) {
+		const struct oom_event *ev = &r->report.events[i];
+		size_t klen = strlen(r->cg_kpath), k;
+		bool ours = false;
+
+		if (ev->has_summary && !strncmp(ev->oom_memcg, r->cg_kpath, klen) &&
+		    (ev->oom_memcg[klen] == '\0' || ev->oom_memcg[klen] == '/'))
+			ours = true;
+		if (ev->trigger_pid > 0 && case_run_owner(r, ev->trigger_pid))
+			ours = true;
+		for (k = 0; k < ev->nkills; k++)
+			if (case_run_owner(r, ev->kills[k].pid))
+				ours = true;
+		r->ours[i] = ours;
+		if (ours)
+			r->kills_logged += (int)ev->nkills;
+	}
+	return 0;
+}
+
+/* Read the kernel log until every counted kill shows and the judge is content. */
+static void settle(struct case_run *r, const struct run_env *env, int kfd, settle_fn settled,
+		   void *ctx)
+{
+	long deadline = now_ms() + SETTLE_MS;
+	struct err e;
+
+	for (;;) {
+		struct cg_counters c;
+
+		if (env->root->ops->read_counters(r->cg_dir, &c, &e) == 0) {
+			r->counters = c;
+			r->have_counters = true;
+		}
+		if (kfd >= 0)
+			kmsg_read_available(kfd, &r->klog, &e);
+		/* The log of one case is small: parse it whole each time. */
+		if (analyse_log(r))
+			return;
+		if ((!r->have_counters || r->kills_logged >= r->counters.oom_kill) &&
+		    (!settled || settled(r, ctx)))
+			return;
+		if (runloop_wait(r, env, now_ms() + 10, NULL, NULL) != WAIT_DEADLINE ||
+		    now_ms() >= deadline)
+			return;
+	}
+}
+
+/* Kill what is left, reap it, remove the cgroup. */
+static void cleanup(struct case_run *r, const struct run_env *env, int journal_id)
+{
+	struct err e;
+	int i, m;
+
+	for (i = 0; i < r->nprocs; i++) {
+		struct proc_run *p = &r->procs[i];
+
+		if (p->pid > 0 && p->state != PS_ENDED)
+			kill(p->pid, SIGKILL);
+		for (m = 0; m < p->nmembers; m++)
+			if (p->member_status[m] == -1)
+				kill(p->members[m], SIGKILL);
+	}
+	if (r->cg_dir[0])
+		env->root->ops->kill_all(r->cg_dir, &e);
+	runloop_wait(r, env, now_ms() + REAP_MS, all_ended, NULL);
+	for (i = 0; i < r->nprocs; i++)
+		runloop_drain(&r->procs[i]);
+	if (r->cg_dir[0]) {
+		if (cg_destroy(env->root->ops, r->cg_dir, &e)) {
+			fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
+			return; /* the journal keeps it; the next run retries */
+		}
+		journal_del(env->journal, journal_id, &e);
+	}
+}
+
+static int make_cgroup(struct case_run *r, const struct run_env *env, int *journal_id)
+{
+	const struct case_spec *cs = r->cs;
+	struct cg_limits lim = { .memory_max = cs->memory_max, .swap_max = cs->swap_max };
+	char entry[PATH_MAX + 8];
+	struct err e;
+
+	snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name);
+	snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name);
+	snprintf(entry, sizeof(entry), "%d %s", env->root->ops->version, r->cg_dir);
+	*journal_id = journal_add(env->journal, "cgroup", entry, &e);
+	if (*journal_id < 0 || cg_mkdir(r->cg_dir, &e)) {
+		r->cg_dir[0] = '\0';
+		return setup_failed(r, "creating the case cgroup: %s", e.msg);
+	}
+	if (env->root->ops->set_limits(r->cg_dir, &lim, env->host->swap_total_kb > 0, &e))
+		return setup_failed(r, "setting limits: %s", e.msg);
+	return 0;
+}
+
+int case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
+	     settle_fn settled, void *settle_ctx, int expected_kills)
+{
+	int i, kfd = -1, journal_id = -1;
+	long deadline;
+	struct err e;
+	enum wait_result w;
+
+	memset(r, 0, sizeof(*r));
+	r->cs = cs;
+	r->nprocs = cs->nprocs;
+	for (i = 0; i < r->nprocs; i++) {
+		r->procs[i].spec = &cs->procs[i];
+		r->procs[i].ctl = r->procs[i].out = -1;
+	}
+	r->timeout_ms = env->timeout_forced || !cs->timeout_ms ? env->timeout_ms : cs->timeout_ms;
+	r->t0 = now_ms();
+	if (ratelimit_wait(r, env, expected_kills) == WAIT_INTERRUPTED) {
+		r->outcome = OUT_INTERRUPTED;
+		return 0;
+	}
+	r->t0 = now_ms();
+	deadline = r->t0 + r->timeout_ms;
+	if (make_cgroup(r, env, &journal_id))
+		goto out;
+	if (kmsg_open_at_end(env->kmsg_path, &kfd, &e)) {
+		setup_failed(r, "kernel log: %s", e.msg);
+		goto out;
+	}
+	for (i = 0; i < r->nprocs; i++)
+		if (start_process(r, env, i, deadline))
+			goto out;
+	r->t_ready_ms = now_ms() - r->t0;
+	for (i = 0; i < r->nprocs; i++)
+		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e))
+			fprintf(stderr, "oomlab: %s: sampling %s: %s\n", cs->name, r->procs[i].spec->role,
+				e.msg);
+	r->t_go_ms = now_ms() - r->t0;
+	for (i = 0; i < r->nprocs; i++)
+		if (cs->procs[i].trigger && send(r->procs[i].ctl, "go\n", 3, MSG_NOSIGNAL) != 3) {
+			setup_failed(r, "sending go to %s: %s", cs->procs[i].role, strerror(errno));
+			goto out;
+		}
+	w = runloop_wait(r, env, deadline, triggers_finished, NULL);
+	r->t_end_ms = now_ms() - r->t0;
+	for (i = 0; i < r->nprocs; i++) {
+		r->procs[i].run_state = r->procs[i].state;
+		r->procs[i].ended_in_run = r->procs[i].state == PS_ENDED;
+	}
+	if (w == WAIT_INTERRUPTED) {
+		r->outcome = OUT_INTERRUPTED;
+	} else if (w == WAIT_DEADLINE) {
+		r->outcome = OUT_TIMEOUT;
+		snprintf(r->why, sizeof(r->why), "the trigger did not finish within %ld ms", r->timeout_ms);
+	} else if (w == WAIT_ERROR) {
+		r->outcome = OUT_SETUP_FAILED;
+	}
+	settle(r, env, kfd, r->outcome == OUT_DONE ? settled : NULL, settle_ctx);
+	r->t_settled_ms = now_ms() - r->t0;
+	remember_kills(env, r->kills_logged);
+out:
+	if (r->outcome != OUT_DONE) {
+		for (i = 0; i < r->nprocs; i++) {
+			r->procs[i].run_state = r->procs[i].state;
+			r->procs[i].ended_in_run = r->procs[i].state == PS_ENDED;
+		}
+	}
+	if (r->outcome != OUT_DONE && kfd >= 0 && !r->lines) {
+		kmsg_read_available(kfd, &r->klog, &e);
+		analyse_log(r);
+	}
+	if (kfd >= 0)
+		close(kfd);
+	cleanup(r, env, journal_id);
+	r->t_total_ms = now_ms() - r->t0;
+	return 0;
+}
+
+void case_run_free(struct case_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		free(r->procs[i].output);
+		free(r->procs[i].members);
+		free(r->procs[i].member_status);
+	}
+	kmsg_log_free(&r->klog);
+	free(r->lines);
+	free(r->ours);
+	oom_report_free(&r->report);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running one case: cgroup, processes, the ready/go handshake, the wait for the
+ * outcome, the kernel log, and cleanup. What happened is recorded in a struct
+ * case_run for the judge; nothing is judged here.
+ */
+#ifndef OOMLAB_RUNCASE_H
+#define OOMLAB_RUNCASE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "casefile.h"
+#include "cgroup.h"
+#include "hostinfo.h"
+#include "journal.h"
+#include "kmsg.h"
+#include "oomreport.h"
+#include "procinfo.h"
+
+/* When recent OOM kills happened (the kernel rate-limits report headers). */
+struct kill_history {
+	long t_ms[64];
+	int n;
+};
+
+/* What a case run needs from the harness around it. */
+struct run_env {
+	const struct hostinfo *host;
+	const struct cgroup_root *root;
+	char run_dir[PATH_MAX];      /* <root>/oomlab.<pid>: holds the case cgroups */
+	char run_kpath[PATH_MAX];    /* the same, as the kernel names it */
+	struct journal *journal;
+	const char *stressor_dir;
+	const char *kmsg_path;
+	int sigfd;                   /* signalfd: SIGCHLD, SIGINT, SIGTERM, SIGHUP */
+	long timeout_ms;             /* when the case does not say; --timeout overrides both */
+	bool timeout_forced;
+	bool *interrupted;           /* set on SIGINT/SIGTERM/SIGHUP */
+	struct kill_history *kills;  /* across the whole run */
+};
+
+enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };
+
+struct proc_run {
+	const struct proc_spec *spec;
+	pid_t pid;
+	enum proc_state state;
+	enum proc_state run_state;   /* state when the run phase ended (before cleanup) */
+	bool ended_in_run;           /* ended before cleanup began */
+	int status;                  /* wait status once ended */
+	int ctl;                     /* harness end of the control socket, -1 once closed */
+	int out;                     /* read end of stdout/stderr, -1 once closed */
+	char ctlbuf[512];
+	size_t ctllen;
+	char error[512];             /* "error TEXT" sent by the child before exec */
+	char *output;
+	size_t outlen;
+	bool out_truncated;
+	pid_t *members;              /* other processes of this role ("member PID") */
+	int *member_status;          /* -1 until reaped by the harness */
+	int nmembers;
+	struct proc_sample sample;   /* just before go */
+	long end_ms;                 /* when it ended, since case start */
+};
+
+enum case_outcome {
+	OUT_DONE,           /* every trigger finished, was killed or exited */
+	OUT_TIMEOUT,
+	OUT_SETUP_FAILED,   /* why says what */
+	OUT_INTERRUPTED,
+};
+
+struct case_run {
+	const struct case_spec *cs;
+	enum case_outcome outcome;
+	char why[2048];
+	char cg_dir[PATH_MAX];
+	char cg_kpath[PATH_MAX];
+	struct proc_run procs[CASE_MAX_PROCS];
+	int nprocs;
+	bool have_counters;
+	struct cg_counters counters;  /* after the run */
+	struct kmsg_log klog;         /* records logged during the case */
+	struct oom_line *lines;       /* their lines */
+	size_t nlines;
+	struct oom_report report;     /* parsed from lines */
+	bool *ours;                   /* per event: it belongs to this case */
+	int kills_logged;             /* "Killed process" lines of this case */
+	long timeout_ms;
+	long t0;                      /* monotonic ms at case start; the t_* are relative */
+	long t_ready_ms, t_go_ms, t_end_ms, t_settled_ms, t_total_ms;
+};
+
+/*
+ * Decide when the kernel log is complete enough to judge: called during settling
+ * with the records read so far; return true to stop waiting.
+ */
+typedef bool (*settle_fn)(const struct case_run *r, void *ctx);
+
+/* Run the case. Returns 0 (outcome in r), or -1 when the harness itself failed. */
+int case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
+	     settle_fn settled, void *settle_ctx, int expected_kills);
+
+void case_run_free(struct case_run *r);
+
+/* The role and process an observed pid belongs to; NULL when it is not the case's. */
+const struct proc_run *case_run_owner(const struct case_run *r, long pid);
+
+/* "exited with code 3 (allocation failed)", "killed by SIGKILL", ... */
+const char *describe_status(int status, char *buf, size_t len);
+
+/* What became of a process by the end of the run phase, in words. */
+const char *proc_fate(const struct proc_run *p, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "runloop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Output kept per process; the rest is counted as truncated. */
+#define OUTPUT_MAX (64 * 1024)
+
+long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void record_end(struct case_run *r, pid_t pid, int status)
+{
+	int i, m;
+
+	for (i = 0; i < r->nprocs; i++) {
+		struct proc_run *p = &r->procs[i];
+
+		if (p->pid == pid) {
+			p->state = PS_ENDED;
+			p->status = status;
+			p->end_ms = now_ms() - r->t0;
+			return;
+		}
+		for (m = 0; m < p->nmembers; m++)
+			if (p->members[m] == pid)
+				p->member_status[m] = status;
+	}
+}
+
+void runloop_reap(struct case_run *r)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		record_end(r, pid, status);
+}
+
+static void add_member(struct proc_run *p, pid_t pid)
+{
+	pid_t *members = realloc(p->members, (size_t)(p->nmembers + 1) * sizeof(*members));
+	int *status;
+
+	if (!members)
+		return;
+	p->members = members;
+	status = realloc(p->member_status, (size_t)(p->nmembers + 1) * sizeof(*status));
+	if (!status)
+		return;
+	p->member_status = status;
+	p->members[p->nmembers] = pid;
+	p->member_status[p->nmembers++] = -1;
+}
+
+static void handle_line(struct proc_run *p, const char *line)
+{
+	if (!strcmp(line, "ready")) {
+		if (p->state == PS_STARTING)
+			p->state = PS_READY;
+	} else if (!strcmp(line, "done")) {
+		if (p->state != PS_ENDED)
+			p->state = PS_DONE;
+	} else if (!strncmp(line, "member ", 7)) {
+		add_member(p, (pid_t)atoi(line + 7));
+	} else if (!strncmp(line, "error ", 6)) {
+		snprintf(p->error, sizeof(p->error), "%s", line + 6);
+	}
+}
+
+static void read_ctl(struct proc_run *p)
+{
+	ssize_t n;
+	char *nl;
+
+	n = read(p->ctl, p->ctlbuf + p->ctllen, sizeof(p->ctlbuf) - 1 - p->ctllen);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		close(p->ctl);
+		p->ctl = -1;
+		return;
+	}
+	p->ctllen += (size_t)n;
+	p->ctlbuf[p->ctllen] = '\0';
+	while ((nl = strchr(p->ctlbuf, '\n'))) {
+		*nl = '\0';
+		handle_line(p, p->ctlbuf);
+		p->ctllen -= (size_t)(nl + 1 - p->ctlbuf);
+		memmove(p->ctlbuf, nl + 1, p->ctllen + 1);
+	}
+	if (p->ctllen == sizeof(p->ctlbuf) - 1)
+		p->ctllen = 0; /* a line this long is not the protocol: drop it */
+}
+
+static void read_out(struct proc_run *p)
+{
+	char buf[4096];
+	ssize_t n = read(p->out, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		close(p->out);
+		p->out = -1;
+		return;
+	}
+	if (p->outlen + (size_t)n > OUTPUT_MAX) {
+		p->out_truncated = true;
+		n = (ssize_t)(OUTPUT_MAX - p->outlen);
+	}
+	if (n > 0) {
+		char *grown = realloc(p->output, p->outlen + (size_t)n + 1);
+
+		if (!grown)
+			return;
+		p->output = grown;
+		memcpy(p->output + p->outlen, buf, (size_t)n);
+		p->outlen += (size_t)n;
+		p->output[p->outlen] = '\0';
+	}
+}
+
+void runloop_drain(struct proc_run *p)
+{
+	while (p->ctl >= 0)
+		read_ctl(p);
+	while (p->out >= 0)
+		read_out(p);
+}
+
+/* SIGCHLD: reap. SIGINT/SIGTERM/SIGHUP: the user wants out. */
+static bool read_signals(struct case_run *r, const struct run_env *env)
+{
+	struct signalfd_siginfo si;
+	bool interrupted = false;
+
+	while (read(env->sigfd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo != SIGCHLD)
+			interrupted = true;
+	runloop_reap(r);
+	if (interrupted)
+		*env->interrupted = true;
+	return interrupted;
+}
+
+enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, long deadline,
+			      wait_cond cond, void *arg)
+{
+	struct pollfd fds[1 + 2 * CASE_MAX_PROCS];
+	struct proc_run *owner[1 + 2 * CASE_MAX_PROCS];
+
+	for (;;) {
+		int nfds = 0, i, rc;
+		long left;
+
+		runloop_reap(r);
+		if (*env->interrupted)
+			return WAIT_INTERRUPTED;
+		if (cond && cond(r, arg))
+			return WAIT_MET;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return WAIT_DEADLINE;
+		fds[nfds++] = (struct pollfd){ .fd = env->sigfd, .events = POLLIN };
+		for (i = 0; i < r->nprocs; i++) {
+			struct proc_run *p = &r->procs[i];
+
+			if (p->ctl >= 0) {
+				owner[nfds] = p;
+				fds[nfds++] = (struct pollfd){ .fd = p->ctl, .events = POLLIN };
+			}
+			if (p->out >= 0) {
+				owner[nfds] = p;
+				fds[nfds++] = (struct pollfd){ .fd = p->out, .events = POLLIN };
+			}
+		}
+		rc = poll(fds, (nfds_t)nfds, (int)left);
+		if (rc < 0 && errno != EINTR) {
+			snprintf(r->why, sizeof(r->why), "poll: %s", strerror(errno));
+			return WAIT_ERROR;
+		}
+		if (rc <= 0)
+			continue;
+		if (fds[0].revents && read_signals(r, env))
+			return WAIT_INTERRUPTED;
+		for (i = 1; i < nfds; i++) {
+			if (!fds[i].revents)
+				continue;
+			if (fds[i].fd == owner[i]->ctl)
+				read_ctl(owner[i]);
+			else if (fds[i].fd == owner[i]->out)
+				read_out(owner[i]);
+		}
+	}
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The subcommands besides running the suite; each returns an exit code. */
+#ifndef OOMLAB_SUBCOMMANDS_H
+#define OOMLAB_SUBCOMMANDS_H
+
+/* oomlab parse [--summary] [FILE|-] */
+int parse_main(int argc, char **argv);
+
+/* oomlab cgroup info|limit|counters|kill|enable ... */
+int cgroup_main(int argc, char **argv);
+
+#endif

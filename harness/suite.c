@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The suite: which cases, whether they can run here, machine setup and teardown. */
+#include "suite.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "casefile.h"
+#include "cgroup.h"
+#include "expectfile.h"
+#include "hostinfo.h"
+#include "journal.h"
+#include "judge.h"
+#include "ktap.h"
+#include "runcase.h"
+
+struct suite {
+	const struct suite_opts *o;
+	struct hostinfo host;
+	struct cgroup_root root;
+	bool have_root;              /* a memory cgroup hierarchy was found */
+	char skip_reason[2048];      /* why no case can run here; empty when they can */
+	struct journal journal;
+	struct run_env env;
+	bool interrupted;
+	struct kill_history kills;
+	struct ktap k;
+	int run_dir_jid;
+};
+
+/* Case names: the ones given, or every NAME.case of the cases directory, sorted. */
+static int collect_names(const struct suite_opts *o, char ***names)
+{
+	struct dirent **ents;
+	int n, i, count = 0;
+
+	if (o->nnames) {
+		*names = calloc((size_t)o->nnames, sizeof(**names));
+		for (i = 0; *names && i < o->nnames; i++) {
+			const char *base = strrchr(o->names[i], '/');
+			size_t len;
+
+			base = base ? base + 1 : o->names[i];
+			len = strlen(base);
+			if (len > 5 && !strcmp(base + len - 5, ".case"))
+				len -= 5;
+			(*names)[count++] = strndup(base, len);
+		}
+		return *names ? count : -1;
+	}
+	n = scandir(o->cases_dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "oomlab: scandir `%s`: %s\n", o->cases_dir, strerror(errno));
+		return -1;
+	}
+	*names = calloc((size_t)n + 1, sizeof(**names));
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(ents[i]->d_name);
+
+		if (*names && len > 5 && !strcmp(ents[i]->d_name + len - 5, ".case"))
+			(*names)[count++] = strndup(ents[i]->d_name, len - 5);
+		free(ents[i]);
+	}
+	free(ents);
+	return *names ? count : -1;
+}
+
+static void free_names(char **names, int n)
+{
+	while (n-- > 0)
+		free(names[n]);
+	free(names);
+}
+
+int suite_list(const struct suite_opts *o)
+{
+	char **names, path[PATH_MAX + 64];
+	int n, i, rc = 0;
+
+	n = collect_names(o, &names);
+	if (n < 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		struct case_spec cs;
+		struct err e;
+
+		snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, names[i]);
+		if (case_load(&cs, path, o->stressor_dir, &e)) {
+			printf("%-28s (invalid) %s\n", names[i], e.msg);
+			rc = 1;
+		} else {
+			printf("%-28s %s%s\n", names[i], cs.summary,
+			       cs.scope == SCOPE_MACHINE ? " [machine-wide: VM only]" : "");
+		}
+	}
+	free_names(names, n);
+	return rc;
+}
+
+static void note(const char *msg)
+{
+	printf("# cleanup: %s\n", msg);
+}
+
+static void warn(const char *msg)
+{
+	fprintf(stderr, "oomlab: %s\n", msg);
+}
+
+/* Can cases run here? Fills skip_reason when they cannot. Changes nothing. */
+static void probe(struct suite *s)
+{
+	const struct suite_opts *o = s->o;
+	struct err e;
+
+	s->have_root = cgroup_root_find(&s->root, o->proc_root, o->cgroup_root, o->cgroup_version,
+					&e) == 0;
+	if (!s->host.root)
+		snprintf(s->skip_reason, sizeof(s->skip_reason), "not root: oomlab needs root to create "
+			 "memory cgroups and read /dev/kmsg");
+	else if (!s->have_root)
+		snprintf(s->skip_reason, sizeof(s->skip_reason), "no memory cgroup: %s", e.msg);
+	else if (access(o->kmsg_path, R_OK))
+		snprintf(s->skip_reason, sizeof(s->skip_reason), "cannot read the kernel log `%s`: %s",
+			 o->kmsg_path, strerror(errno));
+}
+
+/* Protect ourselves, take over signals, undo dead runs, make the run's cgroup. */
+static int prepare(struct suite *s)
+{
+	const struct cgroup_ops *ops = s->root.ops;
+	char entry[PATH_MAX + 8];
+	sigset_t set;
+	bool changed;
+	struct err e;
+	int jid;
+	FILE *f;
+
+	/*
+	 * Protect the harness. Without CAP_SYS_RESOURCE (dropped by some sandboxes) it
+	 * cannot; memory cgroup OOMs still never pick it, as it is in none of their cgroups.
+	 */
+	f = fopen("/proc/self/oom_score_adj", "we");
+	if (!f || fputs("-1000\n", f) < 0 || fclose(f))
+		printf("# note: oomlab could not set its own oom_score_adj to -1000 (%s): it stays "
+		       "out of every case cgroup, so memory cgroup OOMs cannot choose it\n",
+		       s->host.cap_sys_resource ? strerror(errno) : "no CAP_SYS_RESOURCE");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s->env.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* Orphaned grandchildren (a stressor's own children) come back to us to reap. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	signal(SIGPIPE, SIG_IGN);
+
+	journal_recover(s->o->state_dir, note);
+	if (journal_open(&s->journal, s->o->state_dir, &e))
+		goto fail;
+	/* v2: children of the root need the memory controller. */
+	snprintf(entry, sizeof(entry), "%s", s->root.dir);
+	jid = journal_add(&s->journal, "subtree", entry, &e);
+	if (jid < 0 || ops->enable_memory(s->root.dir, &changed, &e))
+		goto fail;
+	if (!changed)
+		journal_del(&s->journal, jid, &e);
+	snprintf(s->env.run_dir, sizeof(s->env.run_dir), "%s/oomlab.%d", s->root.dir, (int)getpid());
+	snprintf(s->env.run_kpath, sizeof(s->env.run_kpath), "%s/oomlab.%d",
+		 strcmp(s->root.kpath, "/") ? s->root.kpath : "", (int)getpid());
+	snprintf(entry, sizeof(entry), "%d %s", ops->version, s->env.run_dir);
+	s->run_dir_jid = journal_add(&s->journal, "cgroup", entry, &e);
+	if (s->run_dir_jid < 0 || cg_mkdir(s->env.run_dir, &e) ||
+	    ops->enable_memory(s->env.run_dir, &changed, &e))
+		goto fail;
+	return 0;
+fail:
+	snprintf(s->skip_reason, sizeof(s->skip_reason), "cannot set up cgroups below `%s`: %s",
+		 s->root.dir, e.msg);
+	return -1;
+}
+
+static void teardown(struct suite *s)
+{
+	struct err e;
+
+	if (s->journal.fd < 0)
+		return; /* nothing was set up */
+	if (s->env.run_dir[0] && cg_destroy(s->root.ops, s->env.run_dir, &e) == 0)
+		journal_del(&s->journal, s->run_dir_jid, &e);
+	if (journal_close(&s->journal, warn) == 0)
+		rmdir(s->o->state_dir); /* only when empty: other runs may use it */
+	if (s->env.sigfd >= 0)
+		close(s->env.sigfd);
+}
+
+/* Between cases: was Ctrl-C (or SIGTERM, SIGHUP) pressed? */
+static void check_interrupt(struct suite *s)
+{
+	struct signalfd_siginfo si;
+
+	if (s->env.sigfd < 0)
+		return;
+	while (read(s->env.sigfd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo != SIGCHLD)
+			s->interrupted = true;
+}
+
+/* Requirements of the case that this machine does not meet, as a SKIP reason. */
+static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, size_t len)
+{
+	int version = s->have_root ? s->root.ops->version : 0;
+
+	if (cs->scope == SCOPE_MACHINE) {
+		snprintf(why, len, "machine-wide case: runs only inside a throw-away VM guest");
+		return true;
+	}
+	if (cs->want_cgroup && version && cs->want_cgroup != version) {
+		snprintf(why, len, "needs cgroup v%d; the memory controller here is on v%d",
+			 cs->want_cgroup, version);
+		return true;
+	}
+	for (int i = 0; i < cs->nprocs; i++) {
+		const struct proc_spec *p = &cs->procs[i];
+
+		if (p->has_adj && p->oom_score_adj < s->host.oom_score_adj && !s->host.cap_sys_resource) {
+			snprintf(why, len, "%s needs oom_score_adj %d, and lowering it needs "
+				 "CAP_SYS_RESOURCE, which this process lacks (a sandbox or container "
+				 "dropped it)", p->role, p->oom_score_adj);
+			return true;
+		}
+	}
+	if (cs->has_kernel && !kcond_holds(&cs->kernel, &s->host.kernel)) {
+		snprintf(why, len, "needs kernel %s %d.%d.%d; this is %s", cs->kernel.op,
+			 cs->kernel.v.major, cs->kernel.v.minor, cs->kernel.v.patch, s->host.release);
+		return true;
+	}
+	return false;
+}
+
+static void run_one(struct suite *s, const char *name)
+{
+	const struct suite_opts *o = s->o;
+	char path[PATH_MAX + 64], expath[PATH_MAX + 64], why[512], reason[64];
+	struct expect_env xenv = { .kernel = s->host.kernel };
+	struct case_spec cs;
+	struct expect_spec x;
+	struct case_run r;
+	enum verdict v;
+	struct err e;
+
+	snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, name);
+	snprintf(expath, sizeof(expath), "%s/%s.expect", o->expected_dir, name);
+	xenv.cgroup_version = s->have_root ? s->root.ops->version : 0;
+	if (case_load(&cs, path, o->stressor_dir, &e)) {
+		ktap_diag(&s->k, "%s", e.msg);
+		ktap_result(&s->k, V_FAIL, name, NULL);
+		return;
+	}
+	if (expect_load(&x, expath, &cs, &xenv, &e)) {
+		ktap_diag(&s->k, "%s", e.msg);
+		ktap_result(&s->k, V_FAIL, name, NULL);
+		return;
+	}
+	if (o->validate_only) {
+		ktap_result(&s->k, V_PASS, name, NULL);
+	} else if (unmet(s, &cs, why, sizeof(why))) {
+		ktap_result(&s->k, V_SKIP, name, why);
+	} else if (s->skip_reason[0]) {
+		ktap_result(&s->k, V_SKIP, name, s->skip_reason);
+	} else {
+		if (o->verbose)
+			ktap_diag(&s->k, "%s: %s", name, cs.summary);
+		case_run(&r, &cs, &s->env, judge_log_complete, &x, judge_expected_kills(&x));
+		v = judge_case(&r, &x, &s->k, o->verbose);
+		snprintf(reason, sizeof(reason), "%ld ms", r.timeout_ms);
+		ktap_result(&s->k, v, name, v == V_TIMEOUT ? reason : NULL);
+		case_run_free(&r);
+	}
+	expect_free(&x);
+}
+
+int suite_run(const struct suite_opts *o)
+{
+	struct suite s = { .o = o };
+	char **names;
+	int n, i, rc;
+
+	hostinfo_read(&s.host);
+	n = collect_names(o, &names);
+	if (n < 0)
+		return 1;
+	probe(&s);
+	ktap_start(&s.k, stdout, n);
+	ktap_note(&s.k, "oomlab on Linux %s %s, %s", s.host.release, s.host.machine,
+		  s.have_root ? (s.root.ops->version == 2 ? "memory cgroup v2" : "memory cgroup v1")
+			      : "no memory cgroup");
+	s.env = (struct run_env){
+		.host = &s.host, .root = &s.root, .journal = &s.journal,
+		.stressor_dir = o->stressor_dir, .kmsg_path = o->kmsg_path, .sigfd = -1,
+		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
+		.interrupted = &s.interrupted, .kills = &s.kills,
+	};
+	s.journal.fd = -1;
+	if (!o->validate_only && !s.skip_reason[0]) {
+		if (prepare(&s) == 0)
+			ktap_note(&s.k, "cases run in cgroups below %s", s.env.run_kpath);
+	}
+	if (s.skip_reason[0] && !o->validate_only)
+		ktap_note(&s.k, "cases are skipped: %s", s.skip_reason);
+	for (i = 0; i < n; i++) {
+		check_interrupt(&s);
+		if (s.interrupted)
+			break;
+		run_one(&s, names[i]);
+	}
+	if (s.interrupted)
+		printf("Bail out! interrupted: cleaned up after case %d of %d\n", i, n);
+	teardown(&s);
+	free_names(names, n);
+	rc = ktap_finish(&s.k);
+	return s.interrupted ? 1 : rc;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Running the suite: the cases, in order, as one KTAP stream. */
+#ifndef OOMLAB_SUITE_H
+#define OOMLAB_SUITE_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+struct suite_opts {
+	char cases_dir[PATH_MAX];
+	char expected_dir[PATH_MAX];
+	char stressor_dir[PATH_MAX];
+	const char *state_dir;       /* the undo journal */
+	const char *kmsg_path;
+	const char *proc_root;
+	const char *cgroup_root;     /* NULL: oomlab's own memory cgroup */
+	int cgroup_version;          /* 0: detect */
+	long timeout_ms;             /* per case */
+	bool timeout_forced;         /* --timeout given: overrides the case files */
+	bool verbose;
+	bool validate_only;
+	char **names;                /* cases to run; NULL: all */
+	int nnames;
+};
+
+/* Returns the kselftest exit code. */
+int suite_run(const struct suite_opts *o);
+
+/* Print the cases and their summaries. Returns an exit code. */
+int suite_list(const struct suite_opts *o);
+
+#endif

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main() for every stressor: shared options, the stressor's option table, process
+ * setup, then the stressor's run().
+ *
+ * Shared options:
+ *   --role NAME       role name; becomes the process comm (what the kernel log prints)
+ *   --control-fd N    socket to the harness for the ready/go handshake
+ *   --wait-go         this process is the trigger: after ready, wait for go
+ *   --machine-wide    allow allocations that are not bounded by a memory cgroup
+ *   --check-args      parse the arguments, print nothing, exit 0 or 2
+ *   --help            describe the stressor and its options
+ */
+#include "stressor.h"
+#include "units.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+static const char *const type_names[] = {
+	[OPT_SIZE] = "SIZE", [OPT_COUNT] = "N", [OPT_INT] = "N",
+	[OPT_CHOICE] = "CHOICE", [OPT_FLAG] = "", [OPT_STRING] = "TEXT",
+};
+
+static void usage(FILE *out)
+{
+	const struct stressor_opt *o;
+
+	fprintf(out, "usage: %s [--role NAME] [--control-fd N] [--wait-go] [--machine-wide]\n"
+		"       %*s [--check-args] [--help] [OPTIONS]\n\n%s\nKernel rule: %s\n\nOptions:\n",
+		stressor.name, (int)strlen(stressor.name), "", stressor.summary, stressor.rule);
+	for (o = stressor.opts; o->name; o++) {
+		char left[64];
+
+		snprintf(left, sizeof(left), "--%s %s", o->name,
+			 o->type == OPT_CHOICE ? o->choices : type_names[o->type]);
+		fprintf(out, "  %-34s %s", left, o->help);
+		if (o->def)
+			fprintf(out, " (default %s)", o->def);
+		fputc('\n', out);
+	}
+	fprintf(out, "\nSIZE: bytes with an optional K, M, G or T suffix, or max.\n"
+		"Exit codes: 0 ok, 1 internal error, 2 bad arguments or refused, 3 allocation\n"
+		"failed, 4 unsupported by this kernel, 5 harness handshake broken, 6 permission\n"
+		"denied by the kernel, 7 process or thread limit reached.\n");
+}
+
+static int bad_value(const struct stressor_opt *o, const char *value, const char *why)
+{
+	fprintf(stderr, "%s: --%s: invalid value '%s': %s\n", stressor.name, o->name, value, why);
+	return -1;
+}
+
+static bool choice_ok(const char *choices, const char *value)
+{
+	size_t n = strlen(value);
+	const char *p = choices;
+
+	while (p) {
+		if (!strncmp(p, value, n) && (p[n] == '|' || p[n] == '\0'))
+			return true;
+		p = strchr(p, '|');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static int set_option(const struct stressor_opt *o, const char *value)
+{
+	long v;
+
+	switch (o->type) {
+	case OPT_SIZE:
+		if (parse_size(value, o->dest))
+			return bad_value(o, value, "expected a size such as 64M or max");
+		return 0;
+	case OPT_COUNT:
+	case OPT_INT:
+		if (parse_long(value, &v) || (o->type == OPT_COUNT && v < 0))
+			return bad_value(o, value, o->type == OPT_COUNT ? "expected a count >= 0"
+								   : "expected a whole number");
+		*(long *)o->dest = v;
+		return 0;
+	case OPT_CHOICE:
+		if (!choice_ok(o->choices, value))
+			return bad_value(o, value, o->choices);
+		*(const char **)o->dest = value;
+		return 0;
+	case OPT_STRING:
+		*(const char **)o->dest = value;
+		return 0;
+	case OPT_FLAG:
+		*(bool *)o->dest = true;
+		return 0;
+	}
+	return -1;
+}
+
+static const struct stressor_opt *find_option(const char *name, size_t len)
+{
+	const struct stressor_opt *o;
+
+	for (o = stressor.opts; o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+static int apply_defaults(void)
+{
+	const struct stressor_opt *o;
+
+	for (o = stressor.opts; o->name; o++) {
+		if (o->type == OPT_FLAG)
+			*(bool *)o->dest = false;
+		else if (o->def && set_option(o, o->def))
+			return -1;
+	}
+	return 0;
+}
+
+/* Returns 0, 1 for --help, -1 on a bad argument (already reported). */
+static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *check_only)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq, *value = NULL;
+		const struct stressor_opt *o;
+		size_t len;
+		long n;
+
+		if (strncmp(arg, "--", 2)) {
+			fprintf(stderr, "%s: unexpected argument '%s' (options start with --)\n",
+				stressor.name, arg);
+			return -1;
+		}
+		arg += 2;
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg) : strlen(arg);
+		if (eq)
+			value = eq + 1;
+
+		if (len == 4 && !strncmp(arg, "help", 4))
+			return 1;
+		if ((len == 7 && !strncmp(arg, "wait-go", 7)) ||
+		    (len == 12 && !strncmp(arg, "machine-wide", 12)) ||
+		    (len == 10 && !strncmp(arg, "check-args", 10))) {
+			if (value) {
+				fprintf(stderr, "%s: --%.*s takes no value\n", stressor.name, (int)len, arg);
+				return -1;
+			}
+			if (arg[0] == 'w')
+				ctx->wait_go = true;
+			else if (arg[0] == 'm')
+				ctx->machine_wide = true;
+			else
+				*check_only = true;
+			continue;
+		}
+		o = find_option(arg, len);
+		if (!o && !(len == 4 && !strncmp(arg, "role", 4)) &&
+		    !(len == 10 && !strncmp(arg, "control-fd", 10))) {
+			fprintf(stderr, "%s: unknown option --%.*s (see --help)\n", stressor.name,
+				(int)len, arg);
+			return -1;
+		}
+		if (o && o->type == OPT_FLAG) {
+			if (value) {
+				fprintf(stderr, "%s: --%s takes no value\n", stressor.name, o->name);
+				return -1;
+			}
+			*(bool *)o->dest = true;
+			continue;
+		}
+		if (!value) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "%s: --%.*s needs a value\n", stressor.name, (int)len, arg);
+				return -1;
+			}
+			value = argv[++i];
+		}
+		if (o) {
+			if (set_option(o, value))
+				return -1;
+		} else if (arg[0] == 'r') {
+			if (!*value || strlen(value) > 15) {
+				fprintf(stderr, "%s: --role: '%s' must be 1 to 15 characters\n",
+					stressor.name, value);
+				return -1;
+			}
+			ctx->role = value;
+		} else {
+			if (parse_long(value, &n) || n < 0 || n > 1023) {
+				fprintf(stderr, "%s: --control-fd: invalid descriptor '%s'\n",
+					stressor.name, value);
+				return -1;
+			}
+			ctx->control_fd = (int)n;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct stressor_ctx ctx = { .role = stressor.name, .control_fd = -1 };
+	bool check_only = false;
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (apply_defaults()) {
+		fprintf(stderr, "%s: internal error: a default value does not parse\n", stressor.name);
+		return ST_EXIT_INTERNAL;
+	}
+	rc = parse_args(argc, argv, &ctx, &check_only);
+	if (rc == 1) {
+		usage(stdout);
+		return ST_EXIT_OK;
+	}
+	if (rc < 0)
+		return ST_EXIT_USAGE;
+	if (check_only)
+		return ST_EXIT_OK;
+
+	/* The kernel log names processes by comm: make it the role name. */
+	if (prctl(PR_SET_NAME, ctx.role, 0, 0, 0))
+		st_msg(&ctx, errno, "cannot set comm to '%s'", ctx.role);
+	return stressor.run(&ctx);
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stressor side of the control socket. Lines, one message each:
+ *   stressor -> harness: "ready", "done", "member PID"
+ *   harness -> stressor: "go"
+ */
+#include "stressor.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void st_msg(const struct stressor_ctx *ctx, int err, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, "%s: %s: %s (errno %d)\n", ctx->role, text, strerror(err), err);
+	else
+		fprintf(stderr, "%s: %s\n", ctx->role, text);
+}
+
+static void send_line(struct stressor_ctx *ctx, const char *line)
+{
+	size_t len = strlen(line), off = 0;
+
+	if (ctx->control_fd < 0)
+		return;
+	while (off < len) {
+		ssize_t n = send(ctx->control_fd, line + off, len - off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			st_msg(ctx, errno, "control socket: cannot send '%.*s'", (int)(len - 1), line);
+			exit(ST_EXIT_HANDSHAKE);
+		}
+		off += (size_t)n;
+	}
+}
+
+static void wait_for_go(struct stressor_ctx *ctx)
+{
+	char buf[16];
+	size_t have = 0;
+
+	while (have < 3) {
+		ssize_t n = read(ctx->control_fd, buf + have, sizeof(buf) - 1 - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			st_msg(ctx, n < 0 ? errno : 0, "control socket closed before go");
+			exit(ST_EXIT_HANDSHAKE);
+		}
+		have += (size_t)n;
+	}
+	buf[have] = '\0';
+	if (strncmp(buf, "go\n", 3)) {
+		st_msg(ctx, 0, "control socket: expected 'go', got '%s'", buf);
+		exit(ST_EXIT_HANDSHAKE);
+	}
+}
+
+void st_ready(struct stressor_ctx *ctx)
+{
+	send_line(ctx, "ready\n");
+	if (ctx->wait_go && ctx->control_fd >= 0)
+		wait_for_go(ctx);
+}
+
+void st_done(struct stressor_ctx *ctx)
+{
+	send_line(ctx, "done\n");
+}
+
+void st_member(struct stressor_ctx *ctx, pid_t pid)
+{
+	char line[32];
+
+	snprintf(line, sizeof(line), "member %d\n", (int)pid);
+	send_line(ctx, line);
+}
+
+void st_hold(void)
+{
+	for (;;)
+		pause();
+}

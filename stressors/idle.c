@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * idle: a bystander. Allocates and touches a fixed amount of anonymous memory, and
+ * optionally file-backed (page cache of an unlinked file) and shmem (memfd) memory,
+ * then says ready and waits to be killed.
+ */
+#include "alloc.h"
+#include "stressor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static struct {
+	size_t rss;
+	size_t file;
+	size_t shmem;
+	const char *dir;
+	const char *touch;
+} cfg;
+
+static const struct stressor_opt opts[] = {
+	{ "rss", OPT_SIZE, &cfg.rss, "16M", NULL, "anonymous memory to allocate and touch" },
+	{ "file", OPT_SIZE, &cfg.file, "0", NULL, "file-backed memory: an unlinked file mapped shared" },
+	{ "shmem", OPT_SIZE, &cfg.shmem, "0", NULL, "shmem: a memfd mapped shared" },
+	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the --file memory's file lives" },
+	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
+	  "how pages are faulted in" },
+	{ 0 },
+};
+
+/* Map fd shared, len bytes, and fault it in. */
+static int map_shared(struct stressor_ctx *ctx, int fd, size_t len, const char *what)
+{
+	void *p;
+
+	if (ftruncate(fd, (off_t)len)) {
+		st_msg(ctx, errno, "ftruncate of the %s memory to %zu bytes", what, len);
+		return errno == ENOSPC || errno == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		st_msg(ctx, errno, "mmap of %zu bytes of %s memory", len, what);
+		return errno == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
+	}
+	if (touch_memory(p, len, touch_mode_named(cfg.touch))) {
+		st_msg(ctx, errno, "touching %zu bytes of %s memory", len, what);
+		return ST_EXIT_NOMEM;
+	}
+	close(fd);
+	return ST_EXIT_OK;
+}
+
+static int run_idle(struct stressor_ctx *ctx)
+{
+	int fd, rc;
+
+	st_guard_size(ctx, cfg.rss + cfg.file + cfg.shmem);
+	if (cfg.rss && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.rss)) {
+		st_msg(ctx, errno, "allocating %zu bytes of anonymous memory", cfg.rss);
+		return ST_EXIT_NOMEM;
+	}
+	if (cfg.file) {
+		fd = open(cfg.dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			st_msg(ctx, errno, "open(O_TMPFILE) in %s", cfg.dir);
+			return ST_EXIT_INTERNAL;
+		}
+		rc = map_shared(ctx, fd, cfg.file, "file-backed");
+		if (rc)
+			return rc;
+	}
+	if (cfg.shmem) {
+		fd = memfd_create("idle-shmem", MFD_CLOEXEC);
+		if (fd < 0) {
+			st_msg(ctx, errno, "memfd_create");
+			return errno == ENOSYS ? ST_EXIT_UNSUPPORTED : ST_EXIT_INTERNAL;
+		}
+		rc = map_shared(ctx, fd, cfg.shmem, "shmem");
+		if (rc)
+			return rc;
+	}
+	st_ready(ctx);
+	st_hold();
+}
+
+const struct stressor stressor = {
+	.name = "idle",
+	.summary = "A bystander: allocates and touches a fixed amount of memory, then waits.",
+	.rule = "processes that are not allocating are still candidates, ranked by their size "
+		"and oom_score_adj",
+	.opts = opts,
+	.run = run_idle,
+};

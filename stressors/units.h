@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Sizes, counts and durations as written in case files and on command lines. */
+#ifndef OOMLAB_UNITS_H
+#define OOMLAB_UNITS_H
+
+#include <stddef.h>
+
+/*
+ * "4096", "64K", "64M", "1G", "2T" (binary multiples; a trailing "B" or "iB" is
+ * accepted) or "max" (SIZE_MAX). Returns 0, or -1 with errno EINVAL/ERANGE.
+ */
+int parse_size(const char *s, size_t *out);
+
+/* A whole decimal number, optionally signed. Returns 0, or -1 with errno. */
+int parse_long(const char *s, long *out);
+
+/* "30" or "30s", "500ms", "2m". Returns 0, or -1 with errno. */
+int parse_duration_ms(const char *s, long *out_ms);
+
+/* "64M", "1536K", "123" (exact, the largest unit that divides), or "max". */
+const char *format_size(size_t bytes, char *buf, size_t len);
+
+#endif
