@@ -366,3 +366,54 @@ out:
 		expect_free(x);
 	return rc;
 }
+
+static void print_roles(const char *key, const struct role_list *rl,
+			void (*line)(void *ctx, const char *text), void *ctx)
+{
+	char text[512];
+	size_t used;
+	int i;
+
+	if (!rl->set)
+		return;
+	used = (size_t)snprintf(text, sizeof(text), "%s = %s", key, rl->n ? "" : "none");
+	for (i = 0; i < rl->n && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s", i ? ", " : "",
+					 rl->role[i]);
+	line(ctx, text);
+}
+
+void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const char *text), void *ctx)
+{
+	const struct pattern_list *lists[] = { &x->dmesg, &x->no_dmesg, &x->output };
+	const char *names[] = { "dmesg", "no_dmesg", "output" };
+	char text[4200];
+	size_t used, l;
+	int i;
+
+	print_roles("killed", &x->killed, line, ctx);
+	print_roles("survived", &x->survived, line, ctx);
+	print_roles("victims", &x->victims, line, ctx);
+	if (x->has_oom_kills) {
+		snprintf(text, sizeof(text), "oom_kills = %ld", x->oom_kills);
+		line(ctx, text);
+	}
+	if (x->order.set) {
+		used = (size_t)snprintf(text, sizeof(text), "order = %s", x->order.role[0]);
+		for (i = 1; i < x->order.n && used < sizeof(text); i++)
+			used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s",
+						 x->order.op[i - 1], x->order.role[i]);
+		line(ctx, text);
+	}
+	for (i = 0; i < x->nexits; i++) {
+		snprintf(text, sizeof(text), "exit = %s %d", x->exits[i].role, x->exits[i].code);
+		line(ctx, text);
+	}
+	for (l = 0; l < 3; l++) {
+		for (i = 0; i < lists[l]->n; i++) {
+			snprintf(text, sizeof(text), "%s = %s%s%s", names[l], lists[l]->p[i].role,
+				 lists[l]->p[i].role[0] ? " " : "", lists[l]->p[i].text);
+			line(ctx, text);
+		}
+	}
+}

@@ -87,6 +87,9 @@ struct expect_env {
 
 int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
 		const struct expect_env *env, struct err *e);
+
+/* The expectations in effect, one "key = value" line each, through line(). */
+void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const char *text), void *ctx);
 void expect_free(struct expect_spec *x);
 
 /* Value of a {pid:ROLE} placeholder, or NULL when the role has none. */

@@ -16,9 +16,6 @@
 #include "runloop.h"
 #include "spawn.h"
 
-/* The kernel prints at most 10 OOM report headers per 5 s (oom_rs in mm/oom_kill.c). */
-#define REPORT_BURST 10
-#define REPORT_WINDOW_MS 6000
 /* How long the kernel log may take to show the kills after the run. */
 #define SETTLE_MS 3000
 /* How long cleanup waits for killed processes to be reaped. */
@@ -84,42 +81,15 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid)
 /* Wait until the kernel's report rate limit has room for this case's kills. */
 static enum wait_result ratelimit_wait(struct case_run *r, const struct run_env *env, int kills)
 {
-	struct kill_history *h = env->kills;
-	int i, recent;
-	long now = now_ms();
+	long ms;
 
-	if (kills <= 0)
-		return WAIT_MET;
-	for (;;) {
-		long oldest = 0;
+	while ((ms = ratelimit_wait_ms(env->ratelimit, kills)) > 0) {
+		enum wait_result w = runloop_wait(r, env, now_ms() + ms, NULL, NULL);
 
-		for (i = 0, recent = 0; i < h->n; i++) {
-			if (now - h->t_ms[i] < REPORT_WINDOW_MS) {
-				if (!recent++ || h->t_ms[i] < oldest)
-					oldest = h->t_ms[i];
-			}
-		}
-		if (recent + kills <= REPORT_BURST)
-			return WAIT_MET;
-		if (runloop_wait(r, env, oldest + REPORT_WINDOW_MS, NULL, NULL) != WAIT_DEADLINE)
-			return *env->interrupted ? WAIT_INTERRUPTED : WAIT_ERROR;
-		now = now_ms();
+		if (w != WAIT_DEADLINE)
+			return w;
 	}
-}
-
-static void remember_kills(const struct run_env *env, int n)
-{
-	struct kill_history *h = env->kills;
-	long now = now_ms();
-	int cap = (int)(sizeof(h->t_ms) / sizeof(h->t_ms[0]));
-
-	while (n-- > 0) {
-		if (h->n == cap) {
-			memmove(h->t_ms, h->t_ms + 1, (size_t)(cap - 1) * sizeof(h->t_ms[0]));
-			h->n--;
-		}
-		h->t_ms[h->n++] = now;
-	}
+	return WAIT_MET;
 }
 
 static bool proc_settled(const struct case_run *r, void *arg)
@@ -342,8 +312,13 @@ static int make_cgroup(struct case_run *r, const struct run_env *env, int *journ
 	char entry[PATH_MAX + 8];
 	struct err e;
 
-	snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name);
-	snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name);
+	if (snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name) >=
+		    (int)sizeof(r->cg_dir) ||
+	    snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name) >=
+		    (int)sizeof(r->cg_kpath)) {
+		r->cg_dir[0] = '\0';
+		return setup_failed(r, "the case cgroup's path is longer than %d bytes", PATH_MAX);
+	}
 	snprintf(entry, sizeof(entry), "%d %s", env->root->ops->version, r->cg_dir);
 	*journal_id = journal_add(env->journal, "cgroup", entry, &e);
 	if (*journal_id < 0 || cg_mkdir(r->cg_dir, &e)) {
@@ -372,10 +347,11 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	}
 	r->timeout_ms = env->timeout_forced || !cs->timeout_ms ? env->timeout_ms : cs->timeout_ms;
 	r->t0 = now_ms();
-	if (ratelimit_wait(r, env, expected_kills) == WAIT_INTERRUPTED) {
+	if (ratelimit_wait(r, env, expected_kills) != WAIT_MET) {
 		r->outcome = OUT_INTERRUPTED;
 		return 0;
 	}
+	r->waited_ms = now_ms() - r->t0;
 	r->t0 = now_ms();
 	deadline = r->t0 + r->timeout_ms;
 	if (make_cgroup(r, env, &journal_id))
@@ -414,7 +390,6 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	}
 	settle(r, env, kfd, r->outcome == OUT_DONE ? settled : NULL, settle_ctx);
 	r->t_settled_ms = now_ms() - r->t0;
-	remember_kills(env, r->kills_logged);
 out:
 	if (r->outcome != OUT_DONE) {
 		for (i = 0; i < r->nprocs; i++) {

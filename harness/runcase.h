@@ -18,12 +18,7 @@
 #include "kmsg.h"
 #include "oomreport.h"
 #include "procinfo.h"
-
-/* When recent OOM kills happened (the kernel rate-limits report headers). */
-struct kill_history {
-	long t_ms[64];
-	int n;
-};
+#include "ratelimit.h"
 
 /* What a case run needs from the harness around it. */
 struct run_env {
@@ -38,7 +33,7 @@ struct run_env {
 	long timeout_ms;             /* when the case does not say; --timeout overrides both */
 	bool timeout_forced;
 	bool *interrupted;           /* set on SIGINT/SIGTERM/SIGHUP */
-	struct kill_history *kills;  /* across the whole run */
+	struct oom_ratelimit *ratelimit; /* the kernel's report rate limit */
 };
 
 enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };
@@ -89,6 +84,7 @@ struct case_run {
 	bool *ours;                   /* per event: it belongs to this case */
 	int kills_logged;             /* "Killed process" lines of this case */
 	long timeout_ms;
+	long waited_ms;               /* for the kernel's report rate limit, before t0 */
 	long t0;                      /* monotonic ms at case start; the t_* are relative */
 	long t_ready_ms, t_go_ms, t_end_ms, t_settled_ms, t_total_ms;
 };

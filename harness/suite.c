@@ -30,7 +30,7 @@ struct suite {
 	struct journal journal;
 	struct run_env env;
 	bool interrupted;
-	struct kill_history kills;
+	struct oom_ratelimit ratelimit;
 	struct ktap k;
 	int run_dir_jid;
 };
@@ -164,7 +164,8 @@ static int prepare(struct suite *s)
 	signal(SIGPIPE, SIG_IGN);
 
 	journal_recover(s->o->state_dir, note);
-	if (journal_open(&s->journal, s->o->state_dir, &e))
+	if (journal_open(&s->journal, s->o->state_dir, &e) ||
+	    ratelimit_open(&s->ratelimit, s->o->kmsg_path, &e))
 		goto fail;
 	/* v2: children of the root need the memory controller. */
 	snprintf(entry, sizeof(entry), "%s", s->root.dir);
@@ -173,9 +174,15 @@ static int prepare(struct suite *s)
 		goto fail;
 	if (!changed)
 		journal_del(&s->journal, jid, &e);
-	snprintf(s->env.run_dir, sizeof(s->env.run_dir), "%s/oomlab.%d", s->root.dir, (int)getpid());
-	snprintf(s->env.run_kpath, sizeof(s->env.run_kpath), "%s/oomlab.%d",
-		 strcmp(s->root.kpath, "/") ? s->root.kpath : "", (int)getpid());
+	if (snprintf(s->env.run_dir, sizeof(s->env.run_dir), "%s/oomlab.%d", s->root.dir,
+		     (int)getpid()) >= (int)sizeof(s->env.run_dir) ||
+	    snprintf(s->env.run_kpath, sizeof(s->env.run_kpath), "%s/oomlab.%d",
+		     strcmp(s->root.kpath, "/") ? s->root.kpath : "", (int)getpid()) >=
+		    (int)sizeof(s->env.run_kpath)) {
+		s->env.run_dir[0] = '\0';
+		err_set(&e, ENAMETOOLONG, "the run's cgroup path");
+		goto fail;
+	}
 	snprintf(entry, sizeof(entry), "%d %s", ops->version, s->env.run_dir);
 	s->run_dir_jid = journal_add(&s->journal, "cgroup", entry, &e);
 	if (s->run_dir_jid < 0 || cg_mkdir(s->env.run_dir, &e) ||
@@ -200,6 +207,7 @@ static void teardown(struct suite *s)
 		rmdir(s->o->state_dir); /* only when empty: other runs may use it */
 	if (s->env.sigfd >= 0)
 		close(s->env.sigfd);
+	ratelimit_close(&s->ratelimit);
 }
 
 /* Between cases: was Ctrl-C (or SIGTERM, SIGHUP) pressed? */
@@ -246,6 +254,11 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 	return false;
 }
 
+static void print_expectation(void *ctx, const char *text)
+{
+	ktap_diag(ctx, "  %s", text);
+}
+
 static void run_one(struct suite *s, const char *name)
 {
 	const struct suite_opts *o = s->o;
@@ -271,6 +284,8 @@ static void run_one(struct suite *s, const char *name)
 		return;
 	}
 	if (o->validate_only) {
+		if (o->verbose)
+			expect_print(&x, print_expectation, &s->k);
 		ktap_result(&s->k, V_PASS, name, NULL);
 	} else if (unmet(s, &cs, why, sizeof(why))) {
 		ktap_result(&s->k, V_SKIP, name, why);
@@ -307,9 +322,10 @@ int suite_run(const struct suite_opts *o)
 		.host = &s.host, .root = &s.root, .journal = &s.journal,
 		.stressor_dir = o->stressor_dir, .kmsg_path = o->kmsg_path, .sigfd = -1,
 		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
-		.interrupted = &s.interrupted, .kills = &s.kills,
+		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit,
 	};
 	s.journal.fd = -1;
+	s.ratelimit.fd = -1;
 	if (!o->validate_only && !s.skip_reason[0]) {
 		if (prepare(&s) == 0)
 			ktap_note(&s.k, "cases run in cgroups below %s", s.env.run_kpath);

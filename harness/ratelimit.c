@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "ratelimit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kmsg.h"
+
+/* oom_rs: DEFAULT_RATELIMIT_BURST reports per DEFAULT_RATELIMIT_INTERVAL (5 s). */
+#define BURST 10
+#define INTERVAL_USEC 5000000ULL
+/* printk time and CLOCK_MONOTONIC differ by milliseconds; keep a wide margin. */
+#define MARGIN_USEC 1000000ULL
+
+int ratelimit_open(struct oom_ratelimit *rl, const char *kmsg_path, struct err *e)
+{
+	memset(rl, 0, sizeof(*rl));
+	rl->fd = open(kmsg_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rl->fd < 0)
+		return err_set(e, errno, "open `%s`", kmsg_path);
+	return 0;
+}
+
+static unsigned long long now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
+}
+
+/* Read what the kernel logged since the last call; remember the kills. */
+static void update(struct oom_ratelimit *rl)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = read(rl->fd, buf, sizeof(buf))) != 0) {
+		struct kmsg_record r;
+
+		if (n < 0) {
+			if (errno == EINTR || errno == EPIPE)
+				continue;
+			return; /* EAGAIN: all read */
+		}
+		if (kmsg_parse_record(buf, (size_t)n, &r))
+			continue;
+		if (strstr(r.text, "Killed process ")) {
+			if (rl->n == RATELIMIT_KEEP) {
+				memmove(rl->kill_usec, rl->kill_usec + 1, (RATELIMIT_KEEP - 1) * sizeof(rl->kill_usec[0]));
+				rl->n--;
+			}
+			rl->kill_usec[rl->n++] = r.ts_usec;
+		}
+		free(r.text);
+	}
+}
+
+long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)
+{
+	unsigned long long now, window = INTERVAL_USEC + MARGIN_USEC;
+	int recent = 0, excess, i;
+
+	if (rl->fd < 0 || kills <= 0)
+		return 0;
+	update(rl);
+	now = now_usec();
+	for (i = rl->n - 1; i >= 0 && rl->kill_usec[i] + window > now; i--)
+		recent++;
+	excess = recent + kills - BURST;
+	if (excess <= 0)
+		return 0;
+	/* The excess oldest of the recent kills must age out (all of them at most). */
+	if (excess > recent)
+		excess = recent;
+	return (long)((rl->kill_usec[rl->n - recent + excess - 1] + window - now) / 1000) + 1;
+}
+
+void ratelimit_close(struct oom_ratelimit *rl)
+{
+	if (rl->fd >= 0)
+		close(rl->fd);
+	rl->fd = -1;
+}
