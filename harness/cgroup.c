@@ -57,7 +57,8 @@ int cg_write(const char *dir, const char *file, const char *value, struct err *e
 
 	if (join(path, sizeof(path), dir, file))
 		return err_set(e, errno, "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC as a shell's `>` does: cgroupfs ignores it, plain files need it. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, errno, "open `%s`", path);
 	n = write(fd, value, strlen(value));

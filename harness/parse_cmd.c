@@ -51,8 +51,9 @@ static const char *strip_dmesg(const char *s, double *ts)
 	p++;
 	while (*p == ' ')
 		p++;
+	/* seconds.microseconds: a task table row "[   8692] ..." is not a timestamp */
 	*ts = strtod(p, &end);
-	if (end == p || *end != ']') {
+	if (end == p || *end != ']' || !memchr(p, '.', (size_t)(end - p))) {
 		*ts = -1;
 		return s;
 	}

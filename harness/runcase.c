@@ -185,7 +185,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	if (w == WAIT_ERROR)
 		return setup_failed(r, "waiting for %s: %s", ps->role, r->why);
 	if (p->error[0]) {
-		runloop_wait(r, env, now_ms() + 1000, all_ended, NULL);
+		runloop_wait_uninterrupted(r, env, now_ms() + 1000, all_ended, NULL);
 		return setup_failed(r, "starting %s: %s", ps->role, p->error);
 	}
 	if (p->state == PS_ENDED) {
@@ -293,7 +293,7 @@ static void cleanup(struct case_run *r, const struct run_env *env, int journal_i
 	}
 	if (r->cg_dir[0])
 		env->root->ops->kill_all(r->cg_dir, &e);
-	runloop_wait(r, env, now_ms() + REAP_MS, all_ended, NULL);
+	runloop_wait_uninterrupted(r, env, now_ms() + REAP_MS, all_ended, NULL);
 	for (i = 0; i < r->nprocs; i++)
 		runloop_drain(&r->procs[i]);
 	if (r->cg_dir[0]) {

@@ -158,8 +158,8 @@ static bool read_signals(struct case_run *r, const struct run_env *env)
 	return interrupted;
 }
 
-enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, long deadline,
-			      wait_cond cond, void *arg)
+static enum wait_result wait_loop(struct case_run *r, const struct run_env *env, long deadline,
+				  wait_cond cond, void *arg, bool interruptible)
 {
 	struct pollfd fds[1 + 2 * CASE_MAX_PROCS];
 	struct proc_run *owner[1 + 2 * CASE_MAX_PROCS];
@@ -169,7 +169,7 @@ enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, lon
 		long left;
 
 		runloop_reap(r);
-		if (*env->interrupted)
+		if (interruptible && *env->interrupted)
 			return WAIT_INTERRUPTED;
 		if (cond && cond(r, arg))
 			return WAIT_MET;
@@ -196,7 +196,7 @@ enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, lon
 		}
 		if (rc <= 0)
 			continue;
-		if (fds[0].revents && read_signals(r, env))
+		if (fds[0].revents && read_signals(r, env) && interruptible)
 			return WAIT_INTERRUPTED;
 		for (i = 1; i < nfds; i++) {
 			if (!fds[i].revents)
@@ -207,4 +207,16 @@ enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, lon
 				read_out(owner[i]);
 		}
 	}
+}
+
+enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, long deadline,
+			      wait_cond cond, void *arg)
+{
+	return wait_loop(r, env, deadline, cond, arg, true);
+}
+
+enum wait_result runloop_wait_uninterrupted(struct case_run *r, const struct run_env *env,
+					    long deadline, wait_cond cond, void *arg)
+{
+	return wait_loop(r, env, deadline, cond, arg, false);
 }

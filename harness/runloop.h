@@ -18,9 +18,14 @@ long now_ms(void);
 /*
  * Handle events until cond holds or the absolute deadline (now_ms() clock) passes.
  * cond NULL: just wait until the deadline. WAIT_ERROR leaves the reason in r->why.
+ * An interrupt (SIGINT, SIGTERM, SIGHUP) ends the wait with WAIT_INTERRUPTED.
  */
 enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, long deadline,
 			      wait_cond cond, void *arg);
+
+/* The same, but interrupts do not end it: for cleanup, which must finish. */
+enum wait_result runloop_wait_uninterrupted(struct case_run *r, const struct run_env *env,
+					    long deadline, wait_cond cond, void *arg);
 
 /* Collect every child that has ended (the harness is their subreaper too). */
 void runloop_reap(struct case_run *r);

@@ -287,10 +287,10 @@ static void run_one(struct suite *s, const char *name)
 		if (o->verbose)
 			expect_print(&x, print_expectation, &s->k);
 		ktap_result(&s->k, V_PASS, name, NULL);
-	} else if (unmet(s, &cs, why, sizeof(why))) {
-		ktap_result(&s->k, V_SKIP, name, why);
 	} else if (s->skip_reason[0]) {
 		ktap_result(&s->k, V_SKIP, name, s->skip_reason);
+	} else if (unmet(s, &cs, why, sizeof(why))) {
+		ktap_result(&s->k, V_SKIP, name, why);
 	} else {
 		if (o->verbose)
 			ktap_diag(&s->k, "%s: %s", name, cs.summary);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The one command: install what is missing (Debian 12, as root), build, run the suite.
+# Arguments go to oomlab, e.g. ./run.sh -v hog-killed. KTAP on stdout; the rest on stderr.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Build needs: the compiler, make, the C library headers, pkg-config.
+packages=(gcc make libc6-dev pkg-config)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+fi
+if ((${#missing[@]})); then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "run.sh: installing ${missing[*]}" >&2
+		apt-get update -qq >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"${missing[@]}" >&2
+	else
+		echo "run.sh: missing Debian packages: ${missing[*]}; run ./run.sh as root once to" \
+			"install them, or install them yourself" >&2
+	fi
+fi
+
+make -s >&2
+exec build/oomlab "$@"

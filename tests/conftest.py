@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Shared helpers: where the binaries are, running oomlab, reading KTAP."""
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+OOMLAB = BUILD / "oomlab"
+STRESSORS = BUILD / "stressors"
+FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
+
+
+def run(args, timeout=300, **kw):
+    """Run a command, text in and out, never raising on a non-zero exit."""
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+def oomlab(*args, **kw):
+    return run([OOMLAB, *args], **kw)
+
+
+RESULT = re.compile(r"^(ok|not ok) (\d+) ([^#]*?)(?: # (SKIP|TIMEOUT|ERROR) ?(.*))?$")
+
+
+class Ktap:
+    """A KTAP stream as oomlab prints it."""
+
+    def __init__(self, text):
+        self.text = text
+        self.lines = text.splitlines()
+        self.plan = None
+        self.results = {}      # name -> dict(ok, number, directive, reason, diags)
+        self.order = []
+        pending = []
+        for line in self.lines:
+            if re.fullmatch(r"1\.\.\d+", line):
+                self.plan = int(line[3:])
+            elif line.startswith("# "):
+                pending.append(line[2:])
+            else:
+                m = RESULT.match(line)
+                if m:
+                    name = m.group(3).strip()
+                    self.results[name] = dict(ok=m.group(1) == "ok", number=int(m.group(2)),
+                                              directive=m.group(4), reason=m.group(5),
+                                              diags=pending)
+                    self.order.append(name)
+                    pending = []
+
+    def diags(self, name):
+        return "\n".join(self.results[name]["diags"])
+
+
+def write_case(directory, name, case_text, expect_text=None):
+    """Write cases/NAME.case and expected/NAME.expect below directory."""
+    (directory / "cases").mkdir(exist_ok=True)
+    (directory / "expected").mkdir(exist_ok=True)
+    (directory / "cases" / f"{name}.case").write_text(case_text)
+    if expect_text is not None:
+        (directory / "expected" / f"{name}.expect").write_text(expect_text)
+
+
+def suite_args(directory):
+    return ["--cases", directory / "cases", "--expected", directory / "expected"]
+
+
+def memory_cgroup_info():
+    """oomlab's view of where it would create cgroups, or None."""
+    r = oomlab("cgroup", "info")
+    if r.returncode:
+        return None
+    return dict(line.split(": ", 1) for line in r.stdout.splitlines())
+
+
+def cases_can_run():
+    """Why real cases cannot run here, or None when they can."""
+    if os.geteuid() != 0:
+        return "not root: real OOM cases need root"
+    if memory_cgroup_info() is None:
+        return "no memory cgroup hierarchy here"
+    if not os.access("/dev/kmsg", os.R_OK):
+        return "/dev/kmsg is not readable"
+    return None
+
+
+needs_cases = pytest.mark.skipif(cases_can_run() is not None,
+                                 reason=str(cases_can_run()))
+
+
+@pytest.fixture
+def public_tmp():
+    """A temporary directory every user may read and enter (for runs as nobody)."""
+    d = pathlib.Path(tempfile.mkdtemp(prefix="oomlab-test-", dir="/tmp"))
+    d.chmod(0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def leftover_cgroups():
+    """Directories named oomlab.* below oomlab's cgroup root (there should be none)."""
+    info = memory_cgroup_info()
+    if not info:
+        return []
+    return sorted(str(p) for p in pathlib.Path(info["dir"]).glob("oomlab.*"))
+
+
+def stray_stressors():
+    """Running processes whose executable is one of our stressors."""
+    found = []
+    for proc in pathlib.Path("/proc").glob("[0-9]*"):
+        try:
+            exe = os.readlink(proc / "exe")
+        except OSError:
+            continue
+        if exe.startswith(str(STRESSORS) + "/"):
+            found.append(f"{proc.name} {exe}")
+    return found

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Case files: good ones validate; each mistake gives file:line and fails that case only."""
+import pytest
+
+from conftest import Ktap, oomlab, suite_args, write_case
+
+GOOD_CASE = """\
+[case]
+summary = a good case
+memory.max = 64M
+
+[process hog]
+run = hog --size 128M
+trigger = yes
+"""
+GOOD_EXPECT = "[expect]\nkilled = hog\n"
+
+BAD = [
+    # (case text, line, message)
+    ("[case]\nsummary = x\nmemory.max = 64M\nthis line is wrong\n", 4,
+     "expected 'key = value' or '[section]', got 'this line is wrong'"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = eatall --size 1G\ntrigger = yes\n",
+     5, "unknown stressor 'eatall' (known: hog, idle)"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --sise 1G\ntrigger = yes\n",
+     5, "hog: unknown option --sise (see --help)"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size lots\ntrigger = yes\n",
+     5, "hog: --size: invalid value 'lots'"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --alloc calloc\ntrigger = yes\n",
+     5, "hog: --alloc: invalid value 'calloc': malloc|mmap|brk"),
+    ("[case]\nsummary = x\nmemmax = 64M\n", 3, "unknown key 'memmax' in [case]"),
+    ("[case]\nsummary = x\nmemory.max = 64 MB\n", 3, "memory.max: '64 MB' is not a size"),
+    ("[case]\nsummary = x\nmemory.max = 512K\n", 3, "memory.max: 524288 bytes is below 1M"),
+    ("[case]\nsummary = x\n[process x]\nrun = hog\ntrigger = yes\n", 1, "[case] needs memory.max"),
+    ("[case]\nmemory.max = 64M\n[process x]\nrun = hog\ntrigger = yes\n", 1, "[case] needs a summary"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = idle\n", 1,
+     "no process has trigger = yes"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n", 1, "no [process NAME] section"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\ntrigger = yes\n[process x]\n"
+     "run = idle\n", 7, "second [process x]"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process a-very-long-role-name]\nrun = hog\n", 4,
+     "role 'a-very-long-role-name' must be 1 to 15"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\noom_score_adj = 2000\n", 6,
+     "oom_score_adj: '2000' is not a number from -1000 to 1000"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\ntrigger = maybe\n", 6,
+     "trigger: expected yes or no, got 'maybe'"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\ntrigger = yes\n", 4,
+     "[process x] needs run = STRESSOR"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[proces x]\n", 4, "unknown section [proces x]"),
+    ("summary = x\n[case]\n", 1, "'summary' is outside any [section]"),
+    ("[case]\nsummary = x\nmemory.max = 64M\ntimeout = soon\n", 4, "timeout: 'soon' is not a duration"),
+    ("[case]\nsummary = x\nmemory.max = 64M\nkernel = newer\n", 4, "kernel: expected a condition"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size '1G'\n", 5,
+     "run: quotes and backslashes are not supported"),
+    ("[case\n", 1, "section header without ']'"),
+    ("", 0, "missing [case] section"),
+]
+
+
+@pytest.mark.parametrize("text,line,message", BAD, ids=[b[2][:40] for b in BAD])
+def test_bad_case_fails_that_case_only(tmp_path, text, line, message):
+    write_case(tmp_path, "good", GOOD_CASE, GOOD_EXPECT)
+    write_case(tmp_path, "bad", text, GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    k = Ktap(r.stdout)
+    assert r.returncode == 1, r.stdout
+    assert k.results["good"]["ok"], r.stdout
+    assert not k.results["bad"]["ok"], r.stdout
+    where = f"{tmp_path}/cases/bad.case:{line}: " if line else f"{tmp_path}/cases/bad.case: "
+    assert where + message in k.diags("bad"), r.stdout
+
+
+def test_good_case_validates(tmp_path):
+    write_case(tmp_path, "good", GOOD_CASE, GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert r.returncode == 0, r.stdout
+    assert Ktap(r.stdout).results["good"]["ok"]
+
+
+def test_crlf_and_comments_are_fine(tmp_path):
+    text = "# a comment\r\n; another\r\n" + GOOD_CASE.replace("\n", "\r\n")
+    write_case(tmp_path, "crlf", text, GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert r.returncode == 0, r.stdout
+
+
+def test_nul_byte_is_refused(tmp_path):
+    write_case(tmp_path, "nul", GOOD_CASE + "\0", GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert "contains a NUL byte: not a text file" in r.stdout
+
+
+def test_missing_expected_file(tmp_path):
+    write_case(tmp_path, "lonely", GOOD_CASE)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert r.returncode == 1
+    assert f"open `{tmp_path}/expected/lonely.expect`: No such file or directory" in r.stdout
+
+
+def test_unknown_case_name(tmp_path):
+    write_case(tmp_path, "good", GOOD_CASE, GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path), "nosuchcase")
+    assert r.returncode == 1
+    assert f"open `{tmp_path}/cases/nosuchcase.case`: No such file or directory" in r.stdout
+
+
+def test_shipped_cases_validate():
+    r = oomlab("--validate")
+    assert r.returncode == 0, r.stdout
+    k = Ktap(r.stdout)
+    assert k.plan == len(k.results) and k.plan >= 6
+
+
+def test_list_shows_summaries():
+    r = oomlab("--list")
+    assert r.returncode == 0
+    assert "hog-killed" in r.stdout and "one hog over a 64M limit" in r.stdout

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Real OOM kills on this machine's kernel: the shipped cases, cleanup, interrupts, crashes."""
+import os
+import pathlib
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import (OOMLAB, ROOT, Ktap, leftover_cgroups, memory_cgroup_info, needs_cases,
+                      oomlab, stray_stressors, suite_args, write_case)
+
+pytestmark = needs_cases
+
+CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.case"))
+
+
+class KernelLog:
+    """The kernel log from a cursor on: /dev/kmsg opened at its end."""
+
+    def __init__(self):
+        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+
+    def read(self):
+        records = []
+        while True:
+            try:
+                records.append(os.read(self.fd, 8192).decode("utf-8", "replace"))
+            except BlockingIOError:
+                break
+            except BrokenPipeError:  # records overwritten before we read them
+                continue
+        os.close(self.fd)
+        return [r.split(";", 1)[1].split("\n")[0] for r in records]
+
+
+def assert_clean():
+    assert leftover_cgroups() == []
+    assert stray_stressors() == []
+    journal = pathlib.Path("/run/oomlab")
+    assert not journal.exists() or not list(journal.glob("journal.*"))
+
+
+@pytest.fixture(scope="module")
+def suite():
+    log = KernelLog()
+    r = oomlab(timeout=1200)
+    return r, Ktap(r.stdout), sum("Killed process " in line for line in log.read())
+
+
+def test_suite_exit_code_and_plan(suite):
+    r, k, _ = suite
+    assert k.plan == len(CASES) == len(k.results), r.stdout
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case(suite, name):
+    r, k, _ = suite
+    res = k.results[name]
+    if res["directive"] == "SKIP":
+        pytest.skip(f"oomlab skipped it here: {res['reason']}")
+    assert res["ok"], k.diags(name)
+
+
+def test_the_kernel_log_shows_new_kills(suite):
+    r, k, new_kills = suite
+    expected = sum(1 for n in CASES if k.results[n]["directive"] != "SKIP") - 1  # no-oom case
+    assert new_kills >= expected
+
+
+def test_nothing_is_left_behind(suite):
+    assert_clean()
+
+
+STUCK = """\
+[case]
+summary = a trigger that never says done
+memory.max = 64M
+timeout = {timeout}
+
+[process sleeper]
+run = idle --rss 1M
+trigger = yes
+"""
+
+
+def start_stuck(tmp_path, timeout="60s"):
+    write_case(tmp_path, "stuck", STUCK.format(timeout=timeout), "[expect]\nsurvived = sleeper\n")
+    proc = subprocess.Popen([OOMLAB, *suite_args(tmp_path)], stdout=subprocess.PIPE, text=True)
+    # Wait (bounded) until the case's process runs in its cgroup.
+    root = pathlib.Path(memory_cgroup_info()["dir"])
+    procs = root / f"oomlab.{proc.pid}/stuck/cgroup.procs"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if procs.exists() and procs.read_text().strip():
+            return proc, procs.read_text().split()
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the stuck case never started")
+
+
+def test_timeout_is_reported_and_cleaned_up(tmp_path):
+    write_case(tmp_path, "stuck", STUCK.format(timeout="1s"), "[expect]\nsurvived = sleeper\n")
+    r = oomlab(*suite_args(tmp_path))
+    assert r.returncode == 1
+    assert "not ok 1 stuck # TIMEOUT 1000 ms" in r.stdout
+    assert "# timeout: the trigger did not finish within 1000 ms" in r.stdout
+    assert_clean()
+
+
+def test_ctrl_c_cleans_up(tmp_path):
+    proc, pids = start_stuck(tmp_path)
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "Bail out! interrupted" in out
+    for pid in pids:
+        assert not os.path.exists(f"/proc/{pid}")
+    assert_clean()
+
+
+def test_a_crashed_run_is_cleaned_up_by_the_next(tmp_path):
+    proc, pids = start_stuck(tmp_path)
+    proc.kill()  # SIGKILL: no cleanup at all
+    proc.wait()
+    # The stressors die with the harness (parent-death signal); the cgroup stays.
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{p}") for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(os.path.exists(f"/proc/{p}") for p in pids)
+    assert leftover_cgroups() != []
+    r = oomlab("no-oom-below-limit")
+    assert r.returncode == 0, r.stdout
+    assert f"# cleanup: left by a run that died (/run/oomlab/journal.{proc.pid}): undid 'cgroup" in r.stdout
+    assert_clean()
+
+
+WRONG = "[expect]\nsurvived = hog\noom_kills = 2\nvictims = none\n"
+HOG = "[case]\nsummary = a hog\nmemory.max = 64M\nswap.max = 0\n[process hog]\nrun = hog --size 256M\ntrigger = yes\n"
+
+
+def test_failures_name_the_check_and_the_numbers(tmp_path):
+    write_case(tmp_path, "wrong", HOG, WRONG)
+    r = oomlab(*suite_args(tmp_path))
+    assert r.returncode == 1
+    d = Ktap(r.stdout).diags("wrong")
+    where = f"{tmp_path}/expected/wrong.expect"
+    assert f"{where}:2: survived: expected hog (pid " in d and "to survive, saw it killed by SIGKILL" in d
+    assert f"{where}:3: oom_kills: expected 2, saw 1 (the cgroup's oom_kill counter" in d
+    assert f"{where}:4: victims: expected none, saw hog in the kernel log" in d
+    assert "Memory cgroup out of memory: Killed process" in d  # the report lines are shown
+    assert_clean()
+
+
+def test_a_bad_case_fails_alone_in_a_real_run(tmp_path):
+    write_case(tmp_path, "a-fine", HOG, "[expect]\nkilled = hog\nvictims = hog\n")
+    write_case(tmp_path, "b-broken", HOG.replace("run = hog", "run = nosuch"), "[expect]\n")
+    r = oomlab(*suite_args(tmp_path))
+    k = Ktap(r.stdout)
+    assert k.results["a-fine"]["ok"] and not k.results["b-broken"]["ok"]
+    assert r.returncode == 1
+    assert_clean()

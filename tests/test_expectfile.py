@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Expected files: mistakes give file:line; the section rule decides what applies."""
+import pathlib
+
+import pytest
+
+from conftest import Ktap, oomlab, suite_args, write_case
+
+CASE = """\
+[case]
+summary = two roles
+memory.max = 64M
+
+[process guard]
+run = idle --rss 1M
+
+[process hog]
+run = hog --size 128M
+trigger = yes
+"""
+
+BAD = [
+    ("[expect]\nkilled = nobody\n", 2, "'nobody' is not a role of case x"),
+    ("[expect]\nkilled =\n", 2, "empty list (write none for no roles)"),
+    ("[expect]\ndmesg = Killed process (\n", 2, "bad regular expression 'Killed process ('"),
+    ("[expect]\ndmesg = Killed process {pid:nobody}\n", 2, "{pid:nobody} has no value: unknown role"),
+    ("[expect]\ndmesg = Killed {pid:hog\n", 2, "placeholder '{pid:hog' without '}'"),
+    ("[expect]\norder = hog >> guard\n", 2, "order: expected a role at '> guard'"),
+    ("[expect]\norder = hog < guard\n", 2, "order: expected >, >= or = at '< guard'"),
+    ("[expect]\norder = hog\n", 2, "order: needs at least two roles"),
+    ("[expect]\noom_kills = some\n", 2, "oom_kills: 'some' is not a count"),
+    ("[expect]\nexit = hog\n", 2, "exit: expected 'ROLE CODE' with CODE 0 to 255"),
+    ("[expect]\noutput = hog\n", 2, "output: expected 'ROLE REGEX'"),
+    ("[expect]\nkiled = hog\n", 2, "unknown key 'kiled'"),
+    ("[expect kernel >> 5]\nkilled = hog\n", 1, "unknown condition 'kernel >> 5'"),
+    ("[expect cgroup v3]\nkilled = hog\n", 1, "unknown condition 'cgroup v3'"),
+    ("[expectations]\n", 1, "unknown section [expectations]"),
+    # A section that does not apply here is still checked.
+    ("[expect]\nkilled = hog\n[expect kernel < 1.0]\nkilled = nobody\n", 4,
+     "'nobody' is not a role of case x"),
+    ("", 0, "no [expect] section"),
+]
+
+
+@pytest.mark.parametrize("text,line,message", BAD, ids=[b[2][:40] for b in BAD])
+def test_bad_expect(tmp_path, text, line, message):
+    write_case(tmp_path, "x", CASE, text)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert r.returncode == 1, r.stdout
+    where = f"{tmp_path}/expected/x.expect:{line}: " if line else f"{tmp_path}/expected/x.expect: "
+    assert where + message in Ktap(r.stdout).diags("x"), r.stdout
+
+
+def effective(tmp_path, text, *extra):
+    """The expectations in effect, as --validate -v prints them."""
+    write_case(tmp_path, "x", CASE, text)
+    r = oomlab("--validate", "-v", *extra, *suite_args(tmp_path))
+    assert r.returncode == 0, r.stdout
+    return [d.strip() for d in Ktap(r.stdout).results["x"]["diags"] if d.startswith("  ")]
+
+
+def test_later_applying_section_replaces_the_key(tmp_path):
+    got = effective(tmp_path, "[expect]\nvictims = hog\nkilled = hog\n"
+                              "[expect kernel >= 1.0]\nvictims = guard, hog\n")
+    assert "victims = guard, hog" in got
+    assert "killed = hog" in got  # not set by the later section: stays
+
+
+def test_section_that_does_not_apply_is_ignored(tmp_path):
+    got = effective(tmp_path, "[expect]\nvictims = hog\n[expect kernel < 1.0]\nvictims = guard\n")
+    assert got == ["victims = hog"]
+
+
+def test_repeated_key_accumulates_within_a_section(tmp_path):
+    got = effective(tmp_path, "[expect]\ndmesg = a\ndmesg = b\n[expect kernel >= 1.0]\ndmesg = c\n"
+                              "dmesg = d\n")
+    assert got == ["dmesg = c", "dmesg = d"]
+
+
+def test_all_conditions_must_hold(tmp_path):
+    got = effective(tmp_path, "[expect]\nvictims = hog\n"
+                              "[expect kernel >= 1.0, kernel < 2.0]\nvictims = guard\n")
+    assert got == ["victims = hog"]
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_cgroup_condition_follows_the_hierarchy(tmp_path, version):
+    fake = tmp_path / "fakecg"
+    fake.mkdir()
+    (fake / "cgroup.controllers").write_text("cpu memory\n")
+    (fake / "memory.limit_in_bytes").write_text("9223372036854771712\n")
+    got = effective(tmp_path, "[expect]\nvictims = hog\n[expect cgroup v1]\nvictims = guard\n"
+                              "[expect cgroup v2]\nvictims = guard, hog\n",
+                    "--cgroup-root", fake, "--cgroup-version", str(version))
+    assert got == ["victims = guard" if version == 1 else "victims = guard, hog"]
+
+
+def test_order_and_exit_and_output_print_back(tmp_path):
+    got = effective(tmp_path, "[expect]\norder = hog > guard\nexit = hog 3\n"
+                              "output = hog ^hog: [0-9]+ MiB$\nno_dmesg = Killed process {pid:guard}\n")
+    assert got == ["order = hog > guard", "exit = hog 3", "no_dmesg = Killed process {pid:guard}",
+                   "output = hog ^hog: [0-9]+ MiB$"]

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Smoke tests: every stressor starts, parses its options, allocates, and shakes hands."""
+import os
+import socket
+import subprocess
+
+import pytest
+
+from conftest import STRESSORS, run
+
+ALL = sorted(p.name for p in STRESSORS.iterdir() if os.access(p, os.X_OK))
+
+
+def test_the_stressors_are_built():
+    assert {"hog", "idle"} <= set(ALL)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_help(name):
+    r = run([STRESSORS / name, "--help"])
+    assert r.returncode == 0
+    assert r.stdout.startswith(f"usage: {name} ") and "Kernel rule: " in r.stdout
+    assert "Exit codes: 0 ok" in r.stdout
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_bad_arguments_exit_2(name):
+    r = run([STRESSORS / name, "--no-such-option"])
+    assert r.returncode == 2
+    assert f"{name}: unknown option --no-such-option (see --help)" in r.stderr
+    assert run([STRESSORS / name, "--role", "x" * 16, "--check-args"]).returncode == 2
+
+
+@pytest.mark.parametrize("alloc", ["malloc", "mmap", "brk"])
+@pytest.mark.parametrize("touch", ["page", "memset", "populate", "none"])
+def test_hog_allocates_and_exits(alloc, touch):
+    r = run([STRESSORS / "hog", "--size", "8M", "--chunk", "1M", "--alloc", alloc, "--touch", touch,
+             "--after", "exit"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "hog: allocated 8 MiB\n"
+
+
+def test_hog_classic_prints_progress():
+    r = run([STRESSORS / "hog", "--classic", "--size", "2M", "--after", "exit", "--role", "classic"])
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["classic: 1 MiB", "classic: 2 MiB", "classic: allocated 2 MiB"]
+
+
+def own_cgroup_is_limited():
+    """Is this test running in a memory cgroup with a limit below the machine's memory?"""
+    total = int(open("/proc/meminfo").read().split("MemTotal:")[1].split()[0]) * 1024
+    for line in open("/proc/self/cgroup"):
+        ident, ctrls, path = line.rstrip("\n").split(":", 2)
+        if "memory" in ctrls.split(","):
+            stat = f"/sys/fs/cgroup/memory{path}/memory.stat"
+            for l in open(stat):
+                if l.startswith("hierarchical_memory_limit "):
+                    return int(l.split()[1]) < total
+        if ident == "0" and os.path.exists(f"/sys/fs/cgroup{path}/memory.max"):
+            return open(f"/sys/fs/cgroup{path}/memory.max").read().strip() != "max"
+    return False
+
+
+def test_hog_refuses_an_unbounded_size_outside_a_limited_cgroup():
+    if own_cgroup_is_limited():
+        pytest.skip("this test runs in a memory-limited cgroup, where the guard allows it")
+    r = run([STRESSORS / "hog", "--size", "max"])
+    assert r.returncode == 2
+    assert "refusing to allocate max outside a memory-limited cgroup" in r.stderr
+
+
+def spawn_with_socket(args, role):
+    harness, child = socket.socketpair()
+    proc = subprocess.Popen([*args, "--role", role, "--control-fd", str(child.fileno())],
+                            pass_fds=[child.fileno()], stdout=subprocess.PIPE, text=True)
+    child.close()
+    return proc, harness
+
+
+def read_line(sock):
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(1)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode()
+
+
+def test_idle_says_ready_holds_and_takes_its_role_as_comm():
+    proc, sock = spawn_with_socket([STRESSORS / "idle", "--rss", "4M", "--file", "2M",
+                                    "--shmem", "2M"], "bystander")
+    try:
+        assert read_line(sock) == "ready\n"
+        assert open(f"/proc/{proc.pid}/comm").read() == "bystander\n"
+        status = open(f"/proc/{proc.pid}/status").read()
+        kb = {l.split(":")[0]: int(l.split()[1]) for l in status.splitlines()
+              if l.startswith(("RssAnon", "RssFile", "RssShmem"))}
+        assert kb["RssAnon"] >= 4096 and kb["RssShmem"] >= 2048 and kb["RssFile"] >= 2048
+        assert proc.poll() is None
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_hog_waits_for_go_then_says_done():
+    proc, sock = spawn_with_socket([STRESSORS / "hog", "--size", "4M", "--wait-go"], "trigger")
+    try:
+        assert read_line(sock) == "ready\n"
+        sock.sendall(b"go\n")
+        assert read_line(sock) == "done\n"
+        assert proc.poll() is None  # holding its memory
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_broken_handshake_exits_5():
+    proc, sock = spawn_with_socket([STRESSORS / "hog", "--size", "4M", "--wait-go"], "trigger")
+    assert read_line(sock) == "ready\n"
+    sock.close()
+    assert proc.wait(timeout=30) == 5
