@@ -24,6 +24,8 @@ STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
 STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/stressors/%.o)
 HARNESS_OBJS := $(HARNESS:%=$(B)/obj/harness/%.o) $(HARNESS_SHARED:%=$(B)/obj/stressors/%.o)
 
+STATIC_BINS := $(B)/static/oomlab $(STRESSORS:%=$(B)/static/stressors/%)
+
 all: $(B)/oomlab $(STRESSOR_BINS)
 
 $(B)/obj/stressors/%.o: stressors/%.c
@@ -41,13 +43,28 @@ $(B)/stressors/%: $(B)/obj/stressors/%.o $(STRESSOR_LIB_OBJS)
 $(B)/oomlab: $(HARNESS_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^
 
+# The VM guest runs static binaries from an initramfs.
+$(B)/static/stressors/%: $(B)/obj/stressors/%.o $(STRESSOR_LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -static -o $@ $^
+
+$(B)/static/oomlab: $(HARNESS_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -static -o $@ $^
+
+$(B)/initramfs.cpio.gz: $(STATIC_BINS) harness/guest-init.sh harness/mkinitramfs.sh \
+		$(wildcard cases/*.case expected/*.expect)
+	harness/mkinitramfs.sh $@ $(B)/static
+
+initramfs: $(B)/initramfs.cpio.gz
+
 check: all
-	$(PYTEST) -q tests
+	$(PYTEST) -q -rs tests
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all check clean
+.PHONY: all check clean initramfs
 # Keep objects: pattern-rule intermediates would otherwise be deleted.
 .SECONDARY:
 -include $(wildcard $(B)/obj/*/*.d)

@@ -3,7 +3,8 @@
 # The one command: install what is missing (Debian 12, as root), build, run the suite.
 # Arguments go to oomlab, e.g. ./run.sh -v hog-killed. KTAP on stdout; the rest on stderr.
 set -euo pipefail
-cd "$(dirname "$0")"
+# No cd: relative paths in the arguments (--cases DIR) keep meaning what the user meant.
+top=$(cd "$(dirname "$0")" && pwd)
 
 # Build needs: the compiler, make, the C library headers, pkg-config.
 packages=(gcc make libc6-dev pkg-config)
@@ -27,5 +28,5 @@ if ((${#missing[@]})); then
 	fi
 fi
 
-make -s >&2
-exec build/oomlab "$@"
+make -s -C "$top" >&2
+exec "$top/build/oomlab" "$@"

@@ -39,8 +39,8 @@ static int info(const struct cgroup_root *r)
 	};
 	size_t i;
 
-	printf("version: %d\ndir: %s\nkernel_path: %s\ngiven: %s\n", r->ops->version, r->dir,
-	       r->kpath, yes_no(r->given));
+	printf("version: %d\ndir: %s\nkernel_path: %s\nroot: %s\n", r->ops->version, r->dir,
+	       r->kpath, r->given ? "--cgroup-root" : "own memory cgroup");
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		printf("%s: %s\n", files[i], yes_no(cg_has(r->dir, files[i])));
 	return 0;
@@ -134,6 +134,12 @@ int cgroup_main(int argc, char **argv)
 		return 1;
 	}
 	cmd = argv[optind++];
+	if (strcmp(cmd, "info") && strcmp(cmd, "limit") && strcmp(cmd, "counters") &&
+	    strcmp(cmd, "kill") && strcmp(cmd, "enable")) {
+		fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return 1;
+	}
 	if (cgroup_root_find(&root, proc_root, given, version, &e)) {
 		fprintf(stderr, "oomlab cgroup: %s\n", e.msg);
 		return 1;
@@ -170,7 +176,5 @@ int cgroup_main(int argc, char **argv)
 		}
 		return 0;
 	}
-	fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
-	usage(stderr);
-	return 1;
+	return 1; /* not reached: the command was checked above */
 }

@@ -120,9 +120,17 @@ static int add_pattern(struct loader *ld, struct pattern_list *pl, const char *r
 
 static int role_ok(struct loader *ld, const char *role, int line)
 {
-	if (!case_role(ld->c, role))
-		return err_at(ld->e, ld->path, line, "'%s' is not a role of case %s", role, ld->c->name);
-	return 0;
+	char roles[CASE_MAX_PROCS * (ROLE_MAX + 2)] = "";
+	size_t used = 0;
+	int i;
+
+	if (case_role(ld->c, role))
+		return 0;
+	for (i = 0; i < ld->c->nprocs; i++)
+		used += (size_t)snprintf(roles + used, sizeof(roles) - used, "%s%s", i ? ", " : "",
+					 ld->c->procs[i].role);
+	return err_at(ld->e, ld->path, line, "'%s' is not a role of case %s (its roles: %s)", role,
+		      ld->c->name, roles);
 }
 
 /* "a, b, c" or "none". */

@@ -33,8 +33,12 @@ static void usage(FILE *out)
 		"      --cgroup-root DIR    create cgroups below DIR, not below oomlab's own cgroup\n"
 		"      --cases DIR          case files (default: cases/ of the source tree)\n"
 		"      --expected DIR       expected files (default: expected/ of the source tree)\n"
-		"      --stressors DIR      stressor programs (default: stressors/ next to oomlab)\n"
+		"      --stressors DIR      stressor programs (default: the stressors directory next\n"
+		"                           to the oomlab binary, build/stressors in a checkout)\n"
 		"      --state-dir DIR      where the undo journal lives (default /run/oomlab)\n"
+		"      --timeout-scale N    multiply every case's timeout by N\n"
+		"      --guest              inside oomlab's VM guest: also run machine-wide cases\n"
+		"                           (refused unless the kernel command line has oomlab.guest=1)\n"
 		"  -h, --help\n"
 		"\n"
 		"For tests: --proc-root DIR (instead of /proc), --kmsg PATH (instead of /dev/kmsg),\n"
@@ -64,12 +68,14 @@ static int run_main(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "proc-root", required_argument, NULL, 'P' },
 		{ "kmsg", required_argument, NULL, 'k' },
+		{ "timeout-scale", required_argument, NULL, 'X' },
+		{ "guest", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct suite_opts o = {
 		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .proc_root = "/proc",
-		.timeout_ms = 30000,
+		.timeout_ms = 30000, .timeout_scale = 1,
 	};
 	char exe[PATH_MAX], *exe_dir;
 	bool list = false;
@@ -111,6 +117,14 @@ static int run_main(int argc, char **argv)
 		case 'S': o.state_dir = optarg; break;
 		case 'P': o.proc_root = optarg; break;
 		case 'k': o.kmsg_path = optarg; break;
+		case 'X':
+			if (parse_long(optarg, &v) || v < 1 || v > 100) {
+				fprintf(stderr, "oomlab: --timeout-scale: expected 1 to 100, got '%s'\n", optarg);
+				return 1;
+			}
+			o.timeout_scale = (int)v;
+			break;
+		case 'G': o.guest = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}

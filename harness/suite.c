@@ -286,6 +286,9 @@ static void run_one(struct suite *s, const char *name)
 	if (o->validate_only) {
 		if (o->verbose)
 			expect_print(&x, print_expectation, &s->k);
+		if (s->skip_reason[0] || unmet(s, &cs, why, sizeof(why)))
+			ktap_diag(&s->k, "valid; a run here would skip it: %s",
+				  s->skip_reason[0] ? s->skip_reason : why);
 		ktap_result(&s->k, V_PASS, name, NULL);
 	} else if (s->skip_reason[0]) {
 		ktap_result(&s->k, V_SKIP, name, s->skip_reason);

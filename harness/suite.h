@@ -17,8 +17,10 @@ struct suite_opts {
 	int cgroup_version;          /* 0: detect */
 	long timeout_ms;             /* per case */
 	bool timeout_forced;         /* --timeout given: overrides the case files */
+	int timeout_scale;           /* multiplies every case's timeout (slow machines, TCG) */
 	bool verbose;
 	bool validate_only;
+	bool guest;                  /* inside oomlab's VM guest: machine-wide cases may run */
 	char **names;                /* cases to run; NULL: all */
 	int nnames;
 };

@@ -52,7 +52,7 @@ def test_v2_info(v2):
     r = cg(v2, 2, "info")
     assert r.returncode == 0, r.stderr
     assert "version: 2\n" in r.stdout and f"dir: {v2}\n" in r.stdout
-    assert "kernel_path: /\n" in r.stdout and "given: yes\n" in r.stdout
+    assert "kernel_path: /\n" in r.stdout and "root: --cgroup-root\n" in r.stdout
 
 
 def test_v2_limits(v2):
@@ -178,7 +178,7 @@ def test_detects_v1_memory_in_a_hybrid_layout(tmp_path):
     r = oomlab("cgroup", "--proc-root", proc, "info")
     assert r.returncode == 0, r.stderr
     assert "version: 1\n" in r.stdout and f"dir: {mem}/a/b\n" in r.stdout
-    assert "kernel_path: /a/b\n" in r.stdout and "given: no\n" in r.stdout
+    assert "kernel_path: /a/b\n" in r.stdout and "root: own memory cgroup\n" in r.stdout
 
 
 def test_detects_v2_with_escaped_mount_point(tmp_path):

@@ -20,7 +20,7 @@ trigger = yes
 """
 
 BAD = [
-    ("[expect]\nkilled = nobody\n", 2, "'nobody' is not a role of case x"),
+    ("[expect]\nkilled = nobody\n", 2, "'nobody' is not a role of case x (its roles: guard, hog)"),
     ("[expect]\nkilled =\n", 2, "empty list (write none for no roles)"),
     ("[expect]\ndmesg = Killed process (\n", 2, "bad regular expression 'Killed process ('"),
     ("[expect]\ndmesg = Killed process {pid:nobody}\n", 2, "{pid:nobody} has no value: unknown role"),

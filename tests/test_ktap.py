@@ -84,3 +84,11 @@ def test_tap_driver_reads_the_stream(tmp_path, bad):
         assert results[:2] == ["PASS", "FAIL"] and "ERROR" in results and glob == "ERROR"
     else:
         assert results == ["PASS"] and glob == "PASS"
+
+
+def test_run_sh_keeps_relative_paths_relative_to_the_caller(tmp_path):
+    write_case(tmp_path, "mine", GOOD, EXPECT)
+    r = run([ROOT / "run.sh", "--validate", "--cases", "cases", "--expected", "expected"],
+            cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert Ktap(r.stdout).order == ["mine"]

@@ -1,0 +1,26 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of oomlab's VM guest: mount what oomlab needs, run the cases named on the
+# kernel command line with KTAP on the second serial port, then power off. A kernel
+# panic instead ends the boot through panic=-1 and qemu's -no-reboot.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs -o mode=755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+
+args=
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
+	oomlab.verbose=1) args="$args -v" ;;
+	oomlab.timeout_scale=*) args="$args --timeout-scale ${word#oomlab.timeout_scale=}" ;;
+	esac
+done
+
+# KTAP on ttyS1; oomlab's own errors on the console, beside the kernel's messages.
+/oomlab/build/oomlab --guest $args >/dev/ttyS1 2>/dev/console
+echo "# oomlab-guest: exit $?" >/dev/ttyS1
+poweroff -f
