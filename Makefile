@@ -16,7 +16,7 @@ STRESSORS := hog idle
 STRESSOR_LIB := common handshake guard alloc units cgroup_locate
 HARNESS := main suite err ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport \
            journal procinfo ratelimit spawn runcase runloop judge casediag ktap hostinfo json parse_cmd \
-           cgroup_cmd
+           cgroup_cmd vm_boot vm_suite
 # Shared with the stressors: size parsing and cgroup location.
 HARNESS_SHARED := units cgroup_locate
 

@@ -188,6 +188,11 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		c->has_kernel = true;
 		return 0;
 	}
+	if (!strcmp(en->key, "own_boot")) {
+		if (parse_yes_no(en->value, &c->own_boot))
+			return err_at(e, path, en->line, "own_boot: expected yes or no, got '%s'", en->value);
+		return 0;
+	}
 	if (!strcmp(en->key, "scope")) {
 		if (!strcmp(en->value, "cgroup"))
 			c->scope = SCOPE_CGROUP;
@@ -199,7 +204,7 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		return 0;
 	}
 	return err_at(e, path, en->line, "unknown key '%s' in [case] (known: summary, memory.max, "
-		      "swap.max, timeout, cgroup, kernel, scope)", en->key);
+		      "swap.max, timeout, cgroup, kernel, scope, own_boot)", en->key);
 }
 
 static void case_name_from_path(struct case_spec *c, const char *path)

@@ -58,6 +58,7 @@ struct case_spec {
 	int want_cgroup;                 /* required cgroup version: 0 any, 1 or 2 */
 	bool has_kernel;
 	struct kcond kernel;             /* required kernel version */
+	bool own_boot;                   /* VM: run in a boot of its own (it may panic the guest) */
 	int line;                        /* the [case] line */
 	struct proc_spec procs[CASE_MAX_PROCS];
 	int nprocs;

@@ -12,10 +12,11 @@
 #include "units.h"
 
 enum key { K_KILLED, K_SURVIVED, K_VICTIMS, K_OOM_KILLS, K_ORDER, K_DMESG, K_NO_DMESG, K_EXIT,
-	   K_OUTPUT, K_COUNT };
+	   K_OUTPUT, K_PANIC, K_CONSOLE, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	"killed", "survived", "victims", "oom_kills", "order", "dmesg", "no_dmesg", "exit", "output",
+	"panic", "console",
 };
 
 struct loader {
@@ -236,6 +237,8 @@ static void reset_key(struct expect_spec *x, enum key k)
 	case K_NO_DMESG: free_patterns(&x->no_dmesg); break;
 	case K_EXIT: x->nexits = 0; break;
 	case K_OUTPUT: free_patterns(&x->output); break;
+	case K_PANIC: x->has_panic = false; break;
+	case K_CONSOLE: free_patterns(&x->console); break;
 	case K_COUNT: break;
 	}
 }
@@ -270,6 +273,20 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		rest = v + n + strspn(v + n, " \t");
 		x->output.set = true;
 		return add_pattern(ld, &x->output, role, rest, line);
+	case K_PANIC:
+		if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+			x->has_panic = true;
+			x->panic = v[0] == 'y';
+			x->panic_line = line;
+			return 0;
+		}
+		return err_at(ld->e, ld->path, line, "panic: expected yes or no, got '%s'", v);
+	case K_CONSOLE:
+		if (strchr(v, '{') && (strstr(v, "{pid:") || strstr(v, "{cgroup}")))
+			return err_at(ld->e, ld->path, line, "console: placeholders are not available "
+				      "(the host reads the console after the guest is gone)");
+		x->console.set = true;
+		return add_pattern(ld, &x->console, "", v, line);
 	case K_COUNT: break;
 	}
 	return -1;
@@ -310,6 +327,7 @@ void expect_free(struct expect_spec *x)
 	free_patterns(&x->dmesg);
 	free_patterns(&x->no_dmesg);
 	free_patterns(&x->output);
+	free_patterns(&x->console);
 }
 
 int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
@@ -348,7 +366,8 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 				;
 			if (k == K_COUNT) {
 				err_at(e, path, en->line, "unknown key '%s' (known: killed, survived, "
-				       "victims, oom_kills, order, dmesg, no_dmesg, exit, output)", en->key);
+				       "victims, oom_kills, order, dmesg, no_dmesg, exit, output, panic, "
+				       "console)", en->key);
 				goto out;
 			}
 			/* The first time a section sets a key, it replaces earlier values. */
@@ -393,8 +412,8 @@ static void print_roles(const char *key, const struct role_list *rl,
 
 void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const char *text), void *ctx)
 {
-	const struct pattern_list *lists[] = { &x->dmesg, &x->no_dmesg, &x->output };
-	const char *names[] = { "dmesg", "no_dmesg", "output" };
+	const struct pattern_list *lists[] = { &x->dmesg, &x->no_dmesg, &x->output, &x->console };
+	const char *names[] = { "dmesg", "no_dmesg", "output", "console" };
 	char text[4200];
 	size_t used, l;
 	int i;
@@ -417,7 +436,11 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 		snprintf(text, sizeof(text), "exit = %s %d", x->exits[i].role, x->exits[i].code);
 		line(ctx, text);
 	}
-	for (l = 0; l < 3; l++) {
+	if (x->has_panic) {
+		snprintf(text, sizeof(text), "panic = %s", x->panic ? "yes" : "no");
+		line(ctx, text);
+	}
+	for (l = 0; l < 4; l++) {
 		for (i = 0; i < lists[l]->n; i++) {
 			snprintf(text, sizeof(text), "%s = %s%s%s", names[l], lists[l]->p[i].role,
 				 lists[l]->p[i].role[0] ? " " : "", lists[l]->p[i].text);

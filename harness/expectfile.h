@@ -78,6 +78,11 @@ struct expect_spec {
 	bool exits_set;
 	int nexits;
 	struct exit_expect exits[CASE_MAX_PROCS];
+	/* Judged by the host from a VM guest's console log (case with own_boot): */
+	bool has_panic;
+	bool panic;                  /* the guest's kernel panics */
+	int panic_line;
+	struct pattern_list console; /* each matches a console line */
 };
 
 struct expect_env {

@@ -39,9 +39,20 @@ static void usage(FILE *out)
 		"      --timeout-scale N    multiply every case's timeout by N\n"
 		"      --guest              inside oomlab's VM guest: also run machine-wide cases\n"
 		"                           (refused unless the kernel command line has oomlab.guest=1)\n"
+		"\n"
+		"VM backend (cgroup v2, other kernels, machine-wide cases; KVM when /dev/kvm works):\n"
+		"  -k, --kernel IMAGE       also run the cases in a qemu guest of this bzImage\n"
+		"                           (repeatable); results are named KERNEL:case\n"
+		"      --vm-only            run the cases only in the guests\n"
+		"      --vm-memory MIB      guest memory (default 512)\n"
+		"      --vm-cpus N          guest CPUs (default 2)\n"
+		"      --vm-logs DIR        where console logs go (default: vm-logs next to oomlab)\n"
+		"      --initramfs FILE     the guest's initramfs (default: initramfs.cpio.gz next to\n"
+		"                           oomlab; make initramfs builds it)\n"
+		"      --qemu PROGRAM       default qemu-system-x86_64\n"
 		"  -h, --help\n"
 		"\n"
-		"For tests: --proc-root DIR (instead of /proc), --kmsg PATH (instead of /dev/kmsg),\n"
+		"For tests: --proc-root DIR (instead of /proc), --kmsg-path PATH (not /dev/kmsg),\n"
 		"--cgroup-version 1|2 (treat --cgroup-root as a hierarchy of that version).\n");
 }
 
@@ -67,7 +78,14 @@ static int run_main(int argc, char **argv)
 		{ "stressors", required_argument, NULL, 's' },
 		{ "state-dir", required_argument, NULL, 'S' },
 		{ "proc-root", required_argument, NULL, 'P' },
-		{ "kmsg", required_argument, NULL, 'k' },
+		{ "kmsg-path", required_argument, NULL, 'K' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "vm-only", no_argument, NULL, 'O' },
+		{ "vm-memory", required_argument, NULL, 'M' },
+		{ "vm-cpus", required_argument, NULL, 'U' },
+		{ "vm-logs", required_argument, NULL, 'L' },
+		{ "initramfs", required_argument, NULL, 'I' },
+		{ "qemu", required_argument, NULL, 'Q' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "guest", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
@@ -77,7 +95,7 @@ static int run_main(int argc, char **argv)
 		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .proc_root = "/proc",
 		.timeout_ms = 30000, .timeout_scale = 1,
 	};
-	char exe[PATH_MAX], *exe_dir;
+	char exe[PATH_MAX], *exe_dir, initramfs[PATH_MAX + 32], vm_logs[PATH_MAX + 16];
 	bool list = false;
 	ssize_t n;
 	int c;
@@ -89,7 +107,13 @@ static int run_main(int argc, char **argv)
 	default_dir(o.expected_dir, sizeof(o.expected_dir), exe_dir, "expected");
 	snprintf(o.stressor_dir, sizeof(o.stressor_dir), "%s/stressors", exe_dir);
 
-	while ((c = getopt_long(argc, argv, "lvt:h", longopts, NULL)) != -1) {
+	snprintf(initramfs, sizeof(initramfs), "%s/initramfs.cpio.gz", exe_dir);
+	snprintf(vm_logs, sizeof(vm_logs), "%s/vm-logs", exe_dir);
+	o.vm = (struct vm_opts){
+		.qemu = "qemu-system-x86_64", .initramfs = initramfs, .log_dir = vm_logs,
+		.memory_mb = 512, .cpus = 2,
+	};
+	while ((c = getopt_long(argc, argv, "lvt:k:h", longopts, NULL)) != -1) {
 		long v;
 
 		switch (c) {
@@ -116,7 +140,27 @@ static int run_main(int argc, char **argv)
 		case 's': snprintf(o.stressor_dir, sizeof(o.stressor_dir), "%s", optarg); break;
 		case 'S': o.state_dir = optarg; break;
 		case 'P': o.proc_root = optarg; break;
-		case 'k': o.kmsg_path = optarg; break;
+		case 'K': o.kmsg_path = optarg; break;
+		case 'k':
+			if (o.nkernels == MAX_KERNELS) {
+				fprintf(stderr, "oomlab: at most %d --kernel images\n", MAX_KERNELS);
+				return 1;
+			}
+			o.kernels[o.nkernels++] = optarg;
+			break;
+		case 'O': o.vm_only = true; break;
+		case 'M':
+		case 'U':
+			if (parse_long(optarg, &v) || v < 1 || v > (c == 'M' ? 65536 : 64)) {
+				fprintf(stderr, "oomlab: --vm-%s: '%s' is out of range\n",
+					c == 'M' ? "memory" : "cpus", optarg);
+				return 1;
+			}
+			*(c == 'M' ? &o.vm.memory_mb : &o.vm.cpus) = (int)v;
+			break;
+		case 'L': o.vm.log_dir = optarg; break;
+		case 'I': o.vm.initramfs = optarg; break;
+		case 'Q': o.vm.qemu = optarg; break;
 		case 'X':
 			if (parse_long(optarg, &v) || v < 1 || v > 100) {
 				fprintf(stderr, "oomlab: --timeout-scale: expected 1 to 100, got '%s'\n", optarg);
@@ -131,6 +175,10 @@ static int run_main(int argc, char **argv)
 	}
 	o.names = argv + optind;
 	o.nnames = argc - optind;
+	if (o.vm_only && !o.nkernels) {
+		fprintf(stderr, "oomlab: --vm-only needs at least one --kernel IMAGE\n");
+		return 1;
+	}
 	if (list)
 		return suite_list(&o);
 	return suite_run(&o);

@@ -157,6 +157,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	}
 	req = (struct spawn_req){
 		.exe = exe, .role = ps->role, .args = ps->argv, .wait_go = ps->trigger,
+		.machine_wide = r->cs->scope == SCOPE_MACHINE,
 		.cgroup_procs = procs_file, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
 		.ctl_fd = sv[1], .out_fd = out[1],
 	};
@@ -346,6 +347,7 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 		r->procs[i].ctl = r->procs[i].out = -1;
 	}
 	r->timeout_ms = env->timeout_forced || !cs->timeout_ms ? env->timeout_ms : cs->timeout_ms;
+	r->timeout_ms *= env->timeout_scale;
 	r->t0 = now_ms();
 	if (ratelimit_wait(r, env, expected_kills) != WAIT_MET) {
 		r->outcome = OUT_INTERRUPTED;

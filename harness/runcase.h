@@ -32,6 +32,7 @@ struct run_env {
 	int sigfd;                   /* signalfd: SIGCHLD, SIGINT, SIGTERM, SIGHUP */
 	long timeout_ms;             /* when the case does not say; --timeout overrides both */
 	bool timeout_forced;
+	int timeout_scale;           /* multiplies the timeout (slow machines, TCG guests) */
 	bool *interrupted;           /* set on SIGINT/SIGTERM/SIGHUP */
 	struct oom_ratelimit *ratelimit; /* the kernel's report rate limit */
 };

@@ -132,12 +132,28 @@ static void probe(struct suite *s)
 			 o->kmsg_path, strerror(errno));
 }
 
-/* Protect ourselves, take over signals, undo dead runs, make the run's cgroup. */
+/* Signals come through a signalfd; orphans come back to us to reap. */
+static void take_signals(struct suite *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s->env.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* A stressor's own children, orphaned, are reaped by us. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* Protect ourselves, undo dead runs, make the run's cgroup. */
 static int prepare(struct suite *s)
 {
 	const struct cgroup_ops *ops = s->root.ops;
 	char entry[PATH_MAX + 8];
-	sigset_t set;
 	bool changed;
 	struct err e;
 	int jid;
@@ -152,17 +168,6 @@ static int prepare(struct suite *s)
 		printf("# note: oomlab could not set its own oom_score_adj to -1000 (%s): it stays "
 		       "out of every case cgroup, so memory cgroup OOMs cannot choose it\n",
 		       s->host.cap_sys_resource ? strerror(errno) : "no CAP_SYS_RESOURCE");
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	s->env.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	/* Orphaned grandchildren (a stressor's own children) come back to us to reap. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-	signal(SIGPIPE, SIG_IGN);
-
 	journal_recover(s->o->state_dir, note);
 	if (journal_open(&s->journal, s->o->state_dir, &e) ||
 	    ratelimit_open(&s->ratelimit, s->o->kmsg_path, &e))
@@ -199,15 +204,15 @@ static void teardown(struct suite *s)
 {
 	struct err e;
 
+	ratelimit_close(&s->ratelimit);
+	if (s->env.sigfd >= 0)
+		close(s->env.sigfd);
 	if (s->journal.fd < 0)
 		return; /* nothing was set up */
 	if (s->env.run_dir[0] && cg_destroy(s->root.ops, s->env.run_dir, &e) == 0)
 		journal_del(&s->journal, s->run_dir_jid, &e);
 	if (journal_close(&s->journal, warn) == 0)
 		rmdir(s->o->state_dir); /* only when empty: other runs may use it */
-	if (s->env.sigfd >= 0)
-		close(s->env.sigfd);
-	ratelimit_close(&s->ratelimit);
 }
 
 /* Between cases: was Ctrl-C (or SIGTERM, SIGHUP) pressed? */
@@ -227,7 +232,7 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 {
 	int version = s->have_root ? s->root.ops->version : 0;
 
-	if (cs->scope == SCOPE_MACHINE) {
+	if (cs->scope == SCOPE_MACHINE && !s->o->guest) {
 		snprintf(why, len, "machine-wide case: runs only inside a throw-away VM guest");
 		return true;
 	}
@@ -306,43 +311,80 @@ static void run_one(struct suite *s, const char *name)
 	expect_free(&x);
 }
 
+/* The kernel command line says this is a guest booted by oomlab's VM backend. */
+static bool in_oomlab_guest(void)
+{
+	char line[4096], *tok, *save;
+	bool found = false;
+	FILE *f = fopen("/proc/cmdline", "re");
+
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f))
+		for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+			found |= !strcmp(tok, "oomlab.guest=1");
+	fclose(f);
+	return found;
+}
+
 int suite_run(const struct suite_opts *o)
 {
 	struct suite s = { .o = o };
+	int n, i, rc, kernel, host = !o->vm_only || o->validate_only;
+	int kernels = o->validate_only ? 0 : o->nkernels;
 	char **names;
-	int n, i, rc;
 
+	if (o->guest && !in_oomlab_guest()) {
+		fprintf(stderr, "oomlab: --guest is only for oomlab's VM guest, and the kernel command "
+			"line (/proc/cmdline) lacks oomlab.guest=1: refusing to run machine-wide cases\n");
+		return 1;
+	}
 	hostinfo_read(&s.host);
 	n = collect_names(o, &names);
 	if (n < 0)
 		return 1;
-	probe(&s);
-	ktap_start(&s.k, stdout, n);
-	ktap_note(&s.k, "oomlab on Linux %s %s, %s", s.host.release, s.host.machine,
-		  s.have_root ? (s.root.ops->version == 2 ? "memory cgroup v2" : "memory cgroup v1")
-			      : "no memory cgroup");
+	s.journal.fd = -1;
+	s.ratelimit.fd = -1;
 	s.env = (struct run_env){
 		.host = &s.host, .root = &s.root, .journal = &s.journal,
 		.stressor_dir = o->stressor_dir, .kmsg_path = o->kmsg_path, .sigfd = -1,
 		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
+		.timeout_scale = o->timeout_scale,
 		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit,
 	};
-	s.journal.fd = -1;
-	s.ratelimit.fd = -1;
-	if (!o->validate_only && !s.skip_reason[0]) {
-		if (prepare(&s) == 0)
+	ktap_start(&s.k, stdout, n * (host + kernels));
+	if (!o->validate_only)
+		take_signals(&s);
+	if (host) {
+		probe(&s);
+		ktap_note(&s.k, "oomlab on Linux %s %s, %s", s.host.release, s.host.machine,
+			  s.have_root ? (s.root.ops->version == 2 ? "memory cgroup v2" : "memory cgroup v1")
+				      : "no memory cgroup");
+		if (!o->validate_only && !s.skip_reason[0] && prepare(&s) == 0)
 			ktap_note(&s.k, "cases run in cgroups below %s", s.env.run_kpath);
+		if (s.skip_reason[0] && !o->validate_only)
+			ktap_note(&s.k, "cases are skipped: %s", s.skip_reason);
+		for (i = 0; i < n; i++) {
+			check_interrupt(&s);
+			if (s.interrupted)
+				break;
+			run_one(&s, names[i]);
+		}
 	}
-	if (s.skip_reason[0] && !o->validate_only)
-		ktap_note(&s.k, "cases are skipped: %s", s.skip_reason);
-	for (i = 0; i < n; i++) {
-		check_interrupt(&s);
-		if (s.interrupted)
-			break;
-		run_one(&s, names[i]);
+	for (kernel = 0; kernel < kernels && !s.interrupted; kernel++) {
+		struct vm_opts vo = o->vm;
+
+		vo.verbose = o->verbose;
+		vo.cases_dir = o->cases_dir;
+		vo.expected_dir = o->expected_dir;
+		vo.stressor_dir = o->stressor_dir;
+		vo.case_timeout_ms = o->timeout_ms;
+		vo.sigfd = s.env.sigfd;
+		vo.interrupted = &s.interrupted;
+		vm_run_kernel(&s.k, &vo, o->kernels[kernel], names, n);
 	}
 	if (s.interrupted)
-		printf("Bail out! interrupted: cleaned up after case %d of %d\n", i, n);
+		printf("Bail out! interrupted: cleaned up and stopped\n");
 	teardown(&s);
 	free_names(names, n);
 	rc = ktap_finish(&s.k);

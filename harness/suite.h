@@ -6,6 +6,10 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "vm.h"
+
+#define MAX_KERNELS 8
+
 struct suite_opts {
 	char cases_dir[PATH_MAX];
 	char expected_dir[PATH_MAX];
@@ -23,6 +27,10 @@ struct suite_opts {
 	bool guest;                  /* inside oomlab's VM guest: machine-wide cases may run */
 	char **names;                /* cases to run; NULL: all */
 	int nnames;
+	const char *kernels[MAX_KERNELS]; /* also run the cases in VM guests of these images */
+	int nkernels;
+	bool vm_only;                /* only in the VM guests, not on this machine */
+	struct vm_opts vm;
 };
 
 /* Returns the kselftest exit code. */
