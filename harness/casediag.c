@@ -78,6 +78,9 @@ static void print_kernel_log(const struct case_run *r, struct ktap *k, bool all)
 	if (!shown)
 		ktap_diag(k, "kernel log of this case: no OOM report (%zu lines logged during the case)",
 			  r->nlines);
+	if (r->klog.lost)
+		ktap_diag(k, "kernel log: %llu records were overwritten before oomlab read them",
+			  r->klog.lost);
 }
 
 static void print_output(const struct case_run *r, struct ktap *k)

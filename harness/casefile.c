@@ -99,6 +99,17 @@ static int parse_run(struct proc_spec *p, const char *value, const char *path, i
 	}
 	p->argv[p->argc] = NULL;
 	p->run_line = line;
+	for (int i = 0; i < p->argc; i++) {
+		static const char *const owned[] = { "--role", "--control-fd", "--wait-go",
+						     "--machine-wide", "--check-args", "--help" };
+		size_t k, n2 = strcspn(p->argv[i], "=");
+
+		for (k = 0; k < sizeof(owned) / sizeof(owned[0]); k++)
+			if (strlen(owned[k]) == n2 && !strncmp(p->argv[i], owned[k], n2))
+				return err_at(e, path, line, "run: %s is set by the harness, not in a case "
+					      "(the role name is the section's, trigger = yes waits for go)",
+					      owned[k]);
+	}
 
 	snprintf(exe, sizeof(exe), "%s/%s", stressor_dir, p->stressor);
 	if (!name_ok(p->stressor, sizeof(p->stressor)) || access(exe, X_OK)) {
@@ -126,13 +137,21 @@ static int process_key(struct proc_spec *p, const struct ini_entry *en, const ch
 		p->has_adj = true;
 		return 0;
 	}
+	if (!strcmp(en->key, "oom_adj")) {
+		if (parse_long(en->value, &v) || v < -17 || v > 15)
+			return err_at(e, path, en->line, "oom_adj: '%s' is not a number from -17 to 15",
+				      en->value);
+		p->oom_adj = (int)v;
+		p->has_oom_adj = true;
+		return 0;
+	}
 	if (!strcmp(en->key, "trigger")) {
 		if (parse_yes_no(en->value, &p->trigger))
 			return err_at(e, path, en->line, "trigger: expected yes or no, got '%s'", en->value);
 		return 0;
 	}
 	return err_at(e, path, en->line, "unknown key '%s' in [process %s] (known: run, "
-		      "oom_score_adj, trigger)", en->key, p->role);
+		      "oom_score_adj, oom_adj, trigger)", en->key, p->role);
 }
 
 static int size_value(const struct ini_entry *en, const char *path, long long *out, struct err *e)
@@ -188,6 +207,22 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		c->has_kernel = true;
 		return 0;
 	}
+	if (!strncmp(en->key, "sysctl.", 7)) {
+		const char *name = en->key + 7;
+
+		if (!sysctl_name_ok(name))
+			return err_at(e, path, en->line, "%s: oomlab sets only vm.* and kernel.* sysctls",
+				      en->key);
+		if (!*en->value || strpbrk(en->value, " \t/"))
+			return err_at(e, path, en->line, "%s: '%s' is not a sysctl value", en->key,
+				      en->value);
+		if (c->nsysctls == SYSCTL_MAX)
+			return err_at(e, path, en->line, "more than %d sysctls", SYSCTL_MAX);
+		snprintf(c->sysctls[c->nsysctls].name, sizeof(c->sysctls[0].name), "%s", name);
+		snprintf(c->sysctls[c->nsysctls].value, sizeof(c->sysctls[0].value), "%s", en->value);
+		c->sysctl_lines[c->nsysctls++] = en->line;
+		return 0;
+	}
 	if (!strcmp(en->key, "own_boot")) {
 		if (parse_yes_no(en->value, &c->own_boot))
 			return err_at(e, path, en->line, "own_boot: expected yes or no, got '%s'", en->value);
@@ -204,10 +239,11 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		return 0;
 	}
 	return err_at(e, path, en->line, "unknown key '%s' in [case] (known: summary, memory.max, "
-		      "swap.max, timeout, cgroup, kernel, scope, own_boot)", en->key);
+		      "swap.max, timeout, cgroup, kernel, scope, own_boot, sysctl.NAME)", en->key);
 }
 
-static void case_name_from_path(struct case_spec *c, const char *path)
+/* The case name from its path; false when it is too long to keep whole. */
+static bool case_name_from_path(struct case_spec *c, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	size_t n;
@@ -217,6 +253,7 @@ static void case_name_from_path(struct case_spec *c, const char *path)
 	if (n > 5 && !strcmp(base + n - 5, ".case"))
 		n -= 5;
 	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, base);
+	return n < sizeof(c->name);
 }
 
 /* Checks that need the whole file. */
@@ -233,10 +270,16 @@ static int case_check(struct case_spec *c, struct err *e)
 			      "limit must say scope = machine)");
 	if (!c->nprocs)
 		return err_at(e, c->path, c->line, "no [process NAME] section");
+	if (c->nsysctls && c->scope != SCOPE_MACHINE)
+		return err_at(e, c->path, c->sysctl_lines[0], "sysctl.%s changes the whole machine: the "
+			      "case needs scope = machine", c->sysctls[0].name);
 	for (i = 0; i < c->nprocs; i++) {
 		if (!c->procs[i].run_line)
 			return err_at(e, c->path, c->procs[i].line, "[process %s] needs run = STRESSOR ...",
 				      c->procs[i].role);
+		if (c->procs[i].has_adj && c->procs[i].has_oom_adj)
+			return err_at(e, c->path, c->procs[i].line, "[process %s] sets both oom_score_adj "
+				      "and oom_adj: choose one", c->procs[i].role);
 		triggers += c->procs[i].trigger;
 	}
 	if (!triggers)
@@ -284,7 +327,8 @@ int case_load(struct case_spec *c, const char *path, const char *stressor_dir, s
 	memset(c, 0, sizeof(*c));
 	c->memory_max = c->swap_max = -1;
 	snprintf(c->path, sizeof(c->path), "%s", path);
-	case_name_from_path(c, path);
+	if (!case_name_from_path(c, path))
+		return err_at(e, path, 0, "case name longer than %zu characters", sizeof(c->name) - 1);
 	if (!name_ok(c->name, sizeof(c->name)))
 		return err_at(e, path, 0, "case name '%s' may hold only letters, digits, '_', '-', '.'",
 			      c->name);
@@ -293,10 +337,18 @@ int case_load(struct case_spec *c, const char *path, const char *stressor_dir, s
 	for (sec = 0; sec < ini.nsections; sec++) {
 		if (open_section(c, &ini.sections[sec], &cur, e))
 			goto out;
-		for (; i < ini.nentries && ini.entries[i].section == sec; i++)
+		for (; i < ini.nentries && ini.entries[i].section == sec; i++) {
+			const struct ini_entry *first = ini_earlier(&ini, i);
+
+			if (first) {
+				err_at(e, path, ini.entries[i].line, "second '%s' in this section (the first "
+				       "is at line %d)", first->key, first->line);
+				goto out;
+			}
 			if (cur ? process_key(cur, &ini.entries[i], path, stressor_dir, e)
 				: case_key(c, &ini.entries[i], e))
 				goto out;
+		}
 	}
 	rc = case_check(c, e);
 out:

@@ -24,6 +24,7 @@
 
 #include "err.h"
 #include "hostinfo.h"
+#include "sysctl.h"
 
 #define CASE_MAX_PROCS 16
 #define CASE_MAX_ARGS 32
@@ -37,6 +38,8 @@ struct proc_spec {
 	int argc;
 	int oom_score_adj;
 	bool has_adj;
+	int oom_adj;                     /* the legacy /proc/PID/oom_adj, -17 to 15 */
+	bool has_oom_adj;
 	bool trigger;
 	int line;                        /* the [process NAME] line */
 	int run_line;
@@ -59,6 +62,9 @@ struct case_spec {
 	bool has_kernel;
 	struct kcond kernel;             /* required kernel version */
 	bool own_boot;                   /* VM: run in a boot of its own (it may panic the guest) */
+	struct sysctl_set sysctls[SYSCTL_MAX]; /* set for the case, restored after it */
+	int sysctl_lines[SYSCTL_MAX];
+	int nsysctls;
 	int line;                        /* the [case] line */
 	struct proc_spec procs[CASE_MAX_PROCS];
 	int nprocs;

@@ -4,6 +4,7 @@
  * (memory + swap), memory.oom_control (oom_kill from 4.13), memory.failcnt.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +45,8 @@ static int v1_set_limits(const char *dir, const struct cg_limits *l, bool have_s
 			       "account swap (swapaccount=1), so swap.max cannot be set", dir);
 	}
 	/* memory + swap, never below the memory limit just set */
+	if (l->swap_max > INT64_MAX - l->memory_max)
+		return err_set(e, ERANGE, "memory.max + swap.max does not fit memsw");
 	snprintf(value, sizeof(value), "%lld", l->memory_max + l->swap_max);
 	return cg_write(dir, "memory.memsw.limit_in_bytes", value, e);
 }

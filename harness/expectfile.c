@@ -12,12 +12,14 @@
 #include "units.h"
 
 enum key { K_KILLED, K_SURVIVED, K_VICTIMS, K_OOM_KILLS, K_ORDER, K_DMESG, K_NO_DMESG, K_EXIT,
-	   K_OUTPUT, K_PANIC, K_CONSOLE, K_COUNT };
+	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	"killed", "survived", "victims", "oom_kills", "order", "dmesg", "no_dmesg", "exit", "output",
-	"panic", "console",
+	"panic", "console", "sample",
 };
+
+const char *const sample_field_names[] = { "oom_score", "oom_score_adj", "oom_adj" };
 
 struct loader {
 	const char *path;
@@ -148,8 +150,13 @@ static int parse_roles(struct loader *ld, const char *value, int line, struct ro
 		return err_at(ld->e, ld->path, line, "empty list (write none for no roles)");
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		size_t end;
+
 		tok += strspn(tok, " \t");
-		tok[strcspn(tok, " \t")] = '\0';
+		end = strcspn(tok, " \t");
+		if (tok[end + strspn(tok + end, " \t")])
+			return err_at(ld->e, ld->path, line, "'%s': separate roles with commas", tok);
+		tok[end] = '\0';
 		if (role_ok(ld, tok, line))
 			return -1;
 		if (rl->n == CASE_MAX_PROCS)
@@ -239,8 +246,37 @@ static void reset_key(struct expect_spec *x, enum key k)
 	case K_OUTPUT: free_patterns(&x->output); break;
 	case K_PANIC: x->has_panic = false; break;
 	case K_CONSOLE: free_patterns(&x->console); break;
+	case K_SAMPLE: x->nsamples = 0; break;
 	case K_COUNT: break;
 	}
+}
+
+/* "ROLE FIELD VALUE" */
+static int parse_sample(struct loader *ld, struct expect_spec *x, const char *v, int line)
+{
+	char role[ROLE_MAX], field[32], value[32];
+	struct sample_expect *se;
+	int f;
+
+	if (sscanf(v, "%15s %31s %31s", role, field, value) != 3)
+		return err_at(ld->e, ld->path, line, "sample: expected 'ROLE FIELD VALUE'");
+	if (role_ok(ld, role, line))
+		return -1;
+	for (f = 0; f < 3 && strcmp(field, sample_field_names[f]); f++)
+		;
+	if (f == 3)
+		return err_at(ld->e, ld->path, line, "sample: unknown field '%s' (known: oom_score, "
+			      "oom_score_adj, oom_adj)", field);
+	if (x->nsamples == (int)(sizeof(x->samples) / sizeof(x->samples[0])))
+		return err_at(ld->e, ld->path, line, "too many samples");
+	se = &x->samples[x->nsamples];
+	if (parse_long(value, &se->value))
+		return err_at(ld->e, ld->path, line, "sample: '%s' is not a number", value);
+	se->line = line;
+	se->field = (enum sample_field)f;
+	snprintf(se->role, sizeof(se->role), "%s", role);
+	x->nsamples++;
+	return 0;
 }
 
 static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const char *v, int line)
@@ -287,6 +323,7 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 				      "(the host reads the console after the guest is gone)");
 		x->console.set = true;
 		return add_pattern(ld, &x->console, "", v, line);
+	case K_SAMPLE: return parse_sample(ld, x, v, line);
 	case K_COUNT: break;
 	}
 	return -1;
@@ -367,7 +404,13 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 			if (k == K_COUNT) {
 				err_at(e, path, en->line, "unknown key '%s' (known: killed, survived, "
 				       "victims, oom_kills, order, dmesg, no_dmesg, exit, output, panic, "
-				       "console)", en->key);
+				       "console, sample)", en->key);
+				goto out;
+			}
+			if (k != K_DMESG && k != K_NO_DMESG && k != K_OUTPUT && k != K_EXIT &&
+			    k != K_CONSOLE && k != K_SAMPLE && ini_earlier(&ini, i)) {
+				err_at(e, path, en->line, "second '%s' in this section (the first is at "
+				       "line %d)", en->key, ini_earlier(&ini, i)->line);
 				goto out;
 			}
 			/* The first time a section sets a key, it replaces earlier values. */
@@ -434,6 +477,11 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 	}
 	for (i = 0; i < x->nexits; i++) {
 		snprintf(text, sizeof(text), "exit = %s %d", x->exits[i].role, x->exits[i].code);
+		line(ctx, text);
+	}
+	for (i = 0; i < x->nsamples; i++) {
+		snprintf(text, sizeof(text), "sample = %s %s %ld", x->samples[i].role,
+			 sample_field_names[x->samples[i].field], x->samples[i].value);
 		line(ctx, text);
 	}
 	if (x->has_panic) {

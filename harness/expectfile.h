@@ -63,6 +63,16 @@ struct exit_expect {
 	int code;
 };
 
+/* sample = ROLE FIELD VALUE: what /proc/PID/FIELD read before go. */
+enum sample_field { SAMPLE_OOM_SCORE, SAMPLE_OOM_SCORE_ADJ, SAMPLE_OOM_ADJ };
+
+struct sample_expect {
+	int line;
+	char role[ROLE_MAX];
+	enum sample_field field;
+	long value;
+};
+
 struct expect_spec {
 	char path[PATH_MAX];
 	struct role_list killed;     /* every process of these roles died by SIGKILL */
@@ -78,6 +88,8 @@ struct expect_spec {
 	bool exits_set;
 	int nexits;
 	struct exit_expect exits[CASE_MAX_PROCS];
+	int nsamples;
+	struct sample_expect samples[3 * CASE_MAX_PROCS];
 	/* Judged by the host from a VM guest's console log (case with own_boot): */
 	bool has_panic;
 	bool panic;                  /* the guest's kernel panics */
@@ -89,6 +101,8 @@ struct expect_env {
 	struct kver kernel;
 	int cgroup_version;          /* 1 or 2 */
 };
+
+extern const char *const sample_field_names[];
 
 int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
 		const struct expect_env *env, struct err *e);

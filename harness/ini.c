@@ -139,6 +139,16 @@ int ini_load(struct ini *ini, const char *path, struct err *e)
 	return ini_parse(ini, path, buf, e);
 }
 
+const struct ini_entry *ini_earlier(const struct ini *ini, int i)
+{
+	int k;
+
+	for (k = i - 1; k >= 0 && ini->entries[k].section == ini->entries[i].section; k--)
+		if (!strcmp(ini->entries[k].key, ini->entries[i].key))
+			return &ini->entries[k];
+	return NULL;
+}
+
 void ini_free(struct ini *ini)
 {
 	free(ini->buf);

@@ -39,6 +39,11 @@ struct ini {
 /* Read a file. Syntax errors are "path:line: what is wrong". */
 int ini_load(struct ini *ini, const char *path, struct err *e);
 
+/*
+ * The earlier entry of the same section with the same key as entry i, or NULL.
+ */
+const struct ini_entry *ini_earlier(const struct ini *ini, int i);
+
 /* Parse text already in memory (buf is taken over and freed by ini_free). */
 int ini_parse(struct ini *ini, const char *path, char *buf, struct err *e);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "sysctl.h"
 
 static int append(struct journal *j, const char *line, struct err *e)
 {
@@ -29,6 +30,28 @@ int journal_open(struct journal *j, const char *state_dir, struct err *e)
 	if (mkdir(state_dir, 0700) && errno != EEXIST)
 		return err_set(e, errno, "mkdir `%s`", state_dir);
 	snprintf(j->path, sizeof(j->path), "%s/journal.%d", state_dir, (int)getpid());
+	/*
+	 * The file appears already locked (an unnamed file, locked, then linked in), so a
+	 * concurrent run's recovery never takes it for a dead run's journal.
+	 */
+	j->fd = open(state_dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (j->fd >= 0) {
+		char fdpath[64];
+
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->fd);
+		unlink(j->path); /* a stale file of a dead run with our pid */
+		if (flock(j->fd, LOCK_EX | LOCK_NB) ||
+		    linkat(AT_FDCWD, fdpath, AT_FDCWD, j->path, AT_SYMLINK_FOLLOW) ||
+		    fcntl(j->fd, F_SETFL, O_APPEND)) {
+			int err = errno;
+
+			close(j->fd);
+			j->fd = -1;
+			return err_set(e, err, "create `%s`", j->path);
+		}
+		return 0;
+	}
+	/* No O_TMPFILE on this file system: create, then lock. */
 	j->fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
 	if (j->fd < 0)
 		return err_set(e, errno, "open `%s`", j->path);
@@ -87,6 +110,16 @@ int journal_undo_entry(const struct journal_entry *en, struct err *e)
 			return err_set(e, EINVAL, "journal entry 'cgroup %s' is malformed", en->arg);
 		return cg_destroy(ops, en->arg + 2, e);
 	}
+	if (!strcmp(en->kind, "sysctl")) {
+		/* "PATH VALUE" */
+		char path[PATH_MAX];
+		const char *value = strchr(en->arg, ' ');
+
+		if (!value || strncmp(en->arg, "/proc/sys/", 10))
+			return err_set(e, EINVAL, "journal entry 'sysctl %s' is malformed", en->arg);
+		snprintf(path, sizeof(path), "%.*s", (int)(value - en->arg), en->arg);
+		return sysctl_write(path, value + 1, e);
+	}
 	if (!strcmp(en->kind, "subtree")) {
 		if (access(en->arg, F_OK))
 			return 0;
@@ -144,8 +177,11 @@ static int replay(FILE *f, struct journal_entry **out, int *n)
 			continue;
 		snprintf(en.arg, sizeof(en.arg), "%s", line + used);
 		grown = realloc(*out, (size_t)(*n + 1) * sizeof(**out));
-		if (!grown)
+		if (!grown) {
+			free(*out);
+			*out = NULL;
 			return -1;
+		}
 		*out = grown;
 		(*out)[(*n)++] = en;
 	}

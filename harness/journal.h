@@ -22,6 +22,7 @@
  * Kinds and their undo:
  *	cgroup VERSION DIR     kill what is in DIR (it is ours), remove DIR
  *	subtree DIR            write -memory to DIR/cgroup.subtree_control (v2)
+ *	sysctl PATH VALUE      write VALUE back to PATH (/proc/sys/...)
  */
 struct journal_entry {
 	int id;

@@ -63,11 +63,11 @@ static void check_killed(struct judge *j)
 			continue;
 		}
 		for (m = 0; m < p->nmembers; m++)
-			if (!sigkilled(p->member_status[m]))
+			if (!sigkilled(p->members[m].status))
 				fail(j, rl->line, "killed: expected every process of %s killed; member pid %d "
-				     "was %s", rl->role[i], (int)p->members[m],
-				     p->member_status[m] == -1 ? "not seen to end"
-				     : describe_status(p->member_status[m], how, sizeof(how)));
+				     "was %s", rl->role[i], (int)p->members[m].pid,
+				     p->members[m].status == -1 ? "not seen to end"
+				     : describe_status(p->members[m].status, how, sizeof(how)));
 	}
 }
 
@@ -84,9 +84,9 @@ static void check_survived(struct judge *j)
 			fail(j, rl->line, "survived: expected %s (pid %d) to survive, saw it %s",
 			     rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
 		for (m = 0; m < p->nmembers; m++)
-			if (sigkilled(p->member_status[m]))
+			if (sigkilled(p->members[m].status))
 				fail(j, rl->line, "survived: expected %s to survive; member pid %d was killed",
-				     rl->role[i], (int)p->members[m]);
+				     rl->role[i], (int)p->members[m].pid);
 	}
 }
 
@@ -259,6 +259,24 @@ static void check_exits(struct judge *j)
 	}
 }
 
+static void check_samples(struct judge *j)
+{
+	int i;
+
+	for (i = 0; i < j->x->nsamples; i++) {
+		const struct sample_expect *se = &j->x->samples[i];
+		const struct proc_run *p = role_run(j->r, se->role);
+		long saw = se->field == SAMPLE_OOM_SCORE ? p->sample.oom_score
+			   : se->field == SAMPLE_OOM_SCORE_ADJ ? p->sample.oom_score_adj : p->sample.oom_adj;
+
+		if (!p->sample.ok)
+			fail(j, se->line, "sample: no /proc sample of %s", se->role);
+		else if (saw != se->value)
+			fail(j, se->line, "sample: expected %s's %s to read %ld, saw %ld", se->role,
+			     sample_field_names[se->field], se->value, saw);
+	}
+}
+
 static void check_output(struct judge *j)
 {
 	const struct pattern_list *pl = &j->x->output;
@@ -351,6 +369,7 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 	check_dmesg(&j, &x->dmesg, true);
 	check_dmesg(&j, &x->no_dmesg, false);
 	check_exits(&j);
+	check_samples(&j);
 	check_output(&j);
 	if (j.failures || verbose)
 		casediag_print(r, k, j.failures > 0, verbose);

@@ -100,6 +100,10 @@ int kmsg_read_available(int fd, struct kmsg_log *log, struct err *e)
 			return 0;
 		if (kmsg_parse_record(buf, (size_t)n, &r))
 			continue;
+		if (r.facility != 0) {
+			free(r.text);
+			continue;
+		}
 		if (log->n == log->cap) {
 			size_t cap = log->cap ? log->cap * 2 : 256;
 			struct kmsg_record *recs = realloc(log->recs, cap * sizeof(*recs));

@@ -31,7 +31,8 @@ struct kmsg_log {
 /* Open /dev/kmsg positioned after its last record. */
 int kmsg_open_at_end(const char *path, int *fd, struct err *e);
 
-/* Append every record available now (non-blocking). */
+/* Append every kernel record available now (non-blocking); userspace ones
+ * (written to /dev/kmsg, facility other than 0) are left out. */
 int kmsg_read_available(int fd, struct kmsg_log *log, struct err *e);
 
 /* Parse one record as read from /dev/kmsg. Returns 0, or -1 when it is not one. */

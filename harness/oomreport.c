@@ -12,7 +12,6 @@ enum col { C_PID, C_UID, C_TGID, C_TOTAL_VM, C_RSS, C_RSS_ANON, C_RSS_FILE, C_RS
 	   C_PGTABLES, C_NR_PTES, C_NR_PMDS, C_SWAPENTS, C_ADJ, C_UNKNOWN };
 
 struct parser {
-	const struct oom_line *lines;
 	struct oom_report *out;
 	struct oom_event *cur;       /* the event lines are attached to, or NULL */
 	enum col cols[16];           /* numeric columns of the current task table */
@@ -115,7 +114,7 @@ static int parse_memcg_usage(struct parser *p, const char *t, size_t line)
 {
 	long long usage, limit, failcnt;
 
-	if (!p->cur || sscanf(t, "memory: usage %llukB, limit %llukB, failcnt %llu", &usage, &limit,
+	if (!p->cur || sscanf(t, "memory: usage %lldkB, limit %lldkB, failcnt %lld", &usage, &limit,
 			      &failcnt) != 3)
 		return 1;
 	p->cur->mem_usage_kb = usage;
@@ -381,7 +380,7 @@ int oom_parse(const struct oom_line *lines, size_t n, struct oom_report *out)
 		parse_trigger, parse_cpu_line, parse_memcg_usage, parse_table_header,
 		parse_table_row, parse_summary, parse_killed, parse_oom_group, parse_reaper,
 	};
-	struct parser p = { .lines = lines, .out = out };
+	struct parser p = { .out = out };
 	size_t i, s;
 
 	memset(out, 0, sizeof(*out));

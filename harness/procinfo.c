@@ -40,7 +40,8 @@ int proc_sample(pid_t pid, struct proc_sample *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	s->rss_anon_kb = s->rss_file_kb = s->rss_shmem_kb = s->vm_swap_kb = s->vm_pte_kb = -1;
 	if (read_long(pid, "oom_score", &s->oom_score, e) ||
-	    read_long(pid, "oom_score_adj", &s->oom_score_adj, e))
+	    read_long(pid, "oom_score_adj", &s->oom_score_adj, e) ||
+	    read_long(pid, "oom_adj", &s->oom_adj, e))
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "re");

@@ -12,6 +12,7 @@ struct proc_sample {
 	bool ok;
 	long oom_score;          /* /proc/PID/oom_score */
 	long oom_score_adj;
+	long oom_adj;            /* the legacy file */
 	long long rss_anon_kb, rss_file_kb, rss_shmem_kb, vm_swap_kb, vm_pte_kb; /* status; -1 unknown */
 };
 

@@ -50,7 +50,7 @@ static void update(struct oom_ratelimit *rl)
 		}
 		if (kmsg_parse_record(buf, (size_t)n, &r))
 			continue;
-		if (strstr(r.text, "Killed process ")) {
+		if (r.facility == 0 && strstr(r.text, "Killed process ")) {
 			if (rl->n == RATELIMIT_KEEP) {
 				memmove(rl->kill_usec, rl->kill_usec + 1, (RATELIMIT_KEEP - 1) * sizeof(rl->kill_usec[0]));
 				rl->n--;

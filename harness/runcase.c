@@ -72,7 +72,7 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid)
 		if (r->procs[i].pid == pid)
 			return &r->procs[i];
 		for (m = 0; m < r->procs[i].nmembers; m++)
-			if (r->procs[i].members[m] == pid)
+			if (r->procs[i].members[m].pid == pid)
 				return &r->procs[i];
 	}
 	return NULL;
@@ -159,6 +159,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 		.exe = exe, .role = ps->role, .args = ps->argv, .wait_go = ps->trigger,
 		.machine_wide = r->cs->scope == SCOPE_MACHINE,
 		.cgroup_procs = procs_file, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
+		.set_oom_adj = ps->has_oom_adj, .oom_adj = ps->oom_adj,
 		.ctl_fd = sv[1], .out_fd = out[1],
 	};
 	p->pid = spawn_stressor(&req, &e);
@@ -190,10 +191,9 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 		return setup_failed(r, "starting %s: %s", ps->role, p->error);
 	}
 	if (p->state == PS_ENDED) {
-		runloop_drain(p);
-		return setup_failed(r, "%s %s before it was ready%s%s", ps->role,
-				    describe_status(p->status, status, sizeof(status)),
-				    p->outlen ? "; its output: " : "", p->outlen ? p->output : "");
+		runloop_drain(r, p);
+		return setup_failed(r, "%s %s before it was ready (its output is below)", ps->role,
+				    describe_status(p->status, status, sizeof(status)));
 	}
 	return 0;
 }
@@ -249,7 +249,35 @@ static int analyse_log(struct case_run *r)
 	return 0;
 }
 
-/* Read the kernel log until every counted kill shows and the judge is content. */
+/* Has every process the case's log says was killed ended (been reaped)? */
+static bool logged_victims_reaped(const struct case_run *r)
+{
+	size_t e, k;
+	int m;
+
+	for (e = 0; e < r->report.n; e++) {
+		if (!r->ours[e])
+			continue;
+		for (k = 0; k < r->report.events[e].nkills; k++) {
+			long pid = r->report.events[e].kills[k].pid;
+			const struct proc_run *p = case_run_owner(r, pid);
+
+			if (!p)
+				continue;
+			if (p->pid == pid && p->state != PS_ENDED)
+				return false;
+			for (m = 0; m < p->nmembers; m++)
+				if (p->members[m].pid == pid && p->members[m].status == -1)
+					return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Read the kernel log until every counted kill shows, every victim has been reaped,
+ * and the judge is content.
+ */
 static void settle(struct case_run *r, const struct run_env *env, int kfd, settle_fn settled,
 		   void *ctx)
 {
@@ -269,7 +297,7 @@ static void settle(struct case_run *r, const struct run_env *env, int kfd, settl
 		if (analyse_log(r))
 			return;
 		if ((!r->have_counters || r->kills_logged >= r->counters.oom_kill) &&
-		    (!settled || settled(r, ctx)))
+		    logged_victims_reaped(r) && (!settled || settled(r, ctx)))
 			return;
 		if (runloop_wait(r, env, now_ms() + 10, NULL, NULL) != WAIT_DEADLINE ||
 		    now_ms() >= deadline)
@@ -277,7 +305,22 @@ static void settle(struct case_run *r, const struct run_env *env, int kfd, settl
 	}
 }
 
-/* Kill what is left, reap it, remove the cgroup. */
+static void snapshot_states(struct case_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		r->procs[i].run_state = r->procs[i].state;
+		r->procs[i].ended_in_run = r->procs[i].state == PS_ENDED;
+	}
+}
+
+static void warn_cleanup(const char *msg)
+{
+	fprintf(stderr, "oomlab: cleanup: %s\n", msg);
+}
+
+/* Kill what is left, reap it, remove the cgroup, restore the sysctls. */
 static void cleanup(struct case_run *r, const struct run_env *env, int journal_id)
 {
 	struct err e;
@@ -288,15 +331,18 @@ static void cleanup(struct case_run *r, const struct run_env *env, int journal_i
 
 		if (p->pid > 0 && p->state != PS_ENDED)
 			kill(p->pid, SIGKILL);
+		/* A member is killed only while its pid still names the same process. */
 		for (m = 0; m < p->nmembers; m++)
-			if (p->member_status[m] == -1)
-				kill(p->members[m], SIGKILL);
+			if (p->members[m].status == -1 &&
+			    proc_start_time(p->members[m].pid) == p->members[m].start_time)
+				kill(p->members[m].pid, SIGKILL);
 	}
 	if (r->cg_dir[0])
 		env->root->ops->kill_all(r->cg_dir, &e);
 	runloop_wait_uninterrupted(r, env, now_ms() + REAP_MS, all_ended, NULL);
 	for (i = 0; i < r->nprocs; i++)
-		runloop_drain(&r->procs[i]);
+		runloop_drain(r, &r->procs[i]);
+	sysctl_restore(&r->sysctls, env->journal, warn_cleanup);
 	if (r->cg_dir[0]) {
 		if (cg_destroy(env->root->ops, r->cg_dir, &e)) {
 			fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
@@ -349,8 +395,13 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	r->timeout_ms = env->timeout_forced || !cs->timeout_ms ? env->timeout_ms : cs->timeout_ms;
 	r->timeout_ms *= env->timeout_scale;
 	r->t0 = now_ms();
-	if (ratelimit_wait(r, env, expected_kills) != WAIT_MET) {
+	w = ratelimit_wait(r, env, expected_kills);
+	if (w == WAIT_INTERRUPTED) {
 		r->outcome = OUT_INTERRUPTED;
+		return 0;
+	}
+	if (w == WAIT_ERROR) {
+		r->outcome = OUT_SETUP_FAILED;
 		return 0;
 	}
 	r->waited_ms = now_ms() - r->t0;
@@ -358,6 +409,10 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	deadline = r->t0 + r->timeout_ms;
 	if (make_cgroup(r, env, &journal_id))
 		goto out;
+	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e)) {
+		setup_failed(r, "%s", e.msg);
+		goto out;
+	}
 	if (kmsg_open_at_end(env->kmsg_path, &kfd, &e)) {
 		setup_failed(r, "kernel log: %s", e.msg);
 		goto out;
@@ -378,10 +433,6 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 		}
 	w = runloop_wait(r, env, deadline, triggers_finished, NULL);
 	r->t_end_ms = now_ms() - r->t0;
-	for (i = 0; i < r->nprocs; i++) {
-		r->procs[i].run_state = r->procs[i].state;
-		r->procs[i].ended_in_run = r->procs[i].state == PS_ENDED;
-	}
 	if (w == WAIT_INTERRUPTED) {
 		r->outcome = OUT_INTERRUPTED;
 	} else if (w == WAIT_DEADLINE) {
@@ -392,13 +443,11 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	}
 	settle(r, env, kfd, r->outcome == OUT_DONE ? settled : NULL, settle_ctx);
 	r->t_settled_ms = now_ms() - r->t0;
+	/* The state the judge sees: after the log settled, before cleanup kills anything. */
+	snapshot_states(r);
 out:
-	if (r->outcome != OUT_DONE) {
-		for (i = 0; i < r->nprocs; i++) {
-			r->procs[i].run_state = r->procs[i].state;
-			r->procs[i].ended_in_run = r->procs[i].state == PS_ENDED;
-		}
-	}
+	if (r->outcome != OUT_DONE && !r->t_settled_ms)
+		snapshot_states(r);
 	if (r->outcome != OUT_DONE && kfd >= 0 && !r->lines) {
 		kmsg_read_available(kfd, &r->klog, &e);
 		analyse_log(r);
@@ -417,7 +466,6 @@ void case_run_free(struct case_run *r)
 	for (i = 0; i < r->nprocs; i++) {
 		free(r->procs[i].output);
 		free(r->procs[i].members);
-		free(r->procs[i].member_status);
 	}
 	kmsg_log_free(&r->klog);
 	free(r->lines);

@@ -39,11 +39,17 @@ struct run_env {
 
 enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };
 
+struct member {
+	pid_t pid;
+	int status;                  /* wait status; -1 until reaped by the harness */
+	unsigned long long start_time; /* to tell the pid from a later reuse */
+};
+
 struct proc_run {
 	const struct proc_spec *spec;
 	pid_t pid;
 	enum proc_state state;
-	enum proc_state run_state;   /* state when the run phase ended (before cleanup) */
+	enum proc_state run_state;   /* state once the log settled, before cleanup */
 	bool ended_in_run;           /* ended before cleanup began */
 	int status;                  /* wait status once ended */
 	int ctl;                     /* harness end of the control socket, -1 once closed */
@@ -54,8 +60,7 @@ struct proc_run {
 	char *output;
 	size_t outlen;
 	bool out_truncated;
-	pid_t *members;              /* other processes of this role ("member PID") */
-	int *member_status;          /* -1 until reaped by the harness */
+	struct member *members;      /* other processes of this role ("member PID") */
 	int nmembers;
 	struct proc_sample sample;   /* just before go */
 	long end_ms;                 /* when it ended, since case start */
@@ -85,6 +90,7 @@ struct case_run {
 	bool *ours;                   /* per event: it belongs to this case */
 	int kills_logged;             /* "Killed process" lines of this case */
 	long timeout_ms;
+	struct sysctl_saved sysctls;  /* what the case changed, to restore */
 	long waited_ms;               /* for the kernel's report rate limit, before t0 */
 	long t0;                      /* monotonic ms at case start; the t_* are relative */
 	long t_ready_ms, t_go_ms, t_end_ms, t_settled_ms, t_total_ms;

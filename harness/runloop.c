@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "runloop.h"
 
+#include "cgroup.h"
+#include "procinfo.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,8 +40,8 @@ static void record_end(struct case_run *r, pid_t pid, int status)
 			return;
 		}
 		for (m = 0; m < p->nmembers; m++)
-			if (p->members[m] == pid)
-				p->member_status[m] = status;
+			if (p->members[m].pid == pid)
+				p->members[m].status = status;
 	}
 }
 
@@ -51,23 +54,42 @@ void runloop_reap(struct case_run *r)
 		record_end(r, pid, status);
 }
 
-static void add_member(struct proc_run *p, pid_t pid)
+/* Is pid one of the processes in the case's cgroup? */
+static bool in_case_cgroup(const struct case_run *r, pid_t pid)
 {
-	pid_t *members = realloc(p->members, (size_t)(p->nmembers + 1) * sizeof(*members));
-	int *status;
+	pid_t pids[4096];
+	struct err e;
+	int n, i;
 
-	if (!members)
-		return;
-	p->members = members;
-	status = realloc(p->member_status, (size_t)(p->nmembers + 1) * sizeof(*status));
-	if (!status)
-		return;
-	p->member_status = status;
-	p->members[p->nmembers] = pid;
-	p->member_status[p->nmembers++] = -1;
+	n = cg_procs(r->cg_dir, pids, 4096, &e);
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
 }
 
-static void handle_line(struct proc_run *p, const char *line)
+/* "member PID": believed only for a process of the case's own cgroup. */
+static void add_member(struct case_run *r, struct proc_run *p, const char *text)
+{
+	struct member *grown;
+	char *end;
+	long pid = strtol(text, &end, 10);
+
+	if (*end || pid <= 1 || pid > 4194304 || !in_case_cgroup(r, (pid_t)pid)) {
+		snprintf(p->error, sizeof(p->error), "said 'member %s', which is not a process of "
+			 "the case's cgroup", text);
+		return;
+	}
+	grown = realloc(p->members, (size_t)(p->nmembers + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	p->members = grown;
+	p->members[p->nmembers++] = (struct member){
+		.pid = (pid_t)pid, .status = -1, .start_time = proc_start_time((pid_t)pid),
+	};
+}
+
+static void handle_line(struct case_run *r, struct proc_run *p, const char *line)
 {
 	if (!strcmp(line, "ready")) {
 		if (p->state == PS_STARTING)
@@ -76,48 +98,50 @@ static void handle_line(struct proc_run *p, const char *line)
 		if (p->state != PS_ENDED)
 			p->state = PS_DONE;
 	} else if (!strncmp(line, "member ", 7)) {
-		add_member(p, (pid_t)atoi(line + 7));
+		add_member(r, p, line + 7);
 	} else if (!strncmp(line, "error ", 6)) {
 		snprintf(p->error, sizeof(p->error), "%s", line + 6);
 	}
 }
 
-static void read_ctl(struct proc_run *p)
+/* Read what is there; false when nothing more can come now (EAGAIN, EOF, error). */
+static bool read_ctl(struct case_run *r, struct proc_run *p)
 {
 	ssize_t n;
 	char *nl;
 
 	n = read(p->ctl, p->ctlbuf + p->ctllen, sizeof(p->ctlbuf) - 1 - p->ctllen);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return false;
 	if (n <= 0) {
 		close(p->ctl);
 		p->ctl = -1;
-		return;
+		return false;
 	}
 	p->ctllen += (size_t)n;
 	p->ctlbuf[p->ctllen] = '\0';
 	while ((nl = strchr(p->ctlbuf, '\n'))) {
 		*nl = '\0';
-		handle_line(p, p->ctlbuf);
+		handle_line(r, p, p->ctlbuf);
 		p->ctllen -= (size_t)(nl + 1 - p->ctlbuf);
 		memmove(p->ctlbuf, nl + 1, p->ctllen + 1);
 	}
 	if (p->ctllen == sizeof(p->ctlbuf) - 1)
 		p->ctllen = 0; /* a line this long is not the protocol: drop it */
+	return true;
 }
 
-static void read_out(struct proc_run *p)
+static bool read_out(struct proc_run *p)
 {
 	char buf[4096];
 	ssize_t n = read(p->out, buf, sizeof(buf));
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
+		return false;
 	if (n <= 0) {
 		close(p->out);
 		p->out = -1;
-		return;
+		return false;
 	}
 	if (p->outlen + (size_t)n > OUTPUT_MAX) {
 		p->out_truncated = true;
@@ -127,20 +151,27 @@ static void read_out(struct proc_run *p)
 		char *grown = realloc(p->output, p->outlen + (size_t)n + 1);
 
 		if (!grown)
-			return;
+			return true; /* this chunk is lost; keep reading */
 		p->output = grown;
 		memcpy(p->output + p->outlen, buf, (size_t)n);
 		p->outlen += (size_t)n;
 		p->output[p->outlen] = '\0';
 	}
+	return true;
 }
 
-void runloop_drain(struct proc_run *p)
+void runloop_drain(struct case_run *r, struct proc_run *p)
 {
-	while (p->ctl >= 0)
-		read_ctl(p);
-	while (p->out >= 0)
-		read_out(p);
+	/* Whatever is buffered now; a writer still alive elsewhere must not hold us. */
+	while (p->ctl >= 0 && read_ctl(r, p))
+		;
+	while (p->out >= 0 && read_out(p))
+		;
+	if (p->ctl >= 0)
+		close(p->ctl);
+	if (p->out >= 0)
+		close(p->out);
+	p->ctl = p->out = -1;
 }
 
 /* SIGCHLD: reap. SIGINT/SIGTERM/SIGHUP: the user wants out. */
@@ -202,7 +233,7 @@ static enum wait_result wait_loop(struct case_run *r, const struct run_env *env,
 			if (!fds[i].revents)
 				continue;
 			if (fds[i].fd == owner[i]->ctl)
-				read_ctl(owner[i]);
+				read_ctl(r, owner[i]);
 			else if (fds[i].fd == owner[i]->out)
 				read_out(owner[i]);
 		}

@@ -31,6 +31,6 @@ enum wait_result runloop_wait_uninterrupted(struct case_run *r, const struct run
 void runloop_reap(struct case_run *r);
 
 /* Read what is left in a process's pipes and close them. */
-void runloop_drain(struct proc_run *p);
+void runloop_drain(struct case_run *r, struct proc_run *p);
 
 #endif

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +34,26 @@ static void child_fail(int ctl_fd, const char *fmt, ...)
 	if (write(ctl_fd, line, (size_t)n) < 0)
 		_exit(127);
 	_exit(127);
+}
+
+void close_fds_from(int lowest)
+{
+	DIR *d;
+	struct dirent *ent;
+
+	if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0)
+		return;
+	/* Before 5.9: walk /proc/self/fd. */
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	while ((ent = readdir(d))) {
+		int fd = atoi(ent->d_name);
+
+		if (fd >= lowest && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
 }
 
 static int write_file(const char *path, const char *text)
@@ -94,6 +116,8 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 	} else if (fcntl(ctl, F_SETFD, 0)) {
 		_exit(127);
 	}
+	/* Nothing else of ours or of whoever started us: inherited fds included. */
+	close_fds_from(STRESSOR_CONTROL_FD + 1);
 	if (r->cgroup_procs) {
 		snprintf(text, sizeof(text), "%d\n", (int)getpid());
 		if (write_file(r->cgroup_procs, text))
@@ -104,6 +128,11 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 	if (write_file("/proc/self/oom_score_adj", text))
 		child_fail(ctl, "write %d to `/proc/self/oom_score_adj`: %s", r->oom_score_adj,
 			   strerror(errno));
+	if (r->set_oom_adj) {
+		snprintf(text, sizeof(text), "%d\n", r->oom_adj);
+		if (write_file("/proc/self/oom_adj", text))
+			child_fail(ctl, "write %d to `/proc/self/oom_adj`: %s", r->oom_adj, strerror(errno));
+	}
 	execv(r->exe, argv);
 	child_fail(ctl, "exec `%s`: %s", r->exe, strerror(errno));
 }
@@ -127,7 +156,7 @@ pid_t spawn_stressor(const struct spawn_req *r, struct err *e)
 int stressor_check_args(const char *exe, char *const args[], char *msg, size_t len)
 {
 	char *argv[MAX_ARGV], buf[1024];
-	int fds[2], status, i, n = 0;
+	int fds[2], status = 0, i, n = 0;
 	size_t have = 0;
 	ssize_t got;
 	pid_t pid;
@@ -157,6 +186,7 @@ int stressor_check_args(const char *exe, char *const args[], char *msg, size_t l
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(fds[1], 2) < 0)
 			_exit(127);
+		close_fds_from(3);
 		execv(exe, argv);
 		dprintf(2, "exec `%s`: %s\n", exe, strerror(errno));
 		_exit(127);
@@ -171,8 +201,12 @@ int stressor_check_args(const char *exe, char *const args[], char *msg, size_t l
 	}
 	buf[have] = '\0';
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(msg, len, "waitpid for `%s --check-args`: %s", exe, strerror(errno));
+			return -1;
+		}
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	buf[strcspn(buf, "\n")] = '\0';

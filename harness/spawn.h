@@ -20,6 +20,8 @@ struct spawn_req {
 	bool machine_wide;
 	const char *cgroup_procs; /* cgroup.procs to join before exec, or NULL */
 	int oom_score_adj;        /* always written: the harness's own -1000 is inherited */
+	bool set_oom_adj;         /* then also the legacy /proc/self/oom_adj */
+	int oom_adj;
 	int ctl_fd;               /* the stressor's end of the control socket */
 	int out_fd;               /* stdout and stderr */
 };
@@ -31,6 +33,9 @@ struct spawn_req {
  * on the control socket as "error TEXT" and the child exits 127.
  */
 pid_t spawn_stressor(const struct spawn_req *r, struct err *e);
+
+/* In a child before exec: close every descriptor from `lowest` on. */
+void close_fds_from(int lowest);
 
 /*
  * Run `exe --check-args ARGS...`. Returns 0 when the stressor accepts the options;

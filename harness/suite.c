@@ -244,10 +244,12 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 	for (int i = 0; i < cs->nprocs; i++) {
 		const struct proc_spec *p = &cs->procs[i];
 
-		if (p->has_adj && p->oom_score_adj < s->host.oom_score_adj && !s->host.cap_sys_resource) {
-			snprintf(why, len, "%s needs oom_score_adj %d, and lowering it needs "
-				 "CAP_SYS_RESOURCE, which this process lacks (a sandbox or container "
-				 "dropped it)", p->role, p->oom_score_adj);
+		if (((p->has_adj && p->oom_score_adj < s->host.oom_score_adj) ||
+		     (p->has_oom_adj && p->oom_adj < 0)) && !s->host.cap_sys_resource) {
+			snprintf(why, len, "%s needs %s %d, and lowering it needs CAP_SYS_RESOURCE, which "
+				 "this process lacks (a sandbox or container dropped it)", p->role,
+				 p->has_adj ? "oom_score_adj" : "oom_adj",
+				 p->has_adj ? p->oom_score_adj : p->oom_adj);
 			return true;
 		}
 	}

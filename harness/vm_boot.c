@@ -2,6 +2,9 @@
 /* Booting one guest under qemu and telling how the boot ended. */
 #include "vm.h"
 
+#include "spawn.h"
+
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -112,6 +115,7 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0)
 			dup2(fd, 0);
+		close_fds_from(3);
 		execvp(o->qemu, (char *const *)argv);
 		dprintf(2, "exec %s: %s\n", o->qemu, strerror(errno));
 		_exit(127);
@@ -168,6 +172,47 @@ static bool find_line(const char *path, const char *needle, char *out, size_t le
 	return found;
 }
 
+/* The last line of the console with printable text, escape sequences dropped. */
+static bool last_console_line(const char *path, char *out, size_t len)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	while (getline(&line, &cap, f) > 0) {
+		char clean[512];
+		size_t o = 0, i;
+
+		for (i = 0; line[i] && o + 1 < sizeof(clean); i++) {
+			if (line[i] == 0x1b) {
+				/* ESC [ parameters letter, or ESC and one character */
+				if (line[i + 1] == '[') {
+					for (i += 2; line[i] && !isalpha((unsigned char)line[i]); i++)
+						;
+					if (!line[i])
+						break;
+				} else if (line[i + 1]) {
+					i++;
+				}
+				continue;
+			}
+			if (line[i] >= ' ' && line[i] < 0x7f)
+				clean[o++] = line[i];
+		}
+		clean[o] = '\0';
+		if (o > 0 && clean[strspn(clean, " ")]) {
+			snprintf(out, len, "%s", clean + strspn(clean, " "));
+			found = true;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
 	    long timeout_ms, struct boot *b, struct err *e)
 {
@@ -216,12 +261,19 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	if (find_line(b->ktap, "# oomlab-guest: exit", line, sizeof(line)))
 		return 0;
 	if (!find_line(b->ktap, "TAP version", line, sizeof(line))) {
-		b->end = BOOT_FAILED;
-		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		b->end = WIFSIGNALED(status) ? BOOT_STOPPED : BOOT_FAILED;
+		if (WIFSIGNALED(status))
+			snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
+				 "started oomlab", WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 			snprintf(b->detail, sizeof(b->detail), "qemu exited with code %d (see %s)",
 				 WEXITSTATUS(status), qemu_log);
+		else if (last_console_line(b->console, line, sizeof(line)))
+			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
+				 "console's last line: %s", line);
 		else
-			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab");
+			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
+				 "console is empty");
 		return 0;
 	}
 	b->end = BOOT_STOPPED;

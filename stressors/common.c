@@ -59,6 +59,8 @@ static bool choice_ok(const char *choices, const char *value)
 	size_t n = strlen(value);
 	const char *p = choices;
 
+	if (!n || strchr(value, '|'))
+		return false;
 	while (p) {
 		if (!strncmp(p, value, n) && (p[n] == '|' || p[n] == '\0'))
 			return true;

@@ -46,6 +46,29 @@ static int finish(struct stressor_ctx *ctx, size_t got)
 	st_hold();
 }
 
+/*
+ * Where malloc failed, with the commit charge: under vm.overcommit_memory=2 a request
+ * fails once Committed_AS would pass CommitLimit (less a reserve of about 3% of the
+ * process), so Committed_AS then sits just under CommitLimit.
+ */
+static void print_commit(struct stressor_ctx *ctx, size_t got)
+{
+	unsigned long long limit = 0, committed = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "CommitLimit: %llu kB", &limit);
+		sscanf(line, "Committed_AS: %llu kB", &committed);
+	}
+	if (f)
+		fclose(f);
+	printf("%s: malloc returned NULL after %zu MiB\n", ctx->role, got >> 20);
+	if (limit)
+		printf("%s: Committed_AS %llu kB of CommitLimit %llu kB (%llu%%)\n", ctx->role, committed,
+		       limit, committed * 100 / limit);
+}
+
 static int run_classic(struct stressor_ctx *ctx)
 {
 	const size_t block = 4096;
@@ -55,7 +78,7 @@ static int run_classic(struct stressor_ctx *ctx)
 		char *p = malloc(block);
 
 		if (!p) {
-			printf("%s: malloc returned NULL after %zu MiB\n", ctx->role, got >> 20);
+			print_commit(ctx, got);
 			return ST_EXIT_NOMEM;
 		}
 		*(volatile char *)p = 1;

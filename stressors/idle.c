@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -38,13 +39,17 @@ static int map_shared(struct stressor_ctx *ctx, int fd, size_t len, const char *
 	void *p;
 
 	if (ftruncate(fd, (off_t)len)) {
-		st_msg(ctx, errno, "ftruncate of the %s memory to %zu bytes", what, len);
-		return errno == ENOSPC || errno == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
+		int err = errno;
+
+		st_msg(ctx, err, "ftruncate of the %s memory to %zu bytes", what, len);
+		return err == ENOSPC || err == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
 	}
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
-		st_msg(ctx, errno, "mmap of %zu bytes of %s memory", len, what);
-		return errno == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
+		int err = errno;
+
+		st_msg(ctx, err, "mmap of %zu bytes of %s memory", len, what);
+		return err == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
 	}
 	if (touch_memory(p, len, touch_mode_named(cfg.touch))) {
 		st_msg(ctx, errno, "touching %zu bytes of %s memory", len, what);
@@ -54,11 +59,17 @@ static int map_shared(struct stressor_ctx *ctx, int fd, size_t len, const char *
 	return ST_EXIT_OK;
 }
 
+/* a + b, or SIZE_MAX when it would not fit. */
+static size_t size_sum(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
 static int run_idle(struct stressor_ctx *ctx)
 {
 	int fd, rc;
 
-	st_guard_size(ctx, cfg.rss + cfg.file + cfg.shmem);
+	st_guard_size(ctx, size_sum(size_sum(cfg.rss, cfg.file), cfg.shmem));
 	if (cfg.rss && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.rss)) {
 		st_msg(ctx, errno, "allocating %zu bytes of anonymous memory", cfg.rss);
 		return ST_EXIT_NOMEM;

@@ -52,6 +52,25 @@ BAD = [
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size '1G'\n", 5,
      "run: quotes and backslashes are not supported"),
     ("[case\n", 1, "section header without ']'"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --role impostor\n", 5,
+     "run: --role is set by the harness, not in a case"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --wait-go\n", 5,
+     "run: --wait-go is set by the harness"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --alloc malloc|mmap\n", 5,
+     "hog: --alloc: invalid value 'malloc|mmap'"),
+    ("[case]\nsummary = x\nmemory.max = 64M\nmemory.max = 32M\n", 4,
+     "second 'memory.max' in this section (the first is at line 3)"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\nrun = idle\n", 6,
+     "second 'run' in this section (the first is at line 5)"),
+    ("[case]\nsummary = x\nmemory.max = 64M\nsysctl.vm.panic_on_oom = 1\n[process x]\nrun = hog\n"
+     "trigger = yes\n", 4, "sysctl.vm.panic_on_oom changes the whole machine: the case needs "
+     "scope = machine"),
+    ("[case]\nsummary = x\nmemory.max = 64M\nscope = machine\nsysctl.net.ipv4.ip_forward = 1\n", 5,
+     "sysctl.net.ipv4.ip_forward: oomlab sets only vm.* and kernel.* sysctls"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\noom_adj = -18\n", 6,
+     "oom_adj: '-18' is not a number from -17 to 15"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\noom_adj = 3\n"
+     "oom_score_adj = 3\ntrigger = yes\n", 4, "[process x] sets both oom_score_adj and oom_adj"),
     ("", 0, "missing [case] section"),
 ]
 
@@ -87,6 +106,13 @@ def test_nul_byte_is_refused(tmp_path):
     write_case(tmp_path, "nul", GOOD_CASE + "\0", GOOD_EXPECT)
     r = oomlab("--validate", *suite_args(tmp_path))
     assert "contains a NUL byte: not a text file" in r.stdout
+
+
+def test_case_name_too_long(tmp_path):
+    name = "x" * 64
+    write_case(tmp_path, name, GOOD_CASE, GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert "case name longer than 63 characters" in r.stdout
 
 
 def test_missing_expected_file(tmp_path):

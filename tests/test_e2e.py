@@ -163,3 +163,60 @@ def test_a_bad_case_fails_alone_in_a_real_run(tmp_path):
     assert k.results["a-fine"]["ok"] and not k.results["b-broken"]["ok"]
     assert r.returncode == 1
     assert_clean()
+
+
+def test_a_victim_still_exiting_when_the_trigger_finishes_counts_as_killed(tmp_path):
+    # A 1G bystander with oom_score_adj 1000 dies first; the hog then finishes at once,
+    # while the big one may still be tearing down its memory.
+    case = ("[case]\nsummary = big victim\nmemory.max = 1100M\nswap.max = 0\n"
+            "[process big]\nrun = idle --rss 1G --touch populate\noom_score_adj = 1000\n"
+            "[process hog]\nrun = hog --size 77M --touch populate\ntrigger = yes\n")
+    write_case(tmp_path, "bigvictim", case, "[expect]\nkilled = big\nsurvived = hog\nvictims = big\n")
+    for _ in range(3):
+        r = oomlab(*suite_args(tmp_path))
+        assert r.returncode == 0, r.stdout
+    assert_clean()
+
+
+FAKE = """#!/bin/sh
+# A stressor that misbehaves on purpose: "member 0", or it lists its open fds.
+case "$*" in *--check-args*) exit 0 ;; esac
+case "$0" in
+*member*) echo "member 0" >&3; echo ready >&3; exec sleep 1000 ;;
+*fds*) ls /proc/self/fd | tr '\\n' ' '; echo; echo ready >&3; echo done >&3; exec sleep 1000 ;;
+esac
+"""
+
+
+def fake_stressors(tmp_path):
+    d = tmp_path / "stressors"
+    d.mkdir()
+    for name in ("member", "fds"):
+        (d / name).write_text(FAKE)
+        (d / name).chmod(0o755)
+    return d
+
+
+def test_a_member_that_is_not_in_the_cgroup_is_refused(tmp_path):
+    d = fake_stressors(tmp_path)
+    write_case(tmp_path, "m", "[case]\nsummary = m\nmemory.max = 64M\n[process x]\nrun = member\n"
+               "trigger = yes\n", "[expect]\nsurvived = x\n")
+    r = oomlab(*suite_args(tmp_path), "--stressors", d)
+    assert r.returncode == 1
+    assert "said 'member 0', which is not a process of the case's cgroup" in r.stdout
+    assert_clean()
+
+
+def test_stressors_inherit_no_descriptors(tmp_path):
+    d = fake_stressors(tmp_path)
+    write_case(tmp_path, "f", "[case]\nsummary = f\nmemory.max = 64M\n[process x]\nrun = fds\n"
+               "trigger = yes\n", "[expect]\noutput = x ^0 1 2 3 [0-9]+ $\n")
+    extra = os.open("/dev/null", os.O_RDONLY)  # an inherited descriptor
+    try:
+        r = subprocess.run([OOMLAB, *suite_args(tmp_path), "--stressors", d], capture_output=True,
+                           text=True, pass_fds=[extra])
+    finally:
+        os.close(extra)
+    # 0 1 2 3 and the directory ls reads /proc/self/fd with
+    assert r.returncode == 0, r.stdout
+    assert_clean()

@@ -22,6 +22,12 @@ trigger = yes
 BAD = [
     ("[expect]\nkilled = nobody\n", 2, "'nobody' is not a role of case x (its roles: guard, hog)"),
     ("[expect]\nkilled =\n", 2, "empty list (write none for no roles)"),
+    ("[expect]\nkilled = hog guard\n", 2, "'hog guard': separate roles with commas"),
+    ("[expect]\nvictims = hog\nvictims = guard\n", 3, "second 'victims' in this section"),
+    ("[expect]\nsample = hog oom_score_adjust 3\n", 2, "sample: unknown field 'oom_score_adjust'"),
+    ("[expect]\nsample = hog oom_adj\n", 2, "sample: expected 'ROLE FIELD VALUE'"),
+    ("[expect]\npanic = maybe\n", 2, "panic: expected yes or no, got 'maybe'"),
+    ("[expect]\nconsole = pid {pid:hog}\n", 2, "console: placeholders are not available"),
     ("[expect]\ndmesg = Killed process (\n", 2, "bad regular expression 'Killed process ('"),
     ("[expect]\ndmesg = Killed process {pid:nobody}\n", 2, "{pid:nobody} has no value: unknown role"),
     ("[expect]\ndmesg = Killed {pid:hog\n", 2, "placeholder '{pid:hog' without '}'"),
