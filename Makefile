@@ -59,13 +59,21 @@ $(B)/initramfs.cpio.gz: $(STATIC_BINS) harness/guest-init.sh harness/mkinitramfs
 
 initramfs: $(B)/initramfs.cpio.gz
 
+# Debian 12's 6.1 and 6.12 images, fetched with apt-get download and kept here.
+KERNELS ?= $(B)/kernels
+
+# The suite on each of them, in qemu guests (machine-wide cases included).
+vm-check: all initramfs
+	@set -e; images=$$(harness/fetch-kernels.sh $(KERNELS)); \
+	$(B)/oomlab --vm-only $$(for i in $$images; do printf -- '--kernel %s ' "$$i"; done)
+
 check: all
 	$(PYTEST) -q -rs tests
 
 clean:
 	rm -rf $(B)
 
-.PHONY: all check clean initramfs
+.PHONY: all check clean initramfs vm-check
 # Keep objects: pattern-rule intermediates would otherwise be deleted.
 .SECONDARY:
 -include $(wildcard $(B)/obj/*/*.d)

@@ -119,7 +119,7 @@ void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool 
 		print_counters(r, k);
 	if (failed || verbose)
 		print_kernel_log(r, k, verbose);
-	if (failed)
+	if (failed || verbose)
 		print_output(r, k);
 	if (verbose)
 		ktap_diag(k, "timing: all ready %ld ms, go %ld ms, run ended %ld ms, log settled %ld ms, "

@@ -10,7 +10,8 @@
 
 /*
  * failed: add what explains a failure (each process's last output lines, the key
- * lines of the case's OOM reports). verbose: every line of the reports, and timings.
+ * lines of the case's OOM reports). verbose: those too, every line of the reports,
+ * and timings.
  */
 void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool verbose);
 

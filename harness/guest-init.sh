@@ -20,7 +20,19 @@ for word in $(cat /proc/cmdline); do
 	esac
 done
 
+# The sysctls cases may set, before and after: the host checks they were restored.
+sysctls() {
+	for k in overcommit_memory overcommit_ratio overcommit_kbytes panic_on_oom \
+		oom_kill_allocating_task oom_dump_tasks; do
+		printf ' vm.%s=%s' "$k" "$(cat /proc/sys/vm/$k)"
+	done
+}
+before=$(sysctls)
+
 # KTAP on ttyS1; oomlab's own errors on the console, beside the kernel's messages.
 /oomlab/build/oomlab --guest $args >/dev/ttyS1 2>/dev/console
-echo "# oomlab-guest: exit $?" >/dev/ttyS1
+rc=$?
+echo "# oomlab-guest: sysctls before:$before" >/dev/ttyS1
+echo "# oomlab-guest: sysctls after:$(sysctls)" >/dev/ttyS1
+echo "# oomlab-guest: exit $rc" >/dev/ttyS1
 poweroff -f

@@ -8,7 +8,9 @@ out=$1 static=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 busybox=${BUSYBOX:-/bin/busybox}
 
-if ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
+# ldd says so for a static binary (and exits 1).
+linkage=$(ldd "$busybox" 2>&1 || true)
+if [ ! -x "$busybox" ] || [[ $linkage != *"not a dynamic executable"* ]]; then
 	echo "mkinitramfs: $busybox is missing or not static: install Debian's busybox-static" >&2
 	exit 1
 fi

@@ -83,6 +83,7 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 	argv[n++] = "-m"; argv[n++] = mem;
 	argv[n++] = "-smp"; argv[n++] = cpus;
 	argv[n++] = "-nographic"; argv[n++] = "-no-reboot";
+	argv[n++] = "-nic"; argv[n++] = "none"; /* no network, and no NIC option ROM needed */
 	argv[n++] = "-monitor"; argv[n++] = "none";
 	argv[n++] = "-serial"; argv[n++] = serial0;   /* ttyS0: console */
 	argv[n++] = "-serial"; argv[n++] = serial1;   /* ttyS1: KTAP */

@@ -113,7 +113,7 @@ static void read_guest_ktap(const char *path, struct guest_ktap *g)
 
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!strncmp(line, "# ", 2)) {
-			if (strncmp(line, "# oomlab-guest: exit", 20) && strncmp(line, "# Totals:", 9))
+			if (strncmp(line, "# oomlab-guest: ", 16) && strncmp(line, "# Totals:", 9))
 				push(&pending, &npending, line + 2);
 			continue;
 		}

@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The VM backend: the suite on Debian 12's 6.1 and 6.12 kernels under qemu, and its failures."""
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import BUILD, OOMLAB, ROOT, Ktap, oomlab, run
+
+CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.case"))
+KERNELS_DIR = pathlib.Path(os.environ.get("OOMLAB_KERNELS", BUILD / "kernels"))
+
+
+def vm_missing():
+    for prog, package in [("qemu-system-x86_64", "qemu-system-x86"), ("cpio", "cpio"),
+                          ("apt-get", "apt")]:
+        if shutil.which(prog) is None:
+            return f"{prog} is missing (Debian package {package})"
+    if not os.path.exists("/bin/busybox"):
+        return "/bin/busybox is missing (Debian package busybox-static)"
+    return None
+
+
+pytestmark = pytest.mark.skipif(vm_missing() is not None, reason=str(vm_missing()))
+
+
+@pytest.fixture(scope="session")
+def kernels():
+    """Debian's 6.1 and 6.12 images (fetched once), and the initramfs built."""
+    r = run(["make", "-s", "-C", ROOT, "initramfs"], timeout=600)
+    assert r.returncode == 0, r.stderr
+    r = run([ROOT / "harness/fetch-kernels.sh", KERNELS_DIR], timeout=1800)
+    if r.returncode:
+        pytest.skip(f"cannot fetch Debian's kernel images: {r.stderr.strip()[-300:]}")
+    images = r.stdout.split()
+    assert len(images) == 2 and all(os.path.exists(i) for i in images), r.stdout
+    return {("6.1" if "/linux-image-6.1.0-" in i else "6.12"): i for i in images}
+
+
+@pytest.fixture(scope="session")
+def suite_runs(kernels):
+    """The whole suite in a guest of each kernel, run once."""
+    runs = {}
+    for series, image in kernels.items():
+        r = oomlab("--vm-only", "--kernel", image, timeout=3000)
+        runs[series] = (r, Ktap(r.stdout))
+    return runs
+
+
+@pytest.mark.parametrize("series", ["6.1", "6.12"])
+@pytest.mark.parametrize("case", CASES)
+def test_case_in_the_guest(suite_runs, series, case):
+    r, k = suite_runs[series]
+    [name] = [n for n in k.order if n.endswith(":" + case)]
+    res = k.results[name]
+    if res["directive"] == "SKIP":
+        pytest.skip(f"oomlab skipped it in the guest: {res['reason']}")
+    assert res["ok"], k.diags(name)
+
+
+@pytest.mark.parametrize("series", ["6.1", "6.12"])
+def test_guest_run_exit_code_and_plan(suite_runs, series):
+    r, k = suite_runs[series]
+    assert k.plan == len(CASES) == len(k.results)
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize("series", ["6.1", "6.12"])
+def test_guest_sysctls_are_restored(suite_runs, kernels, series):
+    r, k = suite_runs[series]
+    label = re.search(r"^# (\S+): booting ", r.stdout, re.M).group(1)
+    log = (BUILD / "vm-logs" / label / "boot-1.ktap.log").read_text()
+    before = re.search(r"^# oomlab-guest: sysctls before:(.*)$", log, re.M).group(1)
+    after = re.search(r"^# oomlab-guest: sysctls after:(.*)$", log, re.M).group(1)
+    assert "vm.overcommit_memory=0" in before and before == after
+
+
+def qemu_child(pid):
+    """The qemu process oomlab (pid) started, or None."""
+    for child in pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        if "qemu" in pathlib.Path(f"/proc/{child}/comm").read_text():
+            return int(child)
+    return None
+
+
+def test_killing_qemu_mid_run_is_a_clear_failure(kernels, tmp_path):
+    logs = tmp_path / "logs"
+    proc = subprocess.Popen([OOMLAB, "--vm-only", "--kernel", kernels["6.1"], "--vm-logs", logs,
+                             "hog-killed", "no-oom-below-limit", "classic-malloc"],
+                            stdout=subprocess.PIPE, text=True)
+    # Once the guest's oomlab has started, kill qemu (our grandchild, by pid).
+    deadline = time.monotonic() + 300
+    ktap = None
+    while time.monotonic() < deadline:
+        found = list(logs.glob("*/boot-1.ktap.log"))
+        if found and "TAP version" in found[0].read_text():
+            ktap = found[0]
+            break
+        time.sleep(0.05)
+    assert ktap, "the guest never started"
+    os.kill(qemu_child(proc.pid), signal.SIGKILL)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert "qemu stopped: qemu was ended by signal 9" in out or \
+           "qemu was ended by signal 9" in out, out
+    assert re.search(r"^not ok \d+ \S+:", out, re.M), out
+    assert f"# console log: {ktap.parent}/boot-1.console.log" in out
+
+
+def test_a_kernel_that_does_not_boot(kernels, tmp_path):
+    broken = tmp_path / "vmlinuz"
+    broken.write_bytes(pathlib.Path(kernels["6.1"]).read_bytes()[:3_000_000])
+    r = oomlab("--vm-only", "--kernel", broken, "--vm-logs", tmp_path / "logs", "hog-killed",
+               timeout=600)
+    assert r.returncode == 1
+    assert re.search(r"^# boot failure: the guest never started oomlab", r.stdout, re.M), r.stdout
+    assert re.search(r"^# console log: \S+/boot-1.console.log$", r.stdout, re.M)
+    assert re.search(r"^not ok 1 \S+:hog-killed$", r.stdout, re.M)
+
+
+def test_missing_kernel_image(tmp_path):
+    r = oomlab("--vm-only", "--kernel", tmp_path / "nope", "hog-killed")
+    assert r.returncode == 1
+    assert f"# kernel image `{tmp_path}/nope`: No such file or directory" in r.stdout
+
+
+def test_not_a_kernel_image(tmp_path):
+    junk = tmp_path / "junk"
+    junk.write_text("hello\n")
+    r = oomlab("--vm-only", "--kernel", junk, "hog-killed")
+    assert r.returncode == 1
+    assert f"is not a bzImage (no HdrS setup header)" in r.stdout
+
+
+def test_missing_initramfs(kernels, tmp_path):
+    r = oomlab("--vm-only", "--kernel", kernels["6.1"], "--initramfs", tmp_path / "none.gz",
+               "hog-killed")
+    assert r.returncode == 1
+    assert f"initramfs `{tmp_path}/none.gz` (make initramfs builds it): No such file" in r.stdout
+
+
+def test_guest_mode_is_refused_on_a_host():
+    r = oomlab("--guest", "hog-killed")
+    assert r.returncode == 1
+    assert "lacks oomlab.guest=1: refusing to run machine-wide cases" in r.stderr
+
+
+def test_machine_wide_cases_skip_on_the_host():
+    r = oomlab("global-oom")
+    k = Ktap(r.stdout)
+    assert k.results["global-oom"]["directive"] == "SKIP"
+    assert "machine-wide case: runs only inside a throw-away VM guest" in k.results["global-oom"]["reason"]
