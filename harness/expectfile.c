@@ -12,11 +12,11 @@
 #include "units.h"
 
 enum key { K_KILLED, K_SURVIVED, K_VICTIMS, K_OOM_KILLS, K_ORDER, K_DMESG, K_NO_DMESG, K_EXIT,
-	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_COUNT };
+	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_OOM_EVENTS, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	"killed", "survived", "victims", "oom_kills", "order", "dmesg", "no_dmesg", "exit", "output",
-	"panic", "console", "sample",
+	"panic", "console", "sample", "oom_events",
 };
 
 const char *const sample_field_names[] = { "oom_score", "oom_score_adj", "oom_adj" };
@@ -247,6 +247,7 @@ static void reset_key(struct expect_spec *x, enum key k)
 	case K_PANIC: x->has_panic = false; break;
 	case K_CONSOLE: free_patterns(&x->console); break;
 	case K_SAMPLE: x->nsamples = 0; break;
+	case K_OOM_EVENTS: x->has_oom_events = false; break;
 	case K_COUNT: break;
 	}
 }
@@ -324,6 +325,12 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		x->console.set = true;
 		return add_pattern(ld, &x->console, "", v, line);
 	case K_SAMPLE: return parse_sample(ld, x, v, line);
+	case K_OOM_EVENTS:
+		if (parse_long(v, &x->oom_events) || x->oom_events < 0)
+			return err_at(ld->e, ld->path, line, "oom_events: '%s' is not a count", v);
+		x->has_oom_events = true;
+		x->oom_events_line = line;
+		return 0;
 	case K_COUNT: break;
 	}
 	return -1;
@@ -403,8 +410,8 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 				;
 			if (k == K_COUNT) {
 				err_at(e, path, en->line, "unknown key '%s' (known: killed, survived, "
-				       "victims, oom_kills, order, dmesg, no_dmesg, exit, output, panic, "
-				       "console, sample)", en->key);
+				       "victims, oom_kills, oom_events, order, dmesg, no_dmesg, exit, "
+				       "output, sample, panic, console)", en->key);
 				goto out;
 			}
 			if (k != K_DMESG && k != K_NO_DMESG && k != K_OUTPUT && k != K_EXIT &&
@@ -466,6 +473,10 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 	print_roles("victims", &x->victims, line, ctx);
 	if (x->has_oom_kills) {
 		snprintf(text, sizeof(text), "oom_kills = %ld", x->oom_kills);
+		line(ctx, text);
+	}
+	if (x->has_oom_events) {
+		snprintf(text, sizeof(text), "oom_events = %ld", x->oom_events);
 		line(ctx, text);
 	}
 	if (x->order.set) {

@@ -81,6 +81,9 @@ struct expect_spec {
 	bool has_oom_kills;
 	int oom_kills_line;
 	long oom_kills;              /* the cgroup's OOM kill counter */
+	bool has_oom_events;
+	int oom_events_line;
+	long oom_events;             /* v2 memory.events oom: times the limit led to an OOM */
 	struct order_chain order;    /* /proc/PID/oom_score before go */
 	struct pattern_list dmesg;   /* each matches some kernel log line of the case */
 	struct pattern_list no_dmesg;/* none matches any */

@@ -158,6 +158,18 @@ static void check_oom_kills(struct judge *j)
 		     r->kills_logged);
 }
 
+static void check_oom_events(struct judge *j)
+{
+	const struct case_run *r = j->r;
+
+	if (!r->have_counters || r->counters.oom < 0)
+		fail(j, j->x->oom_events_line, "oom_events: expected %ld; this cgroup has no oom event "
+		     "counter (cgroup v1): put it in an [expect cgroup v2] section", j->x->oom_events);
+	else if (r->counters.oom != j->x->oom_events)
+		fail(j, j->x->oom_events_line, "oom_events: expected %ld, saw %lld (memory.events oom)",
+		     j->x->oom_events, r->counters.oom);
+}
+
 static void check_order(struct judge *j)
 {
 	const struct order_chain *oc = &j->x->order;
@@ -364,6 +376,8 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 		check_victims(&j);
 	if (x->has_oom_kills)
 		check_oom_kills(&j);
+	if (x->has_oom_events)
+		check_oom_events(&j);
 	if (x->order.set)
 		check_order(&j);
 	check_dmesg(&j, &x->dmesg, true);

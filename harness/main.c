@@ -47,6 +47,9 @@ static void usage(FILE *out)
 		"      --vm-memory MIB      guest memory (default 512)\n"
 		"      --vm-cpus N          guest CPUs (default 2)\n"
 		"      --vm-logs DIR        where console logs go (default: vm-logs next to oomlab)\n"
+		"      --vm-boot-timeout DURATION\n"
+		"                           kill qemu after this long per boot (default: 120s plus\n"
+		"                           three times the timeouts of the boot's cases)\n"
 		"      --initramfs FILE     the guest's initramfs (default: initramfs.cpio.gz next to\n"
 		"                           oomlab; make initramfs builds it)\n"
 		"      --qemu PROGRAM       default qemu-system-x86_64\n"
@@ -86,6 +89,7 @@ static int run_main(int argc, char **argv)
 		{ "vm-logs", required_argument, NULL, 'L' },
 		{ "initramfs", required_argument, NULL, 'I' },
 		{ "qemu", required_argument, NULL, 'Q' },
+		{ "vm-boot-timeout", required_argument, NULL, 'B' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "guest", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
@@ -161,6 +165,12 @@ static int run_main(int argc, char **argv)
 		case 'L': o.vm.log_dir = optarg; break;
 		case 'I': o.vm.initramfs = optarg; break;
 		case 'Q': o.vm.qemu = optarg; break;
+		case 'B':
+			if (parse_duration_ms(optarg, &o.vm.boot_timeout_ms) || o.vm.boot_timeout_ms <= 0) {
+				fprintf(stderr, "oomlab: --vm-boot-timeout: '%s' is not a duration\n", optarg);
+				return 1;
+			}
+			break;
 		case 'X':
 			if (parse_long(optarg, &v) || v < 1 || v > 100) {
 				fprintf(stderr, "oomlab: --timeout-scale: expected 1 to 100, got '%s'\n", optarg);

@@ -276,6 +276,8 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 					 cases[i]->name);
 		timeout += 3 * t + 10000;
 	}
+	if (o->boot_timeout_ms)
+		timeout = o->boot_timeout_ms;
 	if (vm_boot(o, kernel, list, prefix, timeout, &b, &e)) {
 		for (i = 0; i < n; i++) {
 			char name[192];

@@ -155,3 +155,13 @@ def test_machine_wide_cases_skip_on_the_host():
     k = Ktap(r.stdout)
     assert k.results["global-oom"]["directive"] == "SKIP"
     assert "machine-wide case: runs only inside a throw-away VM guest" in k.results["global-oom"]["reason"]
+
+
+def test_a_boot_that_takes_too_long_is_a_timeout(kernels, tmp_path):
+    r = oomlab("--vm-only", "--kernel", kernels["6.1"], "--vm-boot-timeout", "1s",
+               "--vm-logs", tmp_path / "logs", "hog-killed", "classic-malloc")
+    assert r.returncode == 1
+    assert re.search(r"^not ok 1 \S+:hog-killed # TIMEOUT the boot did not finish within 1 s; qemu "
+                     r"was killed$", r.stdout, re.M), r.stdout
+    assert re.search(r"^# not run: the guest stopped earlier in this boot \(timeout\)$", r.stdout, re.M)
+    assert re.search(r"^# console log: \S+/boot-1.console.log$", r.stdout, re.M)
