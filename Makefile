@@ -15,7 +15,7 @@ B       := build
 
 STRESSORS := hog idle
 STRESSOR_LIB := common handshake guard alloc units cgroup_locate
-HARNESS := main suite err ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport \
+HARNESS := main suite err fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport \
            journal sysctl procinfo ratelimit spawn runcase runloop judge casediag ktap hostinfo json parse_cmd \
            cgroup_cmd vm_boot vm_suite
 # Shared with the stressors: size parsing and cgroup location.

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cgroup_locate.h"
+#include "fileio.h"
 
 #ifndef CGROUP_SUPER_MAGIC
 #define CGROUP_SUPER_MAGIC 0x27e0eb
@@ -52,53 +53,19 @@ bool cg_has(const char *dir, const char *file)
 int cg_write(const char *dir, const char *file, const char *value, struct err *e)
 {
 	char path[PATH_MAX];
-	ssize_t n;
-	int fd;
 
 	if (join(path, sizeof(path), dir, file))
 		return err_set(e, errno, "%s/%s", dir, file);
-	/* O_TRUNC as a shell's `>` does: cgroupfs ignores it, plain files need it. */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, errno, "open `%s`", path);
-	n = write(fd, value, strlen(value));
-	if (n != (ssize_t)strlen(value)) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return err_set(e, err, "write `%s` to `%s`", value, path);
-	}
-	if (close(fd))
-		return err_set(e, errno, "write `%s` to `%s`", value, path);
-	return 0;
+	return write_text(path, value, e);
 }
 
 int cg_read(const char *dir, const char *file, char *buf, size_t len, struct err *e)
 {
 	char path[PATH_MAX];
-	size_t have = 0;
-	ssize_t n;
-	int fd;
 
 	if (join(path, sizeof(path), dir, file))
 		return err_set(e, errno, "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, errno, "open `%s`", path);
-	while (have < len - 1 && (n = read(fd, buf + have, len - 1 - have)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-
-			close(fd);
-			return err_set(e, err, "read `%s`", path);
-		}
-		have += (size_t)n;
-	}
-	buf[have] = '\0';
-	close(fd);
-	return 0;
+	return read_text(path, buf, len, e);
 }
 
 int cg_read_ll(const char *dir, const char *file, long long *v, struct err *e)

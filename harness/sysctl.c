@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "sysctl.h"
 
+#include "fileio.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,33 +34,13 @@ void sysctl_path(const char *name, char *out, size_t len)
 
 int sysctl_write(const char *path, const char *value, struct err *e)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return err_set(e, errno, "open `%s`", path);
-	n = write(fd, value, strlen(value));
-	if (n != (ssize_t)strlen(value)) {
-		int err = n < 0 ? errno : EIO;
-
-		close(fd);
-		return err_set(e, err, "write `%s` to `%s`", value, path);
-	}
-	close(fd);
-	return 0;
+	return write_text(path, value, e);
 }
 
 static int sysctl_read(const char *path, char *out, size_t len, struct err *e)
 {
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return err_set(e, errno, "open `%s`", path);
-	if (!fgets(out, (int)len, f)) {
-		fclose(f);
-		return err_set(e, EIO, "read `%s`", path);
-	}
-	fclose(f);
+	if (read_text(path, out, len, e))
+		return -1;
 	out[strcspn(out, "\n")] = '\0';
 	return 0;
 }

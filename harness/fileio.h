@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Whole small files of text: cgroup and sysctl files, /proc values. */
+#ifndef OOMLAB_FILEIO_H
+#define OOMLAB_FILEIO_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Write text to an existing file (O_TRUNC, as a shell's `>`; no O_CREAT). */
+int write_text(const char *path, const char *text, struct err *e);
+
+/* Read up to len-1 bytes into buf, NUL-terminated. */
+int read_text(const char *path, char *buf, size_t len, struct err *e);
+
+#endif
