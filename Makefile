@@ -9,17 +9,21 @@ CFLAGS  ?= -O2 -g
 REQUIRED_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2 \
            -Wmissing-prototypes -Wno-format-truncation -MMD -MP
 LDFLAGS ?=
+# libseccomp, for the stressors' sandbox and injected faults.
+SECCOMP_CFLAGS := $(shell pkg-config --cflags libseccomp)
+SECCOMP_LIBS := $(shell pkg-config --libs libseccomp)
+SECCOMP_STATIC_LIBS := $(shell pkg-config --static --libs libseccomp)
 # Debian's interpreter: a python3 earlier on PATH (pyenv) may lack pytest.
 PYTEST  ?= /usr/bin/python3 -m pytest
 B       := build
 
 STRESSORS := hog idle
-STRESSOR_LIB := common handshake guard alloc units cgroup_locate
+STRESSOR_LIB := common handshake guard alloc units cgroup_locate sandbox faultspec
 HARNESS := main suite err fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport \
            journal sysctl procinfo ratelimit spawn runcase runloop judge casediag ktap hostinfo json parse_cmd \
            cgroup_cmd vm_boot vm_suite
-# Shared with the stressors: size parsing and cgroup location.
-HARNESS_SHARED := units cgroup_locate
+# Shared with the stressors: size parsing, cgroup location, fault specs.
+HARNESS_SHARED := units cgroup_locate faultspec
 
 STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
 STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/stressors/%.o)
@@ -31,27 +35,27 @@ all: $(B)/oomlab $(STRESSOR_BINS)
 
 $(B)/obj/stressors/%.o: stressors/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REQUIRED_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(REQUIRED_CFLAGS) $(SECCOMP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/harness/%.o: harness/%.c
 	@mkdir -p $(@D)
-	$(CC) $(REQUIRED_CFLAGS) $(CFLAGS) -Istressors -c -o $@ $<
+	$(CC) $(REQUIRED_CFLAGS) $(SECCOMP_CFLAGS) $(CFLAGS) -Istressors -c -o $@ $<
 
 $(B)/stressors/%: $(B)/obj/stressors/%.o $(STRESSOR_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS)
 
 $(B)/oomlab: $(HARNESS_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(LDFLAGS) -o $@ $^ $(SECCOMP_LIBS)
 
 # The VM guest runs static binaries from an initramfs.
 $(B)/static/stressors/%: $(B)/obj/stressors/%.o $(STRESSOR_LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -static -o $@ $^
+	$(CC) $(LDFLAGS) -static -o $@ $^ $(SECCOMP_STATIC_LIBS)
 
 $(B)/static/oomlab: $(HARNESS_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -static -o $@ $^
+	$(CC) $(LDFLAGS) -static -o $@ $^ $(SECCOMP_STATIC_LIBS)
 
 $(B)/initramfs.cpio.gz: $(STATIC_BINS) harness/guest-init.sh harness/mkinitramfs.sh \
 		$(wildcard cases/*.case expected/*.expect)

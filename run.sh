@@ -6,8 +6,8 @@ set -euo pipefail
 # No cd: relative paths in the arguments (--cases DIR) keep meaning what the user meant.
 top=$(cd "$(dirname "$0")" && pwd)
 
-# Build needs: the compiler, make, the C library headers, pkg-config.
-packages=(gcc make libc6-dev pkg-config)
+# Build needs: the compiler, make, the C library headers, pkg-config, libseccomp.
+packages=(gcc make libc6-dev pkg-config libseccomp-dev)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

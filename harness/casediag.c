@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "faultspec.h"
 #include "oomreport.h"
 
 /* Lines of output shown per process when a case fails. */
@@ -30,6 +31,28 @@ static void print_processes(const struct case_run *r, struct ktap *k)
 				  "-", "-", "-", "-", "-", proc_fate(p, how, sizeof(how)));
 		if (p->nmembers)
 			ktap_diag(k, "  %-15s %d more processes in this role", "", p->nmembers);
+	}
+}
+
+static void print_faults(const struct case_run *r, struct ktap *k)
+{
+	int i, f;
+
+	for (i = 0; i < r->nprocs; i++) {
+		const struct proc_run *p = &r->procs[i];
+
+		for (f = 0; f < p->nfaults; f++) {
+			const struct fault *ft = &p->faults[f];
+			char spec[64];
+
+			fault_format(ft, spec, sizeof(spec));
+			if (fault_counted(ft))
+				ktap_diag(k, "fault %s in %s: %ld calls, %ld failed", spec, p->spec->role,
+					  ft->calls, ft->failed);
+			else
+				ktap_diag(k, "fault %s in %s: every call fails (not counted)", spec,
+					  p->spec->role);
+		}
 	}
 }
 
@@ -115,6 +138,7 @@ void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool 
 {
 	if (r->nprocs && r->procs[0].pid)
 		print_processes(r, k);
+	print_faults(r, k);
 	if (r->cg_dir[0])
 		print_counters(r, k);
 	if (failed || verbose)

@@ -145,13 +145,23 @@ static int process_key(struct proc_spec *p, const struct ini_entry *en, const ch
 		p->has_oom_adj = true;
 		return 0;
 	}
+	if (!strcmp(en->key, "fault")) {
+		char msg[300];
+
+		if (p->nfaults == FAULTS_MAX)
+			return err_at(e, path, en->line, "more than %d faults", FAULTS_MAX);
+		if (fault_parse(en->value, ' ', &p->faults[p->nfaults], msg, sizeof(msg)))
+			return err_at(e, path, en->line, "fault: %s", msg);
+		p->nfaults++;
+		return 0;
+	}
 	if (!strcmp(en->key, "trigger")) {
 		if (parse_yes_no(en->value, &p->trigger))
 			return err_at(e, path, en->line, "trigger: expected yes or no, got '%s'", en->value);
 		return 0;
 	}
 	return err_at(e, path, en->line, "unknown key '%s' in [process %s] (known: run, "
-		      "oom_score_adj, oom_adj, trigger)", en->key, p->role);
+		      "oom_score_adj, oom_adj, trigger, fault)", en->key, p->role);
 }
 
 static int size_value(const struct ini_entry *en, const char *path, long long *out, struct err *e)
@@ -340,7 +350,7 @@ int case_load(struct case_spec *c, const char *path, const char *stressor_dir, s
 		for (; i < ini.nentries && ini.entries[i].section == sec; i++) {
 			const struct ini_entry *first = ini_earlier(&ini, i);
 
-			if (first) {
+			if (first && strcmp(first->key, "fault")) {
 				err_at(e, path, ini.entries[i].line, "second '%s' in this section (the first "
 				       "is at line %d)", first->key, first->line);
 				goto out;

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "faultspec.h"
 #include "hostinfo.h"
 #include "sysctl.h"
 
@@ -41,6 +42,8 @@ struct proc_spec {
 	int oom_adj;                     /* the legacy /proc/PID/oom_adj, -17 to 15 */
 	bool has_oom_adj;
 	bool trigger;
+	struct fault faults[FAULTS_MAX]; /* injected with seccomp */
+	int nfaults;
 	int line;                        /* the [process NAME] line */
 	int run_line;
 };

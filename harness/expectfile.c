@@ -12,11 +12,11 @@
 #include "units.h"
 
 enum key { K_KILLED, K_SURVIVED, K_VICTIMS, K_OOM_KILLS, K_ORDER, K_DMESG, K_NO_DMESG, K_EXIT,
-	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_OOM_EVENTS, K_COUNT };
+	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_OOM_EVENTS, K_OUTPUT_LINES, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	"killed", "survived", "victims", "oom_kills", "order", "dmesg", "no_dmesg", "exit", "output",
-	"panic", "console", "sample", "oom_events",
+	"panic", "console", "sample", "oom_events", "output_lines",
 };
 
 const char *const sample_field_names[] = { "oom_score", "oom_score_adj", "oom_adj" };
@@ -248,6 +248,7 @@ static void reset_key(struct expect_spec *x, enum key k)
 	case K_CONSOLE: free_patterns(&x->console); break;
 	case K_SAMPLE: x->nsamples = 0; break;
 	case K_OOM_EVENTS: x->has_oom_events = false; break;
+	case K_OUTPUT_LINES: free_patterns(&x->output_lines); break;
 	case K_COUNT: break;
 	}
 }
@@ -331,6 +332,31 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		x->has_oom_events = true;
 		x->oom_events_line = line;
 		return 0;
+	case K_OUTPUT_LINES: {
+		long count;
+
+		n = strcspn(v, " \t");
+		if (n == 0 || n >= sizeof(role))
+			return err_at(ld->e, ld->path, line, "output_lines: expected 'ROLE COUNT REGEX'");
+		snprintf(role, sizeof(role), "%.*s", (int)n, v);
+		if (role_ok(ld, role, line))
+			return -1;
+		rest = v + n + strspn(v + n, " \t");
+		n = strcspn(rest, " \t");
+		{
+			char num[24];
+
+			snprintf(num, sizeof(num), "%.*s", (int)(n < 23 ? n : 23), rest);
+			if (parse_long(num, &count) || count < 0 || !rest[n])
+				return err_at(ld->e, ld->path, line, "output_lines: expected 'ROLE COUNT REGEX'");
+		}
+		rest += n + strspn(rest + n, " \t");
+		x->output_lines.set = true;
+		if (add_pattern(ld, &x->output_lines, role, rest, line))
+			return -1;
+		x->output_lines.p[x->output_lines.n - 1].count = count;
+		return 0;
+	}
 	case K_COUNT: break;
 	}
 	return -1;
@@ -368,6 +394,7 @@ static int section_applies(struct loader *ld, const struct ini_section *s,
 
 void expect_free(struct expect_spec *x)
 {
+	free_patterns(&x->output_lines);
 	free_patterns(&x->dmesg);
 	free_patterns(&x->no_dmesg);
 	free_patterns(&x->output);
@@ -411,11 +438,11 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 			if (k == K_COUNT) {
 				err_at(e, path, en->line, "unknown key '%s' (known: killed, survived, "
 				       "victims, oom_kills, oom_events, order, dmesg, no_dmesg, exit, "
-				       "output, sample, panic, console)", en->key);
+				       "output, output_lines, sample, panic, console)", en->key);
 				goto out;
 			}
 			if (k != K_DMESG && k != K_NO_DMESG && k != K_OUTPUT && k != K_EXIT &&
-			    k != K_CONSOLE && k != K_SAMPLE && ini_earlier(&ini, i)) {
+			    k != K_CONSOLE && k != K_SAMPLE && k != K_OUTPUT_LINES && ini_earlier(&ini, i)) {
 				err_at(e, path, en->line, "second '%s' in this section (the first is at "
 				       "line %d)", en->key, ini_earlier(&ini, i)->line);
 				goto out;
@@ -497,6 +524,11 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 	}
 	if (x->has_panic) {
 		snprintf(text, sizeof(text), "panic = %s", x->panic ? "yes" : "no");
+		line(ctx, text);
+	}
+	for (i = 0; i < x->output_lines.n; i++) {
+		snprintf(text, sizeof(text), "output_lines = %s %ld %s", x->output_lines.p[i].role,
+			 x->output_lines.p[i].count, x->output_lines.p[i].text);
 		line(ctx, text);
 	}
 	for (l = 0; l < 4; l++) {

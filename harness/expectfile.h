@@ -48,6 +48,7 @@ struct order_chain {
 struct pattern {
 	int line;
 	char role[ROLE_MAX];   /* output = ROLE REGEX: whose output; empty for dmesg */
+	long count;            /* output_lines = ROLE COUNT REGEX */
 	char *text;
 };
 
@@ -88,6 +89,7 @@ struct expect_spec {
 	struct pattern_list dmesg;   /* each matches some kernel log line of the case */
 	struct pattern_list no_dmesg;/* none matches any */
 	struct pattern_list output;  /* each matches a line of the role's output */
+	struct pattern_list output_lines; /* exactly count lines of the role's output match */
 	bool exits_set;
 	int nexits;
 	struct exit_expect exits[CASE_MAX_PROCS];

@@ -289,31 +289,49 @@ static void check_samples(struct judge *j)
 	}
 }
 
+/* How many lines of the role's output the pattern matches; -1 with why on error. */
+static long count_output(const struct case_run *r, const struct pattern *pt, char *why, size_t len)
+{
+	const struct proc_run *p = role_run(r, pt->role);
+	char *copy, *line, *save;
+	long count = 0;
+	regex_t re;
+
+	if (compile(r, pt, &re, why, len))
+		return -1;
+	copy = strdup(p->output ? p->output : "");
+	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+		count += !regexec(&re, line, 0, NULL, 0);
+	free(copy);
+	regfree(&re);
+	return count;
+}
+
 static void check_output(struct judge *j)
 {
-	const struct pattern_list *pl = &j->x->output;
 	char why[512];
-	regex_t re;
+	long n;
 	int i;
 
-	for (i = 0; i < pl->n; i++) {
-		const struct proc_run *p = role_run(j->r, pl->p[i].role);
-		char *copy, *line, *save;
-		bool found = false;
+	for (i = 0; i < j->x->output.n; i++) {
+		const struct pattern *pt = &j->x->output.p[i];
 
-		if (compile(j->r, &pl->p[i], &re, why, sizeof(why))) {
-			fail(j, pl->p[i].line, "output: %s", why);
-			continue;
-		}
-		copy = strdup(p->output ? p->output : "");
-		for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line && !found;
-		     line = strtok_r(NULL, "\n", &save))
-			found = !regexec(&re, line, 0, NULL, 0);
-		free(copy);
-		regfree(&re);
-		if (!found)
-			fail(j, pl->p[i].line, "output: expected a line of %s's output matching '%s', saw %s",
-			     p->spec->role, pl->p[i].text, p->outlen ? "other lines (below)" : "no output");
+		n = count_output(j->r, pt, why, sizeof(why));
+		if (n < 0)
+			fail(j, pt->line, "output: %s", why);
+		else if (n == 0)
+			fail(j, pt->line, "output: expected a line of %s's output matching '%s', saw none",
+			     pt->role, pt->text);
+	}
+	for (i = 0; i < j->x->output_lines.n; i++) {
+		const struct pattern *pt = &j->x->output_lines.p[i];
+
+		n = count_output(j->r, pt, why, sizeof(why));
+		if (n < 0)
+			fail(j, pt->line, "output_lines: %s", why);
+		else if (n != pt->count)
+			fail(j, pt->line, "output_lines: expected %ld lines of %s's output matching '%s', "
+			     "saw %ld", pt->count, pt->role, pt->text, n);
 	}
 }
 

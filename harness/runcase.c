@@ -160,6 +160,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 		.machine_wide = r->cs->scope == SCOPE_MACHINE,
 		.cgroup_procs = procs_file, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
 		.set_oom_adj = ps->has_oom_adj, .oom_adj = ps->oom_adj,
+		.faults = ps->faults, .nfaults = ps->nfaults,
 		.ctl_fd = sv[1], .out_fd = out[1],
 	};
 	p->pid = spawn_stressor(&req, &e);
@@ -390,7 +391,9 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	r->nprocs = cs->nprocs;
 	for (i = 0; i < r->nprocs; i++) {
 		r->procs[i].spec = &cs->procs[i];
-		r->procs[i].ctl = r->procs[i].out = -1;
+		r->procs[i].ctl = r->procs[i].out = r->procs[i].notify = -1;
+		r->procs[i].nfaults = cs->procs[i].nfaults;
+		memcpy(r->procs[i].faults, cs->procs[i].faults, sizeof(r->procs[i].faults));
 	}
 	r->timeout_ms = env->timeout_forced || !cs->timeout_ms ? env->timeout_ms : cs->timeout_ms;
 	r->timeout_ms *= env->timeout_scale;

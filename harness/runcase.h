@@ -54,6 +54,9 @@ struct proc_run {
 	int status;                  /* wait status once ended */
 	int ctl;                     /* harness end of the control socket, -1 once closed */
 	int out;                     /* read end of stdout/stderr, -1 once closed */
+	int notify;                  /* seccomp listener for counted faults, -1 if none */
+	struct fault faults[FAULTS_MAX]; /* the case's faults, with the harness's counts */
+	int nfaults;
 	char ctlbuf[512];
 	size_t ctllen;
 	char error[512];             /* "error TEXT" sent by the child before exec */

@@ -5,12 +5,15 @@
 #include "procinfo.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +102,8 @@ static void handle_line(struct case_run *r, struct proc_run *p, const char *line
 			p->state = PS_DONE;
 	} else if (!strncmp(line, "member ", 7)) {
 		add_member(r, p, line + 7);
+	} else if (!strcmp(line, "notify")) {
+		/* the descriptor came with it */
 	} else if (!strncmp(line, "error ", 6)) {
 		snprintf(p->error, sizeof(p->error), "%s", line + 6);
 	}
@@ -107,12 +112,30 @@ static void handle_line(struct case_run *r, struct proc_run *p, const char *line
 /* Read what is there; false when nothing more can come now (EAGAIN, EOF, error). */
 static bool read_ctl(struct case_run *r, struct proc_run *p)
 {
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = p->ctlbuf + p->ctllen,
+			     .iov_len = sizeof(p->ctlbuf) - 1 - p->ctllen };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c;
 	ssize_t n;
 	char *nl;
 
-	n = read(p->ctl, p->ctlbuf + p->ctllen, sizeof(p->ctlbuf) - 1 - p->ctllen);
+	n = recvmsg(p->ctl, &msg, MSG_CMSG_CLOEXEC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return false;
+	/* A descriptor comes only with "notify": the seccomp listener for counted faults. */
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+			if (p->notify >= 0)
+				close(p->notify);
+			p->notify = fd;
+			fcntl(fd, F_SETFL, O_NONBLOCK);
+		}
+	}
 	if (n <= 0) {
 		close(p->ctl);
 		p->ctl = -1;
@@ -171,7 +194,45 @@ void runloop_drain(struct case_run *r, struct proc_run *p)
 		close(p->ctl);
 	if (p->out >= 0)
 		close(p->out);
-	p->ctl = p->out = -1;
+	if (p->notify >= 0)
+		close(p->notify);
+	p->ctl = p->out = p->notify = -1;
+}
+
+/* A counted fault's call: count it, answer fail or continue. */
+static void answer_notification(struct proc_run *p)
+{
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	int i, rc;
+
+	if (seccomp_notify_alloc(&req, &resp))
+		return;
+	rc = seccomp_notify_receive(p->notify, req); /* libseccomp: 0 or -errno */
+	if (rc) {
+		/* Every process with the filter is gone, or the call went away meanwhile. */
+		if (rc != -EINTR && rc != -ENOENT) {
+			close(p->notify);
+			p->notify = -1;
+		}
+		seccomp_notify_free(req, resp);
+		return;
+	}
+	resp->id = req->id;
+	resp->val = 0;
+	resp->error = 0;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	for (i = 0; i < p->nfaults; i++) {
+		if (p->faults[i].nr == req->data.nr && fault_counted(&p->faults[i])) {
+			if (fault_next_fails(&p->faults[i])) {
+				resp->error = -p->faults[i].err;
+				resp->flags = 0;
+			}
+			break;
+		}
+	}
+	seccomp_notify_respond(p->notify, resp); /* ENOENT: the caller died meanwhile */
+	seccomp_notify_free(req, resp);
 }
 
 /* SIGCHLD: reap. SIGINT/SIGTERM/SIGHUP: the user wants out. */
@@ -192,8 +253,8 @@ static bool read_signals(struct case_run *r, const struct run_env *env)
 static enum wait_result wait_loop(struct case_run *r, const struct run_env *env, long deadline,
 				  wait_cond cond, void *arg, bool interruptible)
 {
-	struct pollfd fds[1 + 2 * CASE_MAX_PROCS];
-	struct proc_run *owner[1 + 2 * CASE_MAX_PROCS];
+	struct pollfd fds[1 + 3 * CASE_MAX_PROCS];
+	struct proc_run *owner[1 + 3 * CASE_MAX_PROCS];
 
 	for (;;) {
 		int nfds = 0, i, rc;
@@ -219,6 +280,10 @@ static enum wait_result wait_loop(struct case_run *r, const struct run_env *env,
 				owner[nfds] = p;
 				fds[nfds++] = (struct pollfd){ .fd = p->out, .events = POLLIN };
 			}
+			if (p->notify >= 0) {
+				owner[nfds] = p;
+				fds[nfds++] = (struct pollfd){ .fd = p->notify, .events = POLLIN };
+			}
 		}
 		rc = poll(fds, (nfds_t)nfds, (int)left);
 		if (rc < 0 && errno != EINTR) {
@@ -232,10 +297,18 @@ static enum wait_result wait_loop(struct case_run *r, const struct run_env *env,
 		for (i = 1; i < nfds; i++) {
 			if (!fds[i].revents)
 				continue;
-			if (fds[i].fd == owner[i]->ctl)
+			if (fds[i].fd == owner[i]->ctl) {
 				read_ctl(r, owner[i]);
-			else if (fds[i].fd == owner[i]->out)
+			} else if (fds[i].fd == owner[i]->out) {
 				read_out(owner[i]);
+			} else if (fds[i].fd == owner[i]->notify) {
+				if (fds[i].revents & POLLIN)
+					answer_notification(owner[i]);
+				else if (owner[i]->notify >= 0) { /* POLLHUP: no process has the filter */
+					close(owner[i]->notify);
+					owner[i]->notify = -1;
+				}
+			}
 		}
 	}
 }

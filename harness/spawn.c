@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_ARGV 48
+#define MAX_ARGV (48 + 2 * FAULTS_MAX)
 
 /* In the child: report why it could not exec, and leave. */
 static void child_fail(int ctl_fd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
@@ -68,7 +68,7 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-static int build_argv(const struct spawn_req *r, char **argv)
+static int build_argv(const struct spawn_req *r, char **argv, char specs[][48])
 {
 	static char fd_text[16];
 	int n = 0, i;
@@ -83,6 +83,11 @@ static int build_argv(const struct spawn_req *r, char **argv)
 		argv[n++] = "--wait-go";
 	if (r->machine_wide)
 		argv[n++] = "--machine-wide";
+	for (i = 0; i < r->nfaults; i++) {
+		fault_format(&r->faults[i], specs[i], 48);
+		argv[n++] = "--fault";
+		argv[n++] = specs[i];
+	}
 	for (i = 0; r->args[i]; i++) {
 		if (n == MAX_ARGV - 1)
 			return -1;
@@ -139,10 +144,10 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 
 pid_t spawn_stressor(const struct spawn_req *r, struct err *e)
 {
-	char *argv[MAX_ARGV];
+	char *argv[MAX_ARGV], specs[FAULTS_MAX][48];
 	pid_t parent = getpid(), pid;
 
-	if (build_argv(r, argv))
+	if (build_argv(r, argv, specs))
 		return err_set(e, E2BIG, "starting %s: too many arguments", r->role);
 	fflush(NULL);
 	pid = fork();

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "faultspec.h"
 
 /* The control socket is always this descriptor in the stressor. */
 #define STRESSOR_CONTROL_FD 3
@@ -22,6 +23,8 @@ struct spawn_req {
 	int oom_score_adj;        /* always written: the harness's own -1000 is inherited */
 	bool set_oom_adj;         /* then also the legacy /proc/self/oom_adj */
 	int oom_adj;
+	const struct fault *faults; /* passed as --fault SPEC */
+	int nfaults;
 	int ctl_fd;               /* the stressor's end of the control socket */
 	int out_fd;               /* stdout and stderr */
 };

@@ -253,6 +253,15 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 			return true;
 		}
 	}
+	for (int i = 0; i < cs->nprocs; i++)
+		for (int f = 0; f < cs->procs[i].nfaults; f++)
+			if (fault_counted(&cs->procs[i].faults[f]) &&
+			    kver_cmp(&s->host.kernel, &(struct kver){ 5, 5, 0 }) < 0) {
+				snprintf(why, len, "a counted fault needs seccomp user notification "
+					 "with SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5+); this is %s",
+					 s->host.release);
+				return true;
+			}
 	if (cs->has_kernel && !kcond_holds(&cs->kernel, &s->host.kernel)) {
 		snprintf(why, len, "needs kernel %s %d.%d.%d; this is %s", cs->kernel.op,
 			 cs->kernel.v.major, cs->kernel.v.minor, cs->kernel.v.patch, s->host.release);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum alloc_call alloc_call_named(const char *name)
@@ -72,6 +73,36 @@ int touch_memory(void *p, size_t len, enum touch_mode mode)
 	return 0;
 }
 
+/*
+ * Grow the heap with the raw brk system call. glibc's sbrk() cannot see a brk that
+ * fails with an errno (seccomp can inject one; the kernel itself never returns one, it
+ * leaves the break where it was), so both kinds of failure are told apart here.
+ * Nothing may call malloc after this moves the break behind glibc's back: the
+ * stressors print through a static stdout buffer.
+ */
+static void *brk_grow(size_t len)
+{
+	static char *top;
+	long r;
+
+	/* syscall() turns an error return into -1 with errno set */
+	if (!top) {
+		r = syscall(SYS_brk, 0);
+		if (r == -1)
+			return NULL;
+		top = (char *)r;
+	}
+	r = syscall(SYS_brk, top + len);
+	if (r == -1)
+		return NULL; /* injected */
+	if ((char *)r < top + len) {
+		errno = ENOMEM; /* the kernel refused and kept the old break */
+		return NULL;
+	}
+	top += len;
+	return top - len;
+}
+
 void *alloc_touched(enum alloc_call call, enum touch_mode touch, size_t len)
 {
 	void *p;
@@ -88,8 +119,8 @@ void *alloc_touched(enum alloc_call call, enum touch_mode touch, size_t len)
 			touch = TOUCH_PAGE;
 		break;
 	case ALLOC_BRK:
-		p = sbrk((intptr_t)len);
-		if (p == (void *)-1)
+		p = brk_grow(len);
+		if (!p)
 			return NULL;
 		break;
 	default:

@@ -9,6 +9,8 @@
  *   --wait-go         this process is the trigger: after ready, wait for go
  *   --machine-wide    allow allocations that are not bounded by a memory cgroup
  *   --check-args      parse the arguments, print nothing, exit 0 or 2
+ *   --fault SPEC      inject a fault with seccomp: SYSCALL:WHEN:ERRNO, WHEN a call
+ *                     number, every, or afterN (counted faults need the harness)
  *   --help            describe the stressor and its options
  */
 #include "stressor.h"
@@ -30,7 +32,8 @@ static void usage(FILE *out)
 	const struct stressor_opt *o;
 
 	fprintf(out, "usage: %s [--role NAME] [--control-fd N] [--wait-go] [--machine-wide]\n"
-		"       %*s [--check-args] [--help] [OPTIONS]\n\n%s\nKernel rule: %s\n\nOptions:\n",
+		"       %*s [--fault SYSCALL:WHEN:ERRNO] [--check-args] [--help] [OPTIONS]\n\n"
+		"%s\nKernel rule: %s\n\nOptions:\n",
 		stressor.name, (int)strlen(stressor.name), "", stressor.summary, stressor.rule);
 	for (o = stressor.opts; o->name; o++) {
 		char left[64];
@@ -166,10 +169,32 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 		}
 		o = find_option(arg, len);
 		if (!o && !(len == 4 && !strncmp(arg, "role", 4)) &&
-		    !(len == 10 && !strncmp(arg, "control-fd", 10))) {
+		    !(len == 10 && !strncmp(arg, "control-fd", 10)) &&
+		    !(len == 5 && !strncmp(arg, "fault", 5))) {
 			fprintf(stderr, "%s: unknown option --%.*s (see --help)\n", stressor.name,
 				(int)len, arg);
 			return -1;
+		}
+		if (!o && len == 5 && !strncmp(arg, "fault", 5)) {
+			char msg[256];
+
+			if (!value) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "%s: --fault needs a value\n", stressor.name);
+					return -1;
+				}
+				value = argv[++i];
+			}
+			if (ctx->nfaults == FAULTS_MAX) {
+				fprintf(stderr, "%s: at most %d faults\n", stressor.name, FAULTS_MAX);
+				return -1;
+			}
+			if (fault_parse(value, ':', &ctx->faults[ctx->nfaults], msg, sizeof(msg))) {
+				fprintf(stderr, "%s: --fault %s\n", stressor.name, msg);
+				return -1;
+			}
+			ctx->nfaults++;
+			continue;
 		}
 		if (o && o->type == OPT_FLAG) {
 			if (value) {
@@ -210,11 +235,14 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 
 int main(int argc, char **argv)
 {
+	static char stdout_buf[4096];
 	struct stressor_ctx ctx = { .role = stressor.name, .control_fd = -1 };
 	bool check_only = false;
 	int rc;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Line-buffered, in a buffer of our own: printing never calls malloc, which
+	 * matters once a stressor has moved the heap's break itself (hog --alloc brk). */
+	setvbuf(stdout, stdout_buf, _IOLBF, sizeof(stdout_buf));
 	if (apply_defaults()) {
 		fprintf(stderr, "%s: internal error: a default value does not parse\n", stressor.name);
 		return ST_EXIT_INTERNAL;
@@ -232,5 +260,8 @@ int main(int argc, char **argv)
 	/* The kernel log names processes by comm: make it the role name. */
 	if (prctl(PR_SET_NAME, ctx.role, 0, 0, 0))
 		st_msg(&ctx, errno, "cannot set comm to '%s'", ctx.role);
+	rc = sandbox_install(&ctx);
+	if (rc)
+		return rc;
 	return stressor.run(&ctx);
 }

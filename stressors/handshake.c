@@ -90,6 +90,40 @@ void st_member(struct stressor_ctx *ctx, pid_t pid)
 	send_line(ctx, line);
 }
 
+void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd)
+{
+	char line[32], control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = line };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	snprintf(line, sizeof(line), "%s\n", word);
+	iov.iov_len = strlen(line);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	while (sendmsg(ctx->control_fd, &msg, MSG_NOSIGNAL) < 0) {
+		if (errno != EINTR) {
+			st_msg(ctx, errno, "control socket: cannot send the %s descriptor", word);
+			exit(ST_EXIT_HANDSHAKE);
+		}
+	}
+}
+
+bool fault_on(const struct stressor_ctx *ctx, int nr)
+{
+	int i;
+
+	for (i = 0; i < ctx->nfaults; i++)
+		if (ctx->faults[i].nr == nr)
+			return true;
+	return false;
+}
+
 void st_hold(void)
 {
 	for (;;)

@@ -21,6 +21,7 @@ static struct {
 	const char *alloc;
 	const char *touch;
 	const char *after;
+	const char *on_fail;
 	bool classic;
 } cfg;
 
@@ -32,6 +33,8 @@ static const struct stressor_opt opts[] = {
 	  "how pages are faulted in" },
 	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit",
 	  "when the size is reached: hold the memory until killed, or exit 0" },
+	{ "on-fail", OPT_CHOICE, &cfg.on_fail, "exit", "exit|retry",
+	  "when an allocation fails: exit 3, or report it and go on (three in a row: exit 3)" },
 	{ "classic", OPT_FLAG, &cfg.classic, NULL, NULL,
 	  "4 KiB malloc blocks, one byte written each, progress printed per MiB" },
 	{ 0 },
@@ -93,6 +96,7 @@ static int run_hog(struct stressor_ctx *ctx)
 {
 	enum alloc_call call = alloc_call_named(cfg.alloc);
 	enum touch_mode touch = touch_mode_named(cfg.touch);
+	int failures_in_a_row = 0;
 	size_t got = 0;
 
 	if (cfg.chunk == 0 || cfg.chunk == SIZE_MAX) {
@@ -111,8 +115,11 @@ static int run_hog(struct stressor_ctx *ctx)
 
 			printf("%s: %s of %zu bytes failed after %zu MiB: %s\n", ctx->role, cfg.alloc,
 			       len, got >> 20, strerror(err));
+			if (!strcmp(cfg.on_fail, "retry") && ++failures_in_a_row < 3)
+				continue;
 			return err == ENOMEM || err == EAGAIN ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
 		}
+		failures_in_a_row = 0;
 		got += len;
 	}
 	return finish(ctx, got);

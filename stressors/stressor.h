@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "faultspec.h"
+
 /*
  * Exit codes with fixed meanings. The harness maps them back to these names in its
  * diagnostics; README.md lists them. A process the OOM killer ends has no exit code:
@@ -53,6 +55,8 @@ struct stressor_ctx {
 	int control_fd;      /* socket to the harness, -1 when run by hand */
 	bool wait_go;        /* this process is a trigger: wait for "go" after ready */
 	bool machine_wide;   /* allowed to allocate without a memory-limited cgroup */
+	struct fault faults[FAULTS_MAX]; /* injected with seccomp (--fault) */
+	int nfaults;
 };
 
 struct stressor {
@@ -76,6 +80,15 @@ extern const struct stressor stressor;
 void st_ready(struct stressor_ctx *ctx);
 void st_done(struct stressor_ctx *ctx);
 void st_member(struct stressor_ctx *ctx, pid_t pid);
+
+/* Pass a descriptor to the harness with a one-word message ("notify"). */
+void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd);
+
+/* Install the seccomp sandbox and the faults (common.c calls it before run()). */
+int sandbox_install(struct stressor_ctx *ctx);
+
+/* Is there a fault on this syscall number? */
+bool fault_on(const struct stressor_ctx *ctx, int nr);
 
 /* Wait until killed. */
 void st_hold(void) __attribute__((noreturn));
