@@ -17,10 +17,10 @@ SECCOMP_STATIC_LIBS := $(shell pkg-config --static --libs libseccomp)
 PYTEST  ?= /usr/bin/python3 -m pytest
 B       := build
 
-STRESSORS := hog idle
+STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem filecache kmem
 STRESSOR_LIB := common handshake guard alloc units cgroup_locate sandbox faultspec
 HARNESS := main suite err fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport \
-           journal sysctl procinfo ratelimit spawn runcase runloop judge casediag ktap hostinfo json parse_cmd \
+           journal sysctl resources procinfo ratelimit spawn caseenv runcase runloop judge casediag ktap hostinfo json parse_cmd \
            cgroup_cmd vm_boot vm_suite
 # Shared with the stressors: size parsing, cgroup location, fault specs.
 HARNESS_SHARED := units cgroup_locate faultspec

@@ -139,6 +139,9 @@ void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool 
 	if (r->nprocs && r->procs[0].pid)
 		print_processes(r, k);
 	print_faults(r, k);
+	if (r->change_result[0])
+		ktap_diag(k, "change after go: %s%s%s", r->change_result, r->change_detail[0] ? ": " : "",
+			  r->change_detail);
 	if (r->cg_dir[0])
 		print_counters(r, k);
 	if (failed || verbose)

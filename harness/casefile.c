@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ini.h"
+#include "resources.h"
 #include "spawn.h"
 #include "units.h"
 
@@ -117,8 +118,22 @@ static int parse_run(struct proc_spec *p, const char *value, const char *path, i
 		return err_at(e, path, line, "unknown stressor '%s' (known: %s)", p->stressor,
 			      *known ? known : "none built: run make");
 	}
-	if (stressor_check_args(exe, p->argv, msg, sizeof(msg)))
-		return err_at(e, path, line, "%s", msg);
+	/* Placeholders get stand-in values for the check. */
+	{
+		char expanded[CASE_MAX_ARGS][PATH_MAX];
+		char *args[CASE_MAX_ARGS + 1];
+		int i;
+
+		for (i = 0; i < p->argc; i++) {
+			if (resources_expand(NULL, p->role, 0, p->argv[i], expanded[i], sizeof(expanded[i])))
+				return err_at(e, path, line, "run: unknown placeholder in '%s' (known: "
+					      "{swapfile}, {tmpfile}, {ipckey})", p->argv[i]);
+			args[i] = expanded[i];
+		}
+		args[i] = NULL;
+		if (stressor_check_args(exe, args, msg, sizeof(msg)))
+			return err_at(e, path, line, "%s", msg);
+	}
 	return 0;
 }
 
@@ -217,6 +232,26 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		c->has_kernel = true;
 		return 0;
 	}
+	if (!strcmp(en->key, "swap")) {
+		if (size_value(en, path, &c->swap_file, e))
+			return -1;
+		if (c->swap_file < (1 << 20))
+			return err_at(e, path, en->line, "swap: a swap file needs at least 1M");
+		return 0;
+	}
+	if (!strcmp(en->key, "needs")) {
+		if (strcmp(en->value, "disk"))
+			return err_at(e, path, en->line, "needs: expected disk, got '%s'", en->value);
+		c->needs_disk = true;
+		return 0;
+	}
+	if (!strcmp(en->key, "memory.oom.group")) {
+		if (strcmp(en->value, "0") && strcmp(en->value, "1"))
+			return err_at(e, path, en->line, "memory.oom.group: expected 0 or 1");
+		c->oom_group = en->value[0] - '0';
+		c->oom_group_line = en->line;
+		return 0;
+	}
 	if (!strncmp(en->key, "sysctl.", 7)) {
 		const char *name = en->key + 7;
 
@@ -249,7 +284,34 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		return 0;
 	}
 	return err_at(e, path, en->line, "unknown key '%s' in [case] (known: summary, memory.max, "
-		      "swap.max, timeout, cgroup, kernel, scope, own_boot, sysctl.NAME)", en->key);
+		      "swap.max, timeout, cgroup, kernel, scope, own_boot, swap, needs, "
+		      "memory.oom.group, sysctl.NAME)", en->key);
+}
+
+static int change_key(struct case_spec *c, const struct ini_entry *en, struct err *e)
+{
+	struct case_change *ch = &c->change;
+
+	if (!strcmp(en->key, "at") || !strcmp(en->key, "hold")) {
+		long *dst = en->key[0] == 'a' ? &ch->at_ms : &ch->hold_ms;
+
+		if (parse_duration_ms(en->value, dst))
+			return err_at(e, c->path, en->line, "%s: '%s' is not a duration such as 200ms",
+				      en->key, en->value);
+		return 0;
+	}
+	if (!strcmp(en->key, "memory.max"))
+		return size_value(en, c->path, &ch->memory_max, e);
+	if (!strcmp(en->key, "swap.max"))
+		return size_value(en, c->path, &ch->swap_max, e);
+	if (!strcmp(en->key, "memory.oom.group")) {
+		if (strcmp(en->value, "0") && strcmp(en->value, "1"))
+			return err_at(e, c->path, en->line, "memory.oom.group: expected 0 or 1");
+		ch->oom_group = en->value[0] - '0';
+		return 0;
+	}
+	return err_at(e, c->path, en->line, "unknown key '%s' in [change] (known: at, hold, "
+		      "memory.max, swap.max, memory.oom.group)", en->key);
 }
 
 /* The case name from its path; false when it is too long to keep whole. */
@@ -292,18 +354,25 @@ static int case_check(struct case_spec *c, struct err *e)
 				      "and oom_adj: choose one", c->procs[i].role);
 		triggers += c->procs[i].trigger;
 	}
-	if (!triggers)
-		return err_at(e, c->path, c->line, "no process has trigger = yes");
+	if (!triggers && !c->change.line)
+		return err_at(e, c->path, c->line, "no process has trigger = yes (and there is no "
+			      "[change] to start the OOM)");
 	return 0;
 }
 
-/* Open [case] or [process NAME]; cur becomes the process or NULL for [case]. */
+/* Open [case], [change] or [process NAME]; cur becomes the process, or NULL. */
 static int open_section(struct case_spec *c, const struct ini_section *s, struct proc_spec **cur,
 			struct err *e)
 {
 	const char *role;
 
 	*cur = NULL;
+	if (!strcmp(s->name, "change")) {
+		if (c->change.line)
+			return err_at(e, c->path, s->line, "second [change] section");
+		c->change.line = s->line;
+		return 0;
+	}
 	if (!strcmp(s->name, "case")) {
 		if (c->line)
 			return err_at(e, c->path, s->line, "second [case] section (the first is at line %d)",
@@ -312,8 +381,8 @@ static int open_section(struct case_spec *c, const struct ini_section *s, struct
 		return 0;
 	}
 	if (strncmp(s->name, "process ", 8))
-		return err_at(e, c->path, s->line, "unknown section [%s] (known: [case], [process NAME])",
-			      s->name);
+		return err_at(e, c->path, s->line, "unknown section [%s] (known: [case], [process NAME], "
+			      "[change])", s->name);
 	role = s->name + 8 + strspn(s->name + 8, " ");
 	if (!name_ok(role, ROLE_MAX))
 		return err_at(e, c->path, s->line, "role '%s' must be 1 to %d letters, digits, '_', '-' "
@@ -336,6 +405,9 @@ int case_load(struct case_spec *c, const char *path, const char *stressor_dir, s
 
 	memset(c, 0, sizeof(*c));
 	c->memory_max = c->swap_max = -1;
+	c->oom_group = -1;
+	c->change = (struct case_change){ .hold_ms = 2000, .memory_max = -1, .swap_max = -1,
+					  .oom_group = -1 };
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	if (!case_name_from_path(c, path))
 		return err_at(e, path, 0, "case name longer than %zu characters", sizeof(c->name) - 1);
@@ -356,7 +428,8 @@ int case_load(struct case_spec *c, const char *path, const char *stressor_dir, s
 				goto out;
 			}
 			if (cur ? process_key(cur, &ini.entries[i], path, stressor_dir, e)
-				: case_key(c, &ini.entries[i], e))
+			    : !strcmp(ini.sections[sec].name, "change") ? change_key(c, &ini.entries[i], e)
+			    : case_key(c, &ini.entries[i], e))
 				goto out;
 		}
 	}

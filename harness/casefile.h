@@ -48,6 +48,16 @@ struct proc_spec {
 	int run_line;
 };
 
+/* [change]: what the harness does to the cgroup while the case runs. */
+struct case_change {
+	int line;                        /* the [change] line; 0 when there is none */
+	long at_ms;                      /* after go */
+	long hold_ms;                    /* then wait this long for the kernel (no trigger) */
+	long long memory_max;            /* -1: unchanged */
+	long long swap_max;              /* -1: unchanged */
+	int oom_group;                   /* -1: unchanged */
+};
+
 enum case_scope {
 	SCOPE_CGROUP,  /* everything happens inside the case's memory cgroup */
 	SCOPE_MACHINE, /* may exhaust or reconfigure the whole machine: VM guests only */
@@ -68,6 +78,11 @@ struct case_spec {
 	struct sysctl_set sysctls[SYSCTL_MAX]; /* set for the case, restored after it */
 	int sysctl_lines[SYSCTL_MAX];
 	int nsysctls;
+	long long swap_file;             /* bytes of the case's own swap file; 0: none */
+	bool needs_disk;                 /* a disk-backed /var/tmp (page cache, not tmpfs) */
+	int oom_group;                   /* memory.oom.group (v2) at setup; -1: untouched */
+	int oom_group_line;
+	struct case_change change;
 	int line;                        /* the [case] line */
 	struct proc_spec procs[CASE_MAX_PROCS];
 	int nprocs;

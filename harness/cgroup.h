@@ -38,6 +38,8 @@ struct cgroup_ops {
 	int (*read_counters)(const char *dir, struct cg_counters *c, struct err *e);
 	/* SIGKILL everything in dir (cgroup.kill where the kernel has it). */
 	int (*kill_all)(const char *dir, struct err *e);
+	/* memory.oom.group: the whole cgroup dies together (v2, 4.19+). */
+	int (*set_oom_group)(const char *dir, bool on, struct err *e);
 };
 
 extern const struct cgroup_ops cgroup_v1_ops;

@@ -70,6 +70,12 @@ static int v1_kill_all(const char *dir, struct err *e)
 	return cg_kill_listed(dir, e);
 }
 
+static int v1_set_oom_group(const char *dir, bool on, struct err *e)
+{
+	(void)on;
+	return err_set(e, ENOTSUP, "`%s`: memory.oom.group exists only on cgroup v2", dir);
+}
+
 const struct cgroup_ops cgroup_v1_ops = {
 	.version = 1,
 	.enable_memory = v1_enable_memory,
@@ -77,4 +83,5 @@ const struct cgroup_ops cgroup_v1_ops = {
 	.set_limits = v1_set_limits,
 	.read_counters = v1_read_counters,
 	.kill_all = v1_kill_all,
+	.set_oom_group = v1_set_oom_group,
 };

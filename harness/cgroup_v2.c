@@ -89,6 +89,11 @@ static int v2_kill_all(const char *dir, struct err *e)
 	return cg_kill_listed(dir, e);
 }
 
+static int v2_set_oom_group(const char *dir, bool on, struct err *e)
+{
+	return cg_write(dir, "memory.oom.group", on ? "1" : "0", e);
+}
+
 const struct cgroup_ops cgroup_v2_ops = {
 	.version = 2,
 	.enable_memory = v2_enable_memory,
@@ -96,4 +101,5 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.set_limits = v2_set_limits,
 	.read_counters = v2_read_counters,
 	.kill_all = v2_kill_all,
+	.set_oom_group = v2_set_oom_group,
 };

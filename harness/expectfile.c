@@ -4,19 +4,22 @@
 
 #include <errno.h>
 #include <regex.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "faultspec.h"
 #include "ini.h"
 #include "units.h"
 
 enum key { K_KILLED, K_SURVIVED, K_VICTIMS, K_OOM_KILLS, K_ORDER, K_DMESG, K_NO_DMESG, K_EXIT,
-	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_OOM_EVENTS, K_OUTPUT_LINES, K_COUNT };
+	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_OOM_EVENTS, K_OUTPUT_LINES, K_USAGE, K_CHANGE,
+	   K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	"killed", "survived", "victims", "oom_kills", "order", "dmesg", "no_dmesg", "exit", "output",
-	"panic", "console", "sample", "oom_events", "output_lines",
+	"panic", "console", "sample", "oom_events", "output_lines", "usage", "change",
 };
 
 const char *const sample_field_names[] = { "oom_score", "oom_score_adj", "oom_adj" };
@@ -249,6 +252,8 @@ static void reset_key(struct expect_spec *x, enum key k)
 	case K_SAMPLE: x->nsamples = 0; break;
 	case K_OOM_EVENTS: x->has_oom_events = false; break;
 	case K_OUTPUT_LINES: free_patterns(&x->output_lines); break;
+	case K_USAGE: x->has_usage = false; break;
+	case K_CHANGE: x->change[0] = '\0'; break;
 	case K_COUNT: break;
 	}
 }
@@ -331,6 +336,27 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 			return err_at(ld->e, ld->path, line, "oom_events: '%s' is not a count", v);
 		x->has_oom_events = true;
 		x->oom_events_line = line;
+		return 0;
+	case K_USAGE: {
+		char op[3] = "", size[32];
+		size_t bytes;
+
+		if (sscanf(v, "%2[<>=] %31s", op, size) != 2 || (strcmp(op, "<") && strcmp(op, "<=") &&
+		    strcmp(op, ">") && strcmp(op, ">=") && strcmp(op, "=")) || parse_size(size, &bytes) ||
+		    bytes == SIZE_MAX)
+			return err_at(ld->e, ld->path, line, "usage: expected 'OP SIZE', e.g. '>= 48M'");
+		snprintf(x->usage_op, sizeof(x->usage_op), "%s", op);
+		x->usage = (long long)bytes;
+		x->usage_line = line;
+		x->has_usage = true;
+		return 0;
+	}
+	case K_CHANGE:
+		if (strcmp(v, "applied") && errno_named(v) < 0)
+			return err_at(ld->e, ld->path, line, "change: expected applied or an errno name "
+				      "such as EBUSY, got '%s'", v);
+		snprintf(x->change, sizeof(x->change), "%s", v);
+		x->change_line = line;
 		return 0;
 	case K_OUTPUT_LINES: {
 		long count;
@@ -438,7 +464,7 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 			if (k == K_COUNT) {
 				err_at(e, path, en->line, "unknown key '%s' (known: killed, survived, "
 				       "victims, oom_kills, oom_events, order, dmesg, no_dmesg, exit, "
-				       "output, output_lines, sample, panic, console)", en->key);
+				       "output, output_lines, sample, usage, change, panic, console)", en->key);
 				goto out;
 			}
 			if (k != K_DMESG && k != K_NO_DMESG && k != K_OUTPUT && k != K_EXIT &&
@@ -504,6 +530,14 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 	}
 	if (x->has_oom_events) {
 		snprintf(text, sizeof(text), "oom_events = %ld", x->oom_events);
+		line(ctx, text);
+	}
+	if (x->has_usage) {
+		snprintf(text, sizeof(text), "usage = %s %lld", x->usage_op, x->usage);
+		line(ctx, text);
+	}
+	if (x->change[0]) {
+		snprintf(text, sizeof(text), "change = %s", x->change);
 		line(ctx, text);
 	}
 	if (x->order.set) {

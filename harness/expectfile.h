@@ -82,6 +82,12 @@ struct expect_spec {
 	bool has_oom_kills;
 	int oom_kills_line;
 	long oom_kills;              /* the cgroup's OOM kill counter */
+	bool has_usage;
+	int usage_line;
+	char usage_op[3];
+	long long usage;             /* the cgroup's memory usage once the log settled */
+	char change[32];             /* [change]: "applied" or the errno name; "" unset */
+	int change_line;
 	bool has_oom_events;
 	int oom_events_line;
 	long oom_events;             /* v2 memory.events oom: times the limit led to an OOM */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "resources.h"
 #include "sysctl.h"
 
 static int append(struct journal *j, const char *line, struct err *e)
@@ -120,12 +121,32 @@ int journal_undo_entry(const struct journal_entry *en, struct err *e)
 		snprintf(path, sizeof(path), "%.*s", (int)(value - en->arg), en->arg);
 		return sysctl_write(path, value + 1, e);
 	}
+	if (!strcmp(en->kind, "swapfile"))
+		return swapfile_remove(en->arg, e);
+	if (!strcmp(en->kind, "file"))
+		return tmpfile_remove(en->arg, e);
+	if (!strcmp(en->kind, "shm"))
+		return ipckey_remove(strtol(en->arg, NULL, 10), e);
 	if (!strcmp(en->kind, "subtree")) {
 		if (access(en->arg, F_OK))
 			return 0;
 		return cgroup_v2_ops.disable_memory(en->arg, e);
 	}
 	return err_set(e, EINVAL, "journal entry of unknown kind '%s'", en->kind);
+}
+
+int journal_undo(struct journal *j, int id, struct err *e)
+{
+	int i;
+
+	for (i = 0; i < j->nlive; i++)
+		if (j->live[i].id == id)
+			break;
+	if (i == j->nlive)
+		return 0;
+	if (journal_undo_entry(&j->live[i], e))
+		return -1;
+	return journal_del(j, id, e);
 }
 
 int journal_close(struct journal *j, void (*warn)(const char *msg))

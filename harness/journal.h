@@ -23,6 +23,9 @@
  *	cgroup VERSION DIR     kill what is in DIR (it is ours), remove DIR
  *	subtree DIR            write -memory to DIR/cgroup.subtree_control (v2)
  *	sysctl PATH VALUE      write VALUE back to PATH (/proc/sys/...)
+ *	swapfile PATH          swapoff PATH, remove it
+ *	file PATH              remove PATH (a case's tmpfs file)
+ *	shm KEY                remove the SysV shared memory segment with this key
  */
 struct journal_entry {
 	int id;
@@ -45,6 +48,9 @@ int journal_add(struct journal *j, const char *kind, const char *arg, struct err
 
 /* The change was undone. */
 int journal_del(struct journal *j, int id, struct err *e);
+
+/* Undo the live entry with this id and cross it out. */
+int journal_undo(struct journal *j, int id, struct err *e);
 
 /* Undo one entry's change. */
 int journal_undo_entry(const struct journal_entry *en, struct err *e);

@@ -170,6 +170,33 @@ static void check_oom_events(struct judge *j)
 		     j->x->oom_events, r->counters.oom);
 }
 
+static void check_usage(struct judge *j)
+{
+	const struct expect_spec *x = j->x;
+	long long u = j->r->counters.usage;
+	const char *op = x->usage_op;
+	bool ok = !strcmp(op, "<") ? u < x->usage : !strcmp(op, "<=") ? u <= x->usage
+		  : !strcmp(op, ">") ? u > x->usage : !strcmp(op, ">=") ? u >= x->usage : u == x->usage;
+
+	if (!j->r->have_counters)
+		fail(j, x->usage_line, "usage: the cgroup's usage could not be read");
+	else if (!ok)
+		fail(j, x->usage_line, "usage: expected %s %lld kB, saw %lld kB", op, x->usage / 1024,
+		     u / 1024);
+}
+
+static void check_change(struct judge *j)
+{
+	const struct case_run *r = j->r;
+
+	if (!r->change_result[0])
+		fail(j, j->x->change_line, "change: expected %s, but the case has no [change] or it "
+		     "was not reached", j->x->change);
+	else if (strcmp(r->change_result, j->x->change))
+		fail(j, j->x->change_line, "change: expected %s, saw %s%s%s", j->x->change,
+		     r->change_result, r->change_detail[0] ? ": " : "", r->change_detail);
+}
+
 static void check_order(struct judge *j)
 {
 	const struct order_chain *oc = &j->x->order;
@@ -376,6 +403,8 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 		ktap_diag(k, "setup failed: %s", r->why);
 		casediag_print(r, k, true, verbose);
 		return V_FAIL;
+	case OUT_SKIPPED:
+		return V_SKIP; /* the reason is r->why */
 	case OUT_INTERRUPTED:
 		ktap_diag(k, "interrupted: cleaned up and stopped");
 		return V_FAIL;
@@ -396,6 +425,10 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 		check_oom_kills(&j);
 	if (x->has_oom_events)
 		check_oom_events(&j);
+	if (x->has_usage)
+		check_usage(&j);
+	if (x->change[0])
+		check_change(&j);
 	if (x->order.set)
 		check_order(&j);
 	check_dmesg(&j, &x->dmesg, true);

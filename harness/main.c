@@ -37,6 +37,8 @@ static void usage(FILE *out)
 		"                           to the oomlab binary, build/stressors in a checkout)\n"
 		"      --state-dir DIR      where the undo journal lives (default /run/oomlab)\n"
 		"      --timeout-scale N    multiply every case's timeout by N\n"
+		"      --swap-dir DIR       where a case's own swap file goes (default /var/tmp)\n"
+		"      --tmpfile-dir DIR    where {tmpfile} goes (default /dev/shm)\n"
 		"      --guest              inside oomlab's VM guest: also run machine-wide cases\n"
 		"                           (refused unless the kernel command line has oomlab.guest=1)\n"
 		"\n"
@@ -92,11 +94,14 @@ static int run_main(int argc, char **argv)
 		{ "vm-boot-timeout", required_argument, NULL, 'B' },
 		{ "timeout-scale", required_argument, NULL, 'X' },
 		{ "guest", no_argument, NULL, 'G' },
+		{ "swap-dir", required_argument, NULL, 'W' },
+		{ "tmpfile-dir", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct suite_opts o = {
 		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .proc_root = "/proc",
+		.swap_dir = "/var/tmp", .tmpfile_dir = "/dev/shm",
 		.timeout_ms = 30000, .timeout_scale = 1,
 	};
 	char exe[PATH_MAX], *exe_dir, initramfs[PATH_MAX + 32], vm_logs[PATH_MAX + 16];
@@ -179,6 +184,8 @@ static int run_main(int argc, char **argv)
 			o.timeout_scale = (int)v;
 			break;
 		case 'G': o.guest = true; break;
+		case 'W': o.swap_dir = optarg; break;
+		case 'F': o.tmpfile_dir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}

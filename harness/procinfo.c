@@ -2,6 +2,8 @@
 #include "procinfo.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,29 @@ int proc_sample(pid_t pid, struct proc_sample *s, struct err *e)
 	fclose(f);
 	s->ok = true;
 	return 0;
+}
+
+bool proc_dying(pid_t pid)
+{
+	unsigned long long pending = 0, shared = 0;
+	char path[64], line[256], state = 0;
+	long ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "State: %c", &state);
+		sscanf(line, "PPid: %ld", &ppid);
+		sscanf(line, "SigPnd: %llx", &pending);
+		sscanf(line, "ShdPnd: %llx", &shared);
+	}
+	fclose(f);
+	if (state == 'Z')
+		return ppid == (long)getpid();
+	return ((pending | shared) >> (SIGKILL - 1)) & 1;
 }
 
 unsigned long long proc_start_time(pid_t pid)

@@ -18,6 +18,12 @@ struct proc_sample {
 
 int proc_sample(pid_t pid, struct proc_sample *s, struct err *e);
 
+/*
+ * Is the process on its way out: SIGKILL pending, or a zombie that we (its parent)
+ * have yet to reap? A process that is alive and well, or gone, is not.
+ */
+bool proc_dying(pid_t pid);
+
 /* Field 22 of /proc/PID/stat (start time in clock ticks), to tell a reused pid; 0 on error. */
 unsigned long long proc_start_time(pid_t pid);
 

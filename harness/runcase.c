@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caseenv.h"
 #include "runloop.h"
 #include "spawn.h"
 
@@ -112,6 +113,16 @@ static bool triggers_finished(const struct case_run *r, void *arg)
 	return true;
 }
 
+static bool has_trigger(const struct case_run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].spec->trigger)
+			return true;
+	return false;
+}
+
 static bool all_ended(const struct case_run *r, void *arg)
 {
 	int i;
@@ -141,10 +152,19 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	struct proc_run *p = &r->procs[i];
 	const struct proc_spec *ps = &r->cs->procs[i];
 	char exe[PATH_MAX], procs_file[PATH_MAX + 16], status[128];
-	int sv[2], out[2];
+	char expanded[CASE_MAX_ARGS][PATH_MAX + 256];
+	char *args[CASE_MAX_ARGS + 1];
+	int sv[2], out[2], a;
 	struct spawn_req req;
 	struct err e;
 	enum wait_result w;
+
+	for (a = 0; a < ps->argc; a++) {
+		if (resources_expand(&r->res, ps->role, i, ps->argv[a], expanded[a], sizeof(expanded[a])))
+			return setup_failed(r, "expanding '%s' for %s", ps->argv[a], ps->role);
+		args[a] = expanded[a];
+	}
+	args[a] = NULL;
 
 	snprintf(exe, sizeof(exe), "%s/%s", env->stressor_dir, ps->stressor);
 	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", r->cg_dir);
@@ -156,7 +176,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 		return setup_failed(r, "pipe for %s: %s", ps->role, strerror(errno));
 	}
 	req = (struct spawn_req){
-		.exe = exe, .role = ps->role, .args = ps->argv, .wait_go = ps->trigger,
+		.exe = exe, .role = ps->role, .args = args, .wait_go = ps->trigger,
 		.machine_wide = r->cs->scope == SCOPE_MACHINE,
 		.cgroup_procs = procs_file, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
 		.set_oom_adj = ps->has_oom_adj, .oom_adj = ps->oom_adj,
@@ -250,7 +270,11 @@ static int analyse_log(struct case_run *r)
 	return 0;
 }
 
-/* Has every process the case's log says was killed ended (been reaped)? */
+/*
+ * Has every process the case's log says was killed ended (been reaped), and has every
+ * other process of the same roles that is dying (killed with it: sharers of its mm)
+ * finished dying?
+ */
 static bool logged_victims_reaped(const struct case_run *r)
 {
 	size_t e, k;
@@ -265,10 +289,10 @@ static bool logged_victims_reaped(const struct case_run *r)
 
 			if (!p)
 				continue;
-			if (p->pid == pid && p->state != PS_ENDED)
+			if (p->state != PS_ENDED && proc_dying(p->pid))
 				return false;
 			for (m = 0; m < p->nmembers; m++)
-				if (p->members[m].pid == pid && p->members[m].status == -1)
+				if (p->members[m].status == -1 && proc_dying(p->members[m].pid))
 					return false;
 		}
 	}
@@ -316,13 +340,8 @@ static void snapshot_states(struct case_run *r)
 	}
 }
 
-static void warn_cleanup(const char *msg)
-{
-	fprintf(stderr, "oomlab: cleanup: %s\n", msg);
-}
-
-/* Kill what is left, reap it, remove the cgroup, restore the sysctls. */
-static void cleanup(struct case_run *r, const struct run_env *env, int journal_id)
+/* Kill what is left, reap it; then the environment goes. */
+static void cleanup(struct case_run *r, const struct run_env *env)
 {
 	struct err e;
 	int i, m;
@@ -343,45 +362,38 @@ static void cleanup(struct case_run *r, const struct run_env *env, int journal_i
 	runloop_wait_uninterrupted(r, env, now_ms() + REAP_MS, all_ended, NULL);
 	for (i = 0; i < r->nprocs; i++)
 		runloop_drain(r, &r->procs[i]);
-	sysctl_restore(&r->sysctls, env->journal, warn_cleanup);
-	if (r->cg_dir[0]) {
-		if (cg_destroy(env->root->ops, r->cg_dir, &e)) {
-			fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
-			return; /* the journal keeps it; the next run retries */
-		}
-		journal_del(env->journal, journal_id, &e);
-	}
+	caseenv_teardown(r, env);
 }
 
-static int make_cgroup(struct case_run *r, const struct run_env *env, int *journal_id)
+/*
+ * From go until the triggers have finished. With a [change], it is made at its time;
+ * without triggers, the kernel gets the change's hold time to act on it.
+ */
+static enum wait_result run_phase(struct case_run *r, const struct run_env *env, long deadline)
 {
-	const struct case_spec *cs = r->cs;
-	struct cg_limits lim = { .memory_max = cs->memory_max, .swap_max = cs->swap_max };
-	char entry[PATH_MAX + 8];
-	struct err e;
+	const struct case_change *ch = &r->cs->change;
+	enum wait_result w;
+	long until;
 
-	if (snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name) >=
-		    (int)sizeof(r->cg_dir) ||
-	    snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name) >=
-		    (int)sizeof(r->cg_kpath)) {
-		r->cg_dir[0] = '\0';
-		return setup_failed(r, "the case cgroup's path is longer than %d bytes", PATH_MAX);
+	if (ch->line) {
+		until = r->t0 + r->t_go_ms + ch->at_ms;
+		w = runloop_wait(r, env, until < deadline ? until : deadline, triggers_finished, NULL);
+		if (w == WAIT_INTERRUPTED || w == WAIT_ERROR)
+			return w;
+		caseenv_change(r, env);
+		if (!has_trigger(r)) {
+			until = now_ms() + ch->hold_ms;
+			w = runloop_wait(r, env, until < deadline ? until : deadline, all_ended, NULL);
+			return w == WAIT_DEADLINE && until < deadline ? WAIT_MET : w;
+		}
 	}
-	snprintf(entry, sizeof(entry), "%d %s", env->root->ops->version, r->cg_dir);
-	*journal_id = journal_add(env->journal, "cgroup", entry, &e);
-	if (*journal_id < 0 || cg_mkdir(r->cg_dir, &e)) {
-		r->cg_dir[0] = '\0';
-		return setup_failed(r, "creating the case cgroup: %s", e.msg);
-	}
-	if (env->root->ops->set_limits(r->cg_dir, &lim, env->host->swap_total_kb > 0, &e))
-		return setup_failed(r, "setting limits: %s", e.msg);
-	return 0;
+	return runloop_wait(r, env, deadline, triggers_finished, NULL);
 }
 
 int case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
 	     settle_fn settled, void *settle_ctx, int expected_kills)
 {
-	int i, kfd = -1, journal_id = -1;
+	int i, kfd = -1;
 	long deadline;
 	struct err e;
 	enum wait_result w;
@@ -410,12 +422,8 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	r->waited_ms = now_ms() - r->t0;
 	r->t0 = now_ms();
 	deadline = r->t0 + r->timeout_ms;
-	if (make_cgroup(r, env, &journal_id))
+	if (caseenv_setup(r, env))
 		goto out;
-	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e)) {
-		setup_failed(r, "%s", e.msg);
-		goto out;
-	}
 	if (kmsg_open_at_end(env->kmsg_path, &kfd, &e)) {
 		setup_failed(r, "kernel log: %s", e.msg);
 		goto out;
@@ -434,7 +442,7 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 			setup_failed(r, "sending go to %s: %s", cs->procs[i].role, strerror(errno));
 			goto out;
 		}
-	w = runloop_wait(r, env, deadline, triggers_finished, NULL);
+	w = run_phase(r, env, deadline);
 	r->t_end_ms = now_ms() - r->t0;
 	if (w == WAIT_INTERRUPTED) {
 		r->outcome = OUT_INTERRUPTED;
@@ -457,7 +465,7 @@ out:
 	}
 	if (kfd >= 0)
 		close(kfd);
-	cleanup(r, env, journal_id);
+	cleanup(r, env);
 	r->t_total_ms = now_ms() - r->t0;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "oomreport.h"
 #include "procinfo.h"
 #include "ratelimit.h"
+#include "resources.h"
 
 /* What a case run needs from the harness around it. */
 struct run_env {
@@ -35,6 +36,8 @@ struct run_env {
 	int timeout_scale;           /* multiplies the timeout (slow machines, TCG guests) */
 	bool *interrupted;           /* set on SIGINT/SIGTERM/SIGHUP */
 	struct oom_ratelimit *ratelimit; /* the kernel's report rate limit */
+	const char *swap_dir;        /* where a case's swap file goes (a disk) */
+	const char *tmpfile_dir;     /* where {tmpfile} goes (a tmpfs) */
 };
 
 enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };
@@ -73,6 +76,7 @@ enum case_outcome {
 	OUT_DONE,           /* every trigger finished, was killed or exited */
 	OUT_TIMEOUT,
 	OUT_SETUP_FAILED,   /* why says what */
+	OUT_SKIPPED,        /* a requirement only setup could check (swap); why says which */
 	OUT_INTERRUPTED,
 };
 
@@ -82,6 +86,10 @@ struct case_run {
 	char why[2048];
 	char cg_dir[PATH_MAX];
 	char cg_kpath[PATH_MAX];
+	int cg_jid;                   /* the cgroup's journal entry */
+	struct case_resources res;    /* swap file, {tmpfile}, {ipckey} */
+	char change_result[32];       /* [change]: "applied", or the errno name ("EBUSY") */
+	char change_detail[512];
 	struct proc_run procs[CASE_MAX_PROCS];
 	int nprocs;
 	bool have_counters;

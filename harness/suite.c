@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "judge.h"
 #include "ktap.h"
+#include "resources.h"
 #include "runcase.h"
 
 struct suite {
@@ -262,6 +263,21 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 					 s->host.release);
 				return true;
 			}
+	if ((cs->oom_group >= 0 || cs->change.oom_group >= 0) && version != 2) {
+		snprintf(why, len, "memory.oom.group needs cgroup v2; the memory controller here is on "
+			 "v%d", version);
+		return true;
+	}
+	if (cs->needs_disk && swap_dir_problem("/var/tmp")) {
+		snprintf(why, len, "needs page cache on a disk, and /var/tmp is in memory (tmpfs or "
+			 "ramfs)");
+		return true;
+	}
+	if (cs->swap_file && swap_dir_problem(s->o->swap_dir)) {
+		snprintf(why, len, "no swap for this case: %s (`%s`)", swap_dir_problem(s->o->swap_dir),
+			 s->o->swap_dir);
+		return true;
+	}
 	if (cs->has_kernel && !kcond_holds(&cs->kernel, &s->host.kernel)) {
 		snprintf(why, len, "needs kernel %s %d.%d.%d; this is %s", cs->kernel.op,
 			 cs->kernel.v.major, cs->kernel.v.minor, cs->kernel.v.patch, s->host.release);
@@ -316,7 +332,7 @@ static void run_one(struct suite *s, const char *name)
 		case_run(&r, &cs, &s->env, judge_log_complete, &x, judge_expected_kills(&x));
 		v = judge_case(&r, &x, &s->k, o->verbose);
 		snprintf(reason, sizeof(reason), "%ld ms", r.timeout_ms);
-		ktap_result(&s->k, v, name, v == V_TIMEOUT ? reason : NULL);
+		ktap_result(&s->k, v, name, v == V_TIMEOUT ? reason : v == V_SKIP ? r.why : NULL);
 		case_run_free(&r);
 	}
 	expect_free(&x);
@@ -362,6 +378,7 @@ int suite_run(const struct suite_opts *o)
 		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
 		.timeout_scale = o->timeout_scale,
 		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit,
+		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir,
 	};
 	ktap_start(&s.k, stdout, n * (host + kernels));
 	if (!o->validate_only)

@@ -15,6 +15,8 @@ struct suite_opts {
 	char expected_dir[PATH_MAX];
 	char stressor_dir[PATH_MAX];
 	const char *state_dir;       /* the undo journal */
+	const char *swap_dir;        /* a case's own swap file goes here (a disk) */
+	const char *tmpfile_dir;     /* {tmpfile} goes here (a tmpfs) */
 	const char *kmsg_path;
 	const char *proc_root;
 	const char *cgroup_root;     /* NULL: oomlab's own memory cgroup */

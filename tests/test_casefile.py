@@ -20,7 +20,8 @@ BAD = [
     ("[case]\nsummary = x\nmemory.max = 64M\nthis line is wrong\n", 4,
      "expected 'key = value' or '[section]', got 'this line is wrong'"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = eatall --size 1G\ntrigger = yes\n",
-     5, "unknown stressor 'eatall' (known: hog, idle)"),
+     5, "unknown stressor 'eatall' (known: filecache, forkbomb, hog, idle, kmem, mlock, sharedmm, "
+     "shmem, swapoff, threads, vfork)"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --sise 1G\ntrigger = yes\n",
      5, "hog: unknown option --sise (see --help)"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size lots\ntrigger = yes\n",

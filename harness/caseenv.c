@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "caseenv.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "faultspec.h"
+
+static int failed(struct case_run *r, enum case_outcome how, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int failed(struct case_run *r, enum case_outcome how, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->why, sizeof(r->why), fmt, ap);
+	va_end(ap);
+	r->outcome = how;
+	return -1;
+}
+
+static void warn(const char *msg)
+{
+	fprintf(stderr, "oomlab: cleanup: %s\n", msg);
+}
+
+static int make_cgroup(struct case_run *r, const struct run_env *env)
+{
+	const struct case_spec *cs = r->cs;
+	struct cg_limits lim = { .memory_max = cs->memory_max, .swap_max = cs->swap_max };
+	char entry[PATH_MAX + 8];
+	struct err e;
+
+	if (snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name) >=
+		    (int)sizeof(r->cg_dir) ||
+	    snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name) >=
+		    (int)sizeof(r->cg_kpath)) {
+		r->cg_dir[0] = '\0';
+		return failed(r, OUT_SETUP_FAILED, "the case cgroup's path is longer than %d bytes",
+			      PATH_MAX);
+	}
+	snprintf(entry, sizeof(entry), "%d %s", env->root->ops->version, r->cg_dir);
+	r->cg_jid = journal_add(env->journal, "cgroup", entry, &e);
+	if (r->cg_jid < 0 || cg_mkdir(r->cg_dir, &e)) {
+		r->cg_dir[0] = '\0';
+		return failed(r, OUT_SETUP_FAILED, "creating the case cgroup: %s", e.msg);
+	}
+	if (env->root->ops->set_limits(r->cg_dir, &lim, env->host->swap_total_kb > 0 ||
+				       cs->swap_file > 0, &e))
+		return failed(r, OUT_SETUP_FAILED, "setting limits: %s", e.msg);
+	if (cs->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, cs->oom_group, &e))
+		return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
+	return 0;
+}
+
+int caseenv_setup(struct case_run *r, const struct run_env *env)
+{
+	const struct case_spec *cs = r->cs;
+	struct err e;
+	int i;
+
+	snprintf(r->res.prefix, sizeof(r->res.prefix), "oomlab.%d.%s", (int)getpid(), cs->name);
+	snprintf(r->res.tmpfile_dir, sizeof(r->res.tmpfile_dir), "%s", env->tmpfile_dir);
+	r->res.ipckey_base = 0x6f000000L + (((long)getpid() & 0xfffff) << 4);
+	/* Swap first: without it the case is skipped, and nothing else need be made. */
+	if (cs->swap_file && swapfile_on(&r->res, env->swap_dir, (size_t)cs->swap_file, env->journal,
+					 &e))
+		return failed(r, OUT_SKIPPED, "%s", e.msg);
+	if (make_cgroup(r, env))
+		return -1;
+	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e))
+		return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
+	for (i = 0; i < cs->nprocs; i++)
+		if (resources_journal(&r->res, env->journal, cs->procs[i].argv, cs->procs[i].role, i, &e))
+			return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
+	return 0;
+}
+
+void caseenv_change(struct case_run *r, const struct run_env *env)
+{
+	const struct case_change *ch = &r->cs->change;
+	struct cg_limits lim = { .memory_max = ch->memory_max, .swap_max = ch->swap_max };
+	struct err e;
+
+	snprintf(r->change_result, sizeof(r->change_result), "applied");
+	if ((ch->memory_max >= 0 || ch->swap_max >= 0) &&
+	    env->root->ops->set_limits(r->cg_dir, &lim, true, &e)) {
+		const char *name = errno_name(e.errnum);
+
+		snprintf(r->change_result, sizeof(r->change_result), "%s", name ? name : "refused");
+		snprintf(r->change_detail, sizeof(r->change_detail), "%s", e.msg);
+		return;
+	}
+	if (ch->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, ch->oom_group, &e)) {
+		const char *name = errno_name(e.errnum);
+
+		snprintf(r->change_result, sizeof(r->change_result), "%s", name ? name : "refused");
+		snprintf(r->change_detail, sizeof(r->change_detail), "%s", e.msg);
+	}
+}
+
+void caseenv_teardown(struct case_run *r, const struct run_env *env)
+{
+	struct err e;
+	int i;
+
+	/* Files and keys of the run lines, and the swap file (its pages are freed now). */
+	for (i = env->journal->nlive - 1; i >= 0; i--) {
+		const struct journal_entry *en = &env->journal->live[i];
+		bool mine = (!strcmp(en->kind, "file") || !strcmp(en->kind, "swapfile")) &&
+			    strstr(en->arg, r->res.prefix);
+
+		if (!strcmp(en->kind, "shm"))
+			mine = strtol(en->arg, NULL, 10) >= r->res.ipckey_base &&
+			       strtol(en->arg, NULL, 10) < r->res.ipckey_base + CASE_MAX_PROCS;
+		if (mine && journal_undo(env->journal, en->id, &e))
+			warn(e.msg);
+	}
+	sysctl_restore(&r->sysctls, env->journal, warn);
+	if (r->cg_dir[0]) {
+		if (cg_destroy(env->root->ops, r->cg_dir, &e)) {
+			fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
+			return; /* the journal keeps it; the next run retries */
+		}
+		journal_del(env->journal, r->cg_jid, &e);
+	}
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "resources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/swap.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#ifndef TMPFS_MAGIC
+#define TMPFS_MAGIC 0x01021994
+#endif
+#ifndef RAMFS_MAGIC
+#define RAMFS_MAGIC 0x858458f6
+#endif
+
+int resources_expand(const struct case_resources *res, const char *role, int role_index,
+		     const char *arg, char *out, size_t len)
+{
+	size_t o = 0;
+
+	while (*arg) {
+		char value[PATH_MAX + 200];
+		size_t n;
+
+		if (*arg != '{') {
+			if (o + 1 >= len)
+				return -1;
+			out[o++] = *arg++;
+			continue;
+		}
+		if (!strncmp(arg, "{swapfile}", 10)) {
+			snprintf(value, sizeof(value), "%s", res ? res->swapfile : "/nonexistent/swapfile");
+			arg += 10;
+		} else if (!strncmp(arg, "{tmpfile}", 9)) {
+			if (res)
+				snprintf(value, sizeof(value), "%s/%s.%s", res->tmpfile_dir, res->prefix, role);
+			else
+				snprintf(value, sizeof(value), "/nonexistent/tmpfile");
+			arg += 9;
+		} else if (!strncmp(arg, "{ipckey}", 8)) {
+			snprintf(value, sizeof(value), "%ld", res ? res->ipckey_base + role_index : 1L);
+			arg += 8;
+		} else {
+			return -1;
+		}
+		n = strlen(value);
+		if (o + n + 1 > len)
+			return -1;
+		memcpy(out + o, value, n);
+		o += n;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int resources_journal(struct case_resources *res, struct journal *j, char *const *args,
+		      const char *role, int role_index, struct err *e)
+{
+	char entry[PATH_MAX + 256];
+	int i;
+
+	for (i = 0; args[i]; i++) {
+		if (strstr(args[i], "{tmpfile}")) {
+			snprintf(entry, sizeof(entry), "%s/%s.%s", res->tmpfile_dir, res->prefix, role);
+			if (journal_add(j, "file", entry, e) < 0)
+				return -1;
+		}
+		if (strstr(args[i], "{ipckey}")) {
+			snprintf(entry, sizeof(entry), "%ld", res->ipckey_base + role_index);
+			if (journal_add(j, "shm", entry, e) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+const char *swap_dir_problem(const char *dir)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf))
+		return "the swap directory does not exist";
+	if (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC)
+		return "the swap directory is in memory (tmpfs or ramfs), and swap files need a disk";
+	return NULL;
+}
+
+/* Zeros (no holes: swapon refuses a sparse file), then the swap header in page 0. */
+static int write_swapfile(const char *path, size_t size, struct err *e)
+{
+	static char zeros[1 << 20];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), done;
+	char *header;
+	uint32_t v;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return err_set(e, errno, "create `%s`", path);
+	for (done = 0; done < size; done += sizeof(zeros)) {
+		size_t n = size - done < sizeof(zeros) ? size - done : sizeof(zeros);
+
+		if (write(fd, zeros, n) != (ssize_t)n) {
+			int err = errno;
+
+			close(fd);
+			return err_set(e, err, "write `%s`", path);
+		}
+	}
+	header = calloc(1, page);
+	if (!header) {
+		close(fd);
+		return err_set(e, ENOMEM, "swap header");
+	}
+	/* union swap_header: version at 1024, last_page at 1028, nr_badpages at 1032 */
+	v = 1;
+	memcpy(header + 1024, &v, 4);
+	v = (uint32_t)(size / page - 1);
+	memcpy(header + 1028, &v, 4);
+	memcpy(header + page - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, header, page, 0) != (ssize_t)page || fsync(fd)) {
+		int err = errno;
+
+		free(header);
+		close(fd);
+		return err_set(e, err, "write the swap header of `%s`", path);
+	}
+	free(header);
+	close(fd);
+	return 0;
+}
+
+int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct journal *j,
+		struct err *e)
+{
+	const char *problem = swap_dir_problem(dir);
+
+	if (problem)
+		return err_set(e, 0, "no swap for this case: %s (`%s`)", problem, dir);
+	snprintf(res->swapfile, sizeof(res->swapfile), "%s/%s.swap", dir, res->prefix);
+	res->swap_jid = journal_add(j, "swapfile", res->swapfile, e);
+	if (res->swap_jid < 0)
+		return -1;
+	if (write_swapfile(res->swapfile, size, e)) {
+		unlink(res->swapfile);
+		return err_wrap(e, "no swap for this case");
+	}
+	if (swapon(res->swapfile, 0)) {
+		int err = errno;
+
+		unlink(res->swapfile);
+		return err_set(e, err, "no swap for this case: swapon `%s`", res->swapfile);
+	}
+	res->swap_on = true;
+	return 0;
+}
+
+int swapfile_remove(const char *path, struct err *e)
+{
+	if (swapoff(path) && errno != EINVAL && errno != ENOENT)
+		return err_set(e, errno, "swapoff `%s`", path);
+	if (unlink(path) && errno != ENOENT)
+		return err_set(e, errno, "unlink `%s`", path);
+	return 0;
+}
+
+int tmpfile_remove(const char *path, struct err *e)
+{
+	if (unlink(path) && errno != ENOENT)
+		return err_set(e, errno, "unlink `%s`", path);
+	return 0;
+}
+
+int ipckey_remove(long key, struct err *e)
+{
+	int id = shmget((key_t)key, 0, 0);
+
+	if (id < 0)
+		return errno == ENOENT ? 0 : err_set(e, errno, "shmget key %ld", key);
+	if (shmctl(id, IPC_RMID, NULL) && errno != EINVAL && errno != EIDRM)
+		return err_set(e, errno, "remove the SysV segment with key %ld", key);
+	return 0;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sharedmm: processes that share one mm. The parent clones N children with CLONE_VM
+ * but without CLONE_THREAD (separate processes, one address space), then allocates.
+ * Since 4.8 the OOM killer kills every process that shares the victim's mm, though it
+ * logs one "Killed process" line; and writing oom_score_adj to one sharer sets it for
+ * all of them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "stressor.h"
+
+#define CHILD_STACK (64 * 1024)
+
+static struct {
+	long children;
+	size_t size;
+	const char *touch;
+	long child_adj;
+	const char *after;
+} cfg;
+
+static const struct stressor_opt opts[] = {
+	{ "children", OPT_COUNT, &cfg.children, "4", NULL, "processes sharing the mm, 1 to 64" },
+	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "what the parent allocates after go" },
+	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
+	  "how pages are faulted in" },
+	{ "child-adj", OPT_INT, &cfg.child_adj, "-2000", NULL,
+	  "write this oom_score_adj to the last child only (-1000 to 1000; default: none)" },
+	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
+	{ 0 },
+};
+
+/* A sharer: it dies with the parent and otherwise sleeps. */
+static int sharer(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	for (;;)
+		pause();
+	return 0;
+}
+
+static int set_adj(pid_t pid, long adj)
+{
+	char path[64], text[16];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = snprintf(text, sizeof(text), "%ld\n", adj);
+	n = write(fd, text, (size_t)n) == n ? 0 : -1;
+	close(fd);
+	return n;
+}
+
+static int run_sharedmm(struct stressor_ctx *ctx)
+{
+	pid_t last = 0;
+	size_t got = 0;
+	long i;
+
+	if (cfg.children < 1 || cfg.children > 64) {
+		st_msg(ctx, 0, "--children must be 1 to 64");
+		return ST_EXIT_USAGE;
+	}
+	if (cfg.child_adj != -2000 && (cfg.child_adj < -1000 || cfg.child_adj > 1000)) {
+		st_msg(ctx, 0, "--child-adj must be -1000 to 1000");
+		return ST_EXIT_USAGE;
+	}
+	st_guard_size(ctx, cfg.size);
+	for (i = 0; i < cfg.children; i++) {
+		char *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+
+		if (stack == MAP_FAILED) {
+			st_msg(ctx, errno, "mmap of a child's stack");
+			return ST_EXIT_NOMEM;
+		}
+		last = clone(sharer, stack + CHILD_STACK, CLONE_VM | SIGCHLD, NULL);
+		if (last < 0) {
+			st_msg(ctx, errno, "clone(CLONE_VM) of child %ld", i + 1);
+			return errno == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
+		}
+		st_member(ctx, last);
+	}
+	if (cfg.child_adj != -2000 && set_adj(last, cfg.child_adj)) {
+		st_msg(ctx, errno, "writing oom_score_adj %ld of child %d", cfg.child_adj, (int)last);
+		return errno == EACCES || errno == EPERM ? ST_EXIT_DENIED : ST_EXIT_INTERNAL;
+	}
+	st_ready(ctx);
+	while (got < cfg.size) {
+		size_t len = cfg.size - got < (1 << 20) ? cfg.size - got : (1 << 20);
+
+		if (!alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), len)) {
+			printf("%s: allocation failed after %zu MiB: %s\n", ctx->role, got >> 20,
+			       strerror(errno));
+			return ST_EXIT_NOMEM;
+		}
+		got += len;
+	}
+	printf("%s: allocated %zu MiB, shared by %ld processes\n", ctx->role, got >> 20,
+	       cfg.children + 1);
+	if (!strcmp(cfg.after, "exit"))
+		return ST_EXIT_OK;
+	st_done(ctx);
+	st_hold();
+}
+
+const struct stressor stressor = {
+	.name = "sharedmm",
+	.summary = "Processes sharing one mm (clone CLONE_VM, not CLONE_THREAD); the parent "
+		   "allocates.",
+	.rule = "every process sharing the victim's mm dies (4.8+), with one Killed process "
+		"line; oom_score_adj is kept equal across sharers",
+	.opts = opts,
+	.run = run_sharedmm,
+};
