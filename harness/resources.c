@@ -86,7 +86,7 @@ const char *swap_dir_problem(const char *dir)
 	struct statfs sf;
 
 	if (statfs(dir, &sf))
-		return "the swap directory does not exist";
+		return "the swap directory does not exist (no disk?)";
 	if (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC)
 		return "the swap directory is in memory (tmpfs or ramfs), and swap files need a disk";
 	return NULL;

@@ -110,10 +110,14 @@ static int run_shmem(struct stressor_ctx *ctx)
 	int rc;
 
 	st_guard_size(ctx, cfg.size);
-	st_ready(ctx);
+	/* A bystander fills before it says ready; a trigger after go. */
+	if (ctx->wait_go)
+		st_ready(ctx);
 	rc = fill(ctx);
 	if (rc)
 		return rc;
+	if (!ctx->wait_go)
+		st_ready(ctx);
 	printf("%s: %zu MiB of %s shared memory%s\n", ctx->role, cfg.size >> 20, cfg.kind,
 	       cfg.map ? ", mapped" : "");
 	if (!strcmp(cfg.after, "exit"))
