@@ -57,6 +57,28 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 	return 0;
 }
 
+/* v1: the case's twin cgroup in the freezer hierarchy. */
+static int make_freezer_twin(struct case_run *r, const struct run_env *env)
+{
+	char entry[PATH_MAX + 8];
+	struct err e;
+
+	if (!env->freezer_run_dir[0])
+		return 0;
+	if (snprintf(r->fz_dir, sizeof(r->fz_dir), "%s/%s", env->freezer_run_dir, r->cs->name) >=
+	    (int)sizeof(r->fz_dir)) {
+		r->fz_dir[0] = '\0';
+		return failed(r, OUT_SETUP_FAILED, "the freezer cgroup's path is too long");
+	}
+	snprintf(entry, sizeof(entry), "1 %s", r->fz_dir);
+	r->fz_jid = journal_add(env->journal, "cgroup", entry, &e);
+	if (r->fz_jid < 0 || cg_mkdir(r->fz_dir, &e)) {
+		r->fz_dir[0] = '\0';
+		return failed(r, OUT_SETUP_FAILED, "creating the case's freezer cgroup: %s", e.msg);
+	}
+	return 0;
+}
+
 int caseenv_setup(struct case_run *r, const struct run_env *env)
 {
 	const struct case_spec *cs = r->cs;
@@ -70,7 +92,7 @@ int caseenv_setup(struct case_run *r, const struct run_env *env)
 	if (cs->swap_file && swapfile_on(&r->res, env->swap_dir, (size_t)cs->swap_file, env->journal,
 					 &e))
 		return failed(r, OUT_SKIPPED, "%s", e.msg);
-	if (make_cgroup(r, env))
+	if (make_cgroup(r, env) || make_freezer_twin(r, env))
 		return -1;
 	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e))
 		return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
@@ -121,6 +143,12 @@ void caseenv_teardown(struct case_run *r, const struct run_env *env)
 			warn(e.msg);
 	}
 	sysctl_restore(&r->sysctls, env->journal, warn);
+	if (r->fz_dir[0]) {
+		if (cg_destroy(&cgroup_v1_ops, r->fz_dir, &e))
+			warn(e.msg); /* the journal keeps it */
+		else
+			journal_del(env->journal, r->fz_jid, &e);
+	}
 	if (r->cg_dir[0]) {
 		if (cg_destroy(env->root->ops, r->cg_dir, &e)) {
 			fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);

@@ -129,6 +129,28 @@ int cg_kill_listed(const char *dir, struct err *e)
 	return 0;
 }
 
+static void sleep_ms(long ms);
+
+int cg_freeze_kill(const char *dir, struct err *e)
+{
+	char state[32] = "";
+	int waited;
+
+	if (cg_write(dir, "freezer.state", "FROZEN", e))
+		return -1;
+	for (waited = 0; waited < 2000; waited += 10) {
+		if (cg_read(dir, "freezer.state", state, sizeof(state), e))
+			break;
+		if (!strncmp(state, "FROZEN", 6))
+			break;
+		sleep_ms(10);
+	}
+	/* Killed while frozen: they die as soon as they are thawed, without forking again. */
+	if (cg_kill_listed(dir, e) || cg_write(dir, "freezer.state", "THAWED", e))
+		return -1;
+	return 0;
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
@@ -172,6 +194,9 @@ int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
 			return err_set(e, EBUSY, "rmdir `%s` after %d ms (%s)", dir, waited,
 				       n > 0 ? "processes are still in it" : "the kernel still holds it");
 		}
+		/* A frozen process cannot die: thaw a freezer cgroup a crashed run left frozen. */
+		if (cg_has(dir, "freezer.state"))
+			cg_write(dir, "freezer.state", "THAWED", e);
 		if (ops->kill_all(dir, e) && errno != ENOENT)
 			return -1;
 		sleep_ms(10);
@@ -282,5 +307,9 @@ int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *g
 		snprintf(r->kpath, sizeof(r->kpath), "%s", loc.path);
 	}
 	r->ops = version == 2 ? &cgroup_v2_ops : &cgroup_v1_ops;
+	/* v1 without --cgroup-root: the freezer hierarchy, if mounted, freezes fork bombs. */
+	if (version == 1 && !given && cgroup_locate(proc_root, "freezer", &loc) == 0 &&
+	    loc.version == 1 && access(loc.dir, W_OK) == 0)
+		snprintf(r->freezer_dir, sizeof(r->freezer_dir), "%s", loc.dir);
 	return check_memory_controller(r, e);
 }

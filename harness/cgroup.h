@@ -50,6 +50,9 @@ struct cgroup_root {
 	char dir[PATH_MAX];     /* oomlab creates its cgroups below this directory */
 	char kpath[PATH_MAX];   /* the same cgroup as the kernel names it in OOM reports */
 	bool given;             /* from --cgroup-root */
+	/* v1: this process's cgroup in the freezer hierarchy, "" when there is none. The
+	 * case cgroups get a twin here, so a fork bomb can be frozen before it is killed. */
+	char freezer_dir[PATH_MAX];
 };
 
 /*
@@ -72,6 +75,12 @@ int cg_read_key(const char *dir, const char *file, const char *key, long long *v
 int cg_procs(const char *dir, pid_t *pids, int max, struct err *e);
 /* SIGKILL each process listed in cgroup.procs. */
 int cg_kill_listed(const char *dir, struct err *e);
+
+/*
+ * v1 freezer: freeze dir (waiting, bounded, until it is FROZEN), SIGKILL every process
+ * in it, thaw it. Nothing in it can fork while it is frozen.
+ */
+int cg_freeze_kill(const char *freezer_dir, struct err *e);
 
 /*
  * Kill everything in dir and its child cgroups, wait (bounded) until they are empty,

@@ -151,7 +151,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 {
 	struct proc_run *p = &r->procs[i];
 	const struct proc_spec *ps = &r->cs->procs[i];
-	char exe[PATH_MAX], procs_file[PATH_MAX + 16], status[128];
+	char exe[PATH_MAX], procs_file[PATH_MAX + 16], fz_procs[PATH_MAX + 16], status[128];
 	char expanded[CASE_MAX_ARGS][PATH_MAX + 256];
 	char *args[CASE_MAX_ARGS + 1];
 	int sv[2], out[2], a;
@@ -168,6 +168,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 
 	snprintf(exe, sizeof(exe), "%s/%s", env->stressor_dir, ps->stressor);
 	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", r->cg_dir);
+	snprintf(fz_procs, sizeof(fz_procs), "%s/cgroup.procs", r->fz_dir);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return setup_failed(r, "socketpair for %s: %s", ps->role, strerror(errno));
 	if (pipe2(out, O_CLOEXEC)) {
@@ -178,7 +179,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	req = (struct spawn_req){
 		.exe = exe, .role = ps->role, .args = args, .wait_go = ps->trigger,
 		.machine_wide = r->cs->scope == SCOPE_MACHINE,
-		.cgroup_procs = procs_file, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
+		.cgroup_procs = procs_file, .freezer_procs = r->fz_dir[0] ? fz_procs : NULL, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
 		.set_oom_adj = ps->has_oom_adj, .oom_adj = ps->oom_adj,
 		.faults = ps->faults, .nfaults = ps->nfaults,
 		.ctl_fd = sv[1], .out_fd = out[1],
@@ -357,6 +358,9 @@ static void cleanup(struct case_run *r, const struct run_env *env)
 			    proc_start_time(p->members[m].pid) == p->members[m].start_time)
 				kill(p->members[m].pid, SIGKILL);
 	}
+	/* v1: freeze first, so that nothing forks while it is being killed. */
+	if (r->fz_dir[0] && cg_freeze_kill(r->fz_dir, &e))
+		fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
 	if (r->cg_dir[0])
 		env->root->ops->kill_all(r->cg_dir, &e);
 	runloop_wait_uninterrupted(r, env, now_ms() + REAP_MS, all_ended, NULL);

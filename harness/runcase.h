@@ -27,6 +27,7 @@ struct run_env {
 	const struct cgroup_root *root;
 	char run_dir[PATH_MAX];      /* <root>/oomlab.<pid>: holds the case cgroups */
 	char run_kpath[PATH_MAX];    /* the same, as the kernel names it */
+	char freezer_run_dir[PATH_MAX]; /* v1: the run's twin in the freezer hierarchy, or "" */
 	struct journal *journal;
 	const char *stressor_dir;
 	const char *kmsg_path;
@@ -87,6 +88,8 @@ struct case_run {
 	char cg_dir[PATH_MAX];
 	char cg_kpath[PATH_MAX];
 	int cg_jid;                   /* the cgroup's journal entry */
+	char fz_dir[PATH_MAX];        /* v1: the case's twin in the freezer hierarchy, or "" */
+	int fz_jid;
 	struct case_resources res;    /* swap file, {tmpfile}, {ipckey} */
 	char change_result[32];       /* [change]: "applied", or the errno name ("EBUSY") */
 	char change_detail[512];

@@ -123,11 +123,12 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 	}
 	/* Nothing else of ours or of whoever started us: inherited fds included. */
 	close_fds_from(STRESSOR_CONTROL_FD + 1);
-	if (r->cgroup_procs) {
-		snprintf(text, sizeof(text), "%d\n", (int)getpid());
-		if (write_file(r->cgroup_procs, text))
-			child_fail(ctl, "join cgroup: write `%s`: %s", r->cgroup_procs, strerror(errno));
-	}
+	snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (r->cgroup_procs && write_file(r->cgroup_procs, text))
+		child_fail(ctl, "join cgroup: write `%s`: %s", r->cgroup_procs, strerror(errno));
+	if (r->freezer_procs && write_file(r->freezer_procs, text))
+		child_fail(ctl, "join the freezer cgroup: write `%s`: %s", r->freezer_procs,
+			   strerror(errno));
 	/* Always: the harness's own -1000 would be inherited otherwise. */
 	snprintf(text, sizeof(text), "%d\n", r->oom_score_adj);
 	if (write_file("/proc/self/oom_score_adj", text))

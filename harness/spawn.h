@@ -20,6 +20,7 @@ struct spawn_req {
 	bool wait_go;             /* trigger: waits for go after ready */
 	bool machine_wide;
 	const char *cgroup_procs; /* cgroup.procs to join before exec, or NULL */
+	const char *freezer_procs; /* v1: the freezer twin's cgroup.procs, or NULL */
 	int oom_score_adj;        /* always written: the harness's own -1000 is inherited */
 	bool set_oom_adj;         /* then also the legacy /proc/self/oom_adj */
 	int oom_adj;

@@ -34,6 +34,7 @@ struct suite {
 	struct oom_ratelimit ratelimit;
 	struct ktap k;
 	int run_dir_jid;
+	int freezer_jid;
 };
 
 /* Case names: the ones given, or every NAME.case of the cases directory, sorted. */
@@ -194,6 +195,14 @@ static int prepare(struct suite *s)
 	if (s->run_dir_jid < 0 || cg_mkdir(s->env.run_dir, &e) ||
 	    ops->enable_memory(s->env.run_dir, &changed, &e))
 		goto fail;
+	if (s->root.freezer_dir[0]) {
+		snprintf(s->env.freezer_run_dir, sizeof(s->env.freezer_run_dir), "%s/oomlab.%d",
+			 s->root.freezer_dir, (int)getpid());
+		snprintf(entry, sizeof(entry), "1 %s", s->env.freezer_run_dir);
+		s->freezer_jid = journal_add(&s->journal, "cgroup", entry, &e);
+		if (s->freezer_jid < 0 || cg_mkdir(s->env.freezer_run_dir, &e))
+			goto fail;
+	}
 	return 0;
 fail:
 	snprintf(s->skip_reason, sizeof(s->skip_reason), "cannot set up cgroups below `%s`: %s",
@@ -212,6 +221,8 @@ static void teardown(struct suite *s)
 		return; /* nothing was set up */
 	if (s->env.run_dir[0] && cg_destroy(s->root.ops, s->env.run_dir, &e) == 0)
 		journal_del(&s->journal, s->run_dir_jid, &e);
+	if (s->env.freezer_run_dir[0] && cg_destroy(&cgroup_v1_ops, s->env.freezer_run_dir, &e) == 0)
+		journal_del(&s->journal, s->freezer_jid, &e);
 	if (journal_close(&s->journal, warn) == 0)
 		rmdir(s->o->state_dir); /* only when empty: other runs may use it */
 }

@@ -36,12 +36,15 @@ static const struct stressor_opt opts[] = {
 	{ 0 },
 };
 
-static void child(struct stressor_ctx *ctx, long i)
+static void child(struct stressor_ctx *ctx, long i, pid_t parent)
 {
 	size_t size = i == 0 && cfg.big ? cfg.big : cfg.each;
 	char comm[16];
 
+	/* Die with the parent; it may have gone already before this line ran. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(ST_EXIT_OK);
 	snprintf(comm, sizeof(comm), "%.10s.%s", ctx->role, i == 0 && cfg.big ? "big" : "kid");
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
 	if (size && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), size))
@@ -52,6 +55,7 @@ static void child(struct stressor_ctx *ctx, long i)
 
 static int run_forkbomb(struct stressor_ctx *ctx)
 {
+	pid_t parent = getpid();
 	long i;
 
 	st_guard_size(ctx, cfg.big + cfg.each * (size_t)cfg.children);
@@ -60,7 +64,7 @@ static int run_forkbomb(struct stressor_ctx *ctx)
 		pid_t pid = fork();
 
 		if (pid == 0)
-			child(ctx, i);
+			child(ctx, i, parent);
 		if (pid < 0) {
 			int err = errno;
 

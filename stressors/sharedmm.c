@@ -43,8 +43,11 @@ static const struct stressor_opt opts[] = {
 /* A sharer: it dies with the parent and otherwise sleeps. */
 static int sharer(void *arg)
 {
-	(void)arg;
+	pid_t parent = *(pid_t *)arg;
+
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(ST_EXIT_OK);
 	for (;;)
 		pause();
 	return 0;
@@ -67,6 +70,7 @@ static int set_adj(pid_t pid, long adj)
 
 static int run_sharedmm(struct stressor_ctx *ctx)
 {
+	static pid_t parent;
 	pid_t last = 0;
 	size_t got = 0;
 	long i;
@@ -88,7 +92,8 @@ static int run_sharedmm(struct stressor_ctx *ctx)
 			st_msg(ctx, errno, "mmap of a child's stack");
 			return ST_EXIT_NOMEM;
 		}
-		last = clone(sharer, stack + CHILD_STACK, CLONE_VM | SIGCHLD, NULL);
+		parent = getpid();
+		last = clone(sharer, stack + CHILD_STACK, CLONE_VM | SIGCHLD, &parent);
 		if (last < 0) {
 			st_msg(ctx, errno, "clone(CLONE_VM) of child %ld", i + 1);
 			return errno == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;

@@ -120,3 +120,73 @@ def test_a_broken_handshake_exits_5():
     assert read_line(sock) == "ready\n"
     sock.close()
     assert proc.wait(timeout=30) == 5
+
+
+# One small run of each new stressor, by hand (no harness), within the size guard.
+SMOKE = [
+    (["threads", "--threads", "3", "--size", "6M", "--after", "exit"], 0,
+     "threads: 3 threads allocated 6 MiB"),
+    (["sharedmm", "--children", "2", "--size", "4M", "--after", "exit"], 0,
+     "sharedmm: allocated 4 MiB, shared by 3 processes"),
+    (["forkbomb", "--children", "5", "--each", "1M", "--after", "exit"], 0,
+     "forkbomb: forked 5 children"),
+    (["mlock", "--size", "4M", "--after", "exit"], 0, "mlock: locked 4 MiB"),
+    (["mlock", "--size", "4M", "--mode", "mlockall", "--after", "exit"], 0, "mlock: locked 4 MiB"),
+    (["vfork", "--rss", "2M", "--size", "4M"], 0, "vfork: the vfork child"),
+    (["shmem", "--kind", "memfd", "--size", "4M", "--after", "exit"], 0,
+     "shmem: 4 MiB of memfd shared memory"),
+    (["filecache", "--size", "8M", "--passes", "1"], 0, "filecache: wrote 8 MiB and read it 1 times"),
+    (["kmem", "--pipes", "16", "--after", "exit"], 0, "kmem: filled 16 pipes"),
+    (["swapoff", "--file", "/nonexistent/swap"], 1, "swapoff: swapoff /nonexistent/swap failed"),
+]
+
+
+@pytest.mark.parametrize("args,code,text", SMOKE, ids=[" ".join(s[0][:2]) for s in SMOKE])
+def test_stressor_smoke(args, code, text):
+    r = run([STRESSORS / args[0], *args[1:]], timeout=60)
+    assert r.returncode == code, r.stdout + r.stderr
+    assert text in r.stdout, r.stdout
+
+
+def test_shmem_tmpfs_file_stays_after_exit(tmp_path):
+    path = tmp_path / "f"
+    r = run([STRESSORS / "shmem", "--kind", "tmpfs", "--path", path, "--size", "2M", "--after", "exit"])
+    assert r.returncode == 0, r.stderr
+    assert path.stat().st_size == 2 << 20
+
+
+def test_a_counted_fault_needs_the_harness():
+    r = run([STRESSORS / "hog", "--size", "4M", "--fault", "mmap:2:ENOMEM", "--after", "exit"])
+    assert r.returncode == 2
+    assert "a fault on the Nth call needs the harness to count calls" in r.stderr
+
+
+def test_a_fault_on_every_call_works_by_hand():
+    r = run([STRESSORS / "hog", "--alloc", "mmap", "--size", "4M", "--fault", "mmap:every:ENOMEM",
+             "--after", "exit"])
+    assert r.returncode == 3
+    assert "mmap of 1048576 bytes failed after 0 MiB: Cannot allocate memory" in r.stdout
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("mmap:5", "expected SYSCALL WHEN ERRNO"),
+    ("nosuchcall:5:ENOMEM", "unknown system call 'nosuchcall'"),
+    ("mmap:0:ENOMEM", "when must be a call number (5), every, or after N"),
+    ("mmap:5:ENOPE", "unknown errno 'ENOPE'"),
+])
+def test_bad_fault_specs(spec, message):
+    r = run([STRESSORS / "hog", "--fault", spec, "--check-args"])
+    assert r.returncode == 2
+    assert message in r.stderr
+
+
+def test_stressors_run_under_a_seccomp_filter():
+    proc, sock = spawn_with_socket([STRESSORS / "idle", "--rss", "1M"], "sandboxed")
+    try:
+        assert read_line(sock) == "ready\n"
+        status = open(f"/proc/{proc.pid}/status").read()
+        assert "Seccomp:\t2\n" in status  # SECCOMP_MODE_FILTER
+        assert "NoNewPrivs:\t1\n" in status
+    finally:
+        proc.kill()
+        proc.wait()
