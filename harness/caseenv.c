@@ -10,19 +10,6 @@
 
 #include "faultspec.h"
 
-static int failed(struct case_run *r, enum case_outcome how, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int failed(struct case_run *r, enum case_outcome how, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->why, sizeof(r->why), fmt, ap);
-	va_end(ap);
-	r->outcome = how;
-	return -1;
-}
-
 static void warn(const char *msg)
 {
 	fprintf(stderr, "oomlab: cleanup: %s\n", msg);
@@ -40,20 +27,20 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 	    snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name) >=
 		    (int)sizeof(r->cg_kpath)) {
 		r->cg_dir[0] = '\0';
-		return failed(r, OUT_SETUP_FAILED, "the case cgroup's path is longer than %d bytes",
+		return case_fail(r, OUT_SETUP_FAILED, "the case cgroup's path is longer than %d bytes",
 			      PATH_MAX);
 	}
 	snprintf(entry, sizeof(entry), "%d %s", env->root->ops->version, r->cg_dir);
 	r->cg_jid = journal_add(env->journal, "cgroup", entry, &e);
 	if (r->cg_jid < 0 || cg_mkdir(r->cg_dir, &e)) {
 		r->cg_dir[0] = '\0';
-		return failed(r, OUT_SETUP_FAILED, "creating the case cgroup: %s", e.msg);
+		return case_fail(r, OUT_SETUP_FAILED, "creating the case cgroup: %s", e.msg);
 	}
 	if (env->root->ops->set_limits(r->cg_dir, &lim, env->host->swap_total_kb > 0 ||
 				       cs->swap_file > 0, &e))
-		return failed(r, OUT_SETUP_FAILED, "setting limits: %s", e.msg);
+		return case_fail(r, OUT_SETUP_FAILED, "setting limits: %s", e.msg);
 	if (cs->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, cs->oom_group, &e))
-		return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
+		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
 	return 0;
 }
 
@@ -68,13 +55,13 @@ static int make_freezer_twin(struct case_run *r, const struct run_env *env)
 	if (snprintf(r->fz_dir, sizeof(r->fz_dir), "%s/%s", env->freezer_run_dir, r->cs->name) >=
 	    (int)sizeof(r->fz_dir)) {
 		r->fz_dir[0] = '\0';
-		return failed(r, OUT_SETUP_FAILED, "the freezer cgroup's path is too long");
+		return case_fail(r, OUT_SETUP_FAILED, "the freezer cgroup's path is too long");
 	}
 	snprintf(entry, sizeof(entry), "1 %s", r->fz_dir);
 	r->fz_jid = journal_add(env->journal, "cgroup", entry, &e);
 	if (r->fz_jid < 0 || cg_mkdir(r->fz_dir, &e)) {
 		r->fz_dir[0] = '\0';
-		return failed(r, OUT_SETUP_FAILED, "creating the case's freezer cgroup: %s", e.msg);
+		return case_fail(r, OUT_SETUP_FAILED, "creating the case's freezer cgroup: %s", e.msg);
 	}
 	return 0;
 }
@@ -91,14 +78,14 @@ int caseenv_setup(struct case_run *r, const struct run_env *env)
 	/* Swap first: without it the case is skipped, and nothing else need be made. */
 	if (cs->swap_file && swapfile_on(&r->res, env->swap_dir, (size_t)cs->swap_file, env->journal,
 					 &e))
-		return failed(r, OUT_SKIPPED, "%s", e.msg);
+		return case_fail(r, OUT_SKIPPED, "%s", e.msg);
 	if (make_cgroup(r, env) || make_freezer_twin(r, env))
 		return -1;
 	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e))
-		return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
+		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
 	for (i = 0; i < cs->nprocs; i++)
 		if (resources_journal(&r->res, env->journal, cs->procs[i].argv, cs->procs[i].role, i, &e))
-			return failed(r, OUT_SETUP_FAILED, "%s", e.msg);
+			return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
 	return 0;
 }
 

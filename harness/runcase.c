@@ -134,15 +134,14 @@ static bool all_ended(const struct case_run *r, void *arg)
 	return true;
 }
 
-static int setup_failed(struct case_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int setup_failed(struct case_run *r, const char *fmt, ...)
+int case_fail(struct case_run *r, enum case_outcome how, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(r->why, sizeof(r->why), fmt, ap);
 	va_end(ap);
-	r->outcome = OUT_SETUP_FAILED;
+	r->outcome = how;
 	return -1;
 }
 
@@ -161,7 +160,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 
 	for (a = 0; a < ps->argc; a++) {
 		if (resources_expand(&r->res, ps->role, i, ps->argv[a], expanded[a], sizeof(expanded[a])))
-			return setup_failed(r, "expanding '%s' for %s", ps->argv[a], ps->role);
+			return case_fail(r, OUT_SETUP_FAILED, "expanding '%s' for %s", ps->argv[a], ps->role);
 		args[a] = expanded[a];
 	}
 	args[a] = NULL;
@@ -170,11 +169,11 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", r->cg_dir);
 	snprintf(fz_procs, sizeof(fz_procs), "%s/cgroup.procs", r->fz_dir);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return setup_failed(r, "socketpair for %s: %s", ps->role, strerror(errno));
+		return case_fail(r, OUT_SETUP_FAILED, "socketpair for %s: %s", ps->role, strerror(errno));
 	if (pipe2(out, O_CLOEXEC)) {
 		close(sv[0]);
 		close(sv[1]);
-		return setup_failed(r, "pipe for %s: %s", ps->role, strerror(errno));
+		return case_fail(r, OUT_SETUP_FAILED, "pipe for %s: %s", ps->role, strerror(errno));
 	}
 	req = (struct spawn_req){
 		.exe = exe, .role = ps->role, .args = args, .wait_go = ps->trigger,
@@ -193,7 +192,7 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	fcntl(p->out, F_SETFL, O_NONBLOCK);
 	if (p->pid < 0) {
 		p->pid = 0;
-		return setup_failed(r, "%s", e.msg);
+		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
 	}
 	w = runloop_wait(r, env, deadline, proc_settled, p);
 	if (w == WAIT_INTERRUPTED) {
@@ -207,14 +206,14 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 		return -1;
 	}
 	if (w == WAIT_ERROR)
-		return setup_failed(r, "waiting for %s: %s", ps->role, r->why);
+		return case_fail(r, OUT_SETUP_FAILED, "waiting for %s: %s", ps->role, r->why);
 	if (p->error[0]) {
 		runloop_wait_uninterrupted(r, env, now_ms() + 1000, all_ended, NULL);
-		return setup_failed(r, "starting %s: %s", ps->role, p->error);
+		return case_fail(r, OUT_SETUP_FAILED, "starting %s: %s", ps->role, p->error);
 	}
 	if (p->state == PS_ENDED) {
 		runloop_drain(r, p);
-		return setup_failed(r, "%s %s before it was ready (its output is below)", ps->role,
+		return case_fail(r, OUT_SETUP_FAILED, "%s %s before it was ready (its output is below)", ps->role,
 				    describe_status(p->status, status, sizeof(status)));
 	}
 	return 0;
@@ -429,7 +428,7 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	if (caseenv_setup(r, env))
 		goto out;
 	if (kmsg_open_at_end(env->kmsg_path, &kfd, &e)) {
-		setup_failed(r, "kernel log: %s", e.msg);
+		case_fail(r, OUT_SETUP_FAILED, "kernel log: %s", e.msg);
 		goto out;
 	}
 	for (i = 0; i < r->nprocs; i++)
@@ -443,7 +442,7 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	r->t_go_ms = now_ms() - r->t0;
 	for (i = 0; i < r->nprocs; i++)
 		if (cs->procs[i].trigger && send(r->procs[i].ctl, "go\n", 3, MSG_NOSIGNAL) != 3) {
-			setup_failed(r, "sending go to %s: %s", cs->procs[i].role, strerror(errno));
+			case_fail(r, OUT_SETUP_FAILED, "sending go to %s: %s", cs->procs[i].role, strerror(errno));
 			goto out;
 		}
 	w = run_phase(r, env, deadline);

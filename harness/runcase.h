@@ -125,6 +125,10 @@ void case_run_free(struct case_run *r);
 /* The role and process an observed pid belongs to; NULL when it is not the case's. */
 const struct proc_run *case_run_owner(const struct case_run *r, long pid);
 
+/* Set the outcome and its reason (r->why). Returns -1. */
+int case_fail(struct case_run *r, enum case_outcome how, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* "exited with code 3 (allocation failed)", "killed by SIGKILL", ... */
 const char *describe_status(int status, char *buf, size_t len);
 

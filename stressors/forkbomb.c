@@ -75,10 +75,7 @@ static int run_forkbomb(struct stressor_ctx *ctx)
 		st_member(ctx, pid);
 	}
 	printf("%s: forked %ld children\n", ctx->role, cfg.children);
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 const struct stressor stressor = {

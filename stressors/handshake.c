@@ -124,6 +124,14 @@ bool fault_on(const struct stressor_ctx *ctx, int nr)
 	return false;
 }
 
+int st_finish(struct stressor_ctx *ctx, const char *after)
+{
+	if (!strcmp(after, "exit"))
+		return ST_EXIT_OK;
+	st_done(ctx);
+	st_hold();
+}
+
 void st_hold(void)
 {
 	for (;;)

@@ -43,10 +43,7 @@ static const struct stressor_opt opts[] = {
 static int finish(struct stressor_ctx *ctx, size_t got)
 {
 	printf("%s: allocated %zu MiB\n", ctx->role, got >> 20);
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 /*

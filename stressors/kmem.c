@@ -57,10 +57,7 @@ static int run_kmem(struct stressor_ctx *ctx)
 		}
 	}
 	printf("%s: filled %ld pipes\n", ctx->role, cfg.pipes);
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 const struct stressor stressor = {

@@ -80,10 +80,7 @@ static int run_mlock(struct stressor_ctx *ctx)
 		got += len;
 	}
 	printf("%s: locked %zu MiB\n", ctx->role, got >> 20);
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 const struct stressor stressor = {

@@ -117,10 +117,7 @@ static int run_sharedmm(struct stressor_ctx *ctx)
 	}
 	printf("%s: allocated %zu MiB, shared by %ld processes\n", ctx->role, got >> 20,
 	       cfg.children + 1);
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 const struct stressor stressor = {

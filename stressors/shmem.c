@@ -120,10 +120,7 @@ static int run_shmem(struct stressor_ctx *ctx)
 		st_ready(ctx);
 	printf("%s: %zu MiB of %s shared memory%s\n", ctx->role, cfg.size >> 20, cfg.kind,
 	       cfg.map ? ", mapped" : "");
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 const struct stressor stressor = {

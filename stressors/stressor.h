@@ -90,6 +90,12 @@ int sandbox_install(struct stressor_ctx *ctx);
 /* Is there a fault on this syscall number? */
 bool fault_on(const struct stressor_ctx *ctx, int nr);
 
+/*
+ * The end of a stressor's work: with --after exit (after = "exit"), return 0; else
+ * say done and hold until killed.
+ */
+int st_finish(struct stressor_ctx *ctx, const char *after);
+
 /* Wait until killed. */
 void st_hold(void) __attribute__((noreturn));
 

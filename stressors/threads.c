@@ -85,10 +85,7 @@ static int run_threads(struct stressor_ctx *ctx)
 	if (rc)
 		return rc;
 	printf("%s: %ld threads allocated %zu MiB\n", ctx->role, started, cfg.size >> 20);
-	if (!strcmp(cfg.after, "exit"))
-		return ST_EXIT_OK;
-	st_done(ctx);
-	st_hold();
+	return st_finish(ctx, cfg.after);
 }
 
 const struct stressor stressor = {
