@@ -104,11 +104,14 @@ def public_tmp():
 
 
 def leftover_cgroups():
-    """Directories named oomlab.* below oomlab's cgroup root (there should be none)."""
+    """Directories named oomlab.* below oomlab's cgroup root, and in the v1 freezer
+    hierarchy (there should be none)."""
     info = memory_cgroup_info()
     if not info:
         return []
-    return sorted(str(p) for p in pathlib.Path(info["dir"]).glob("oomlab.*"))
+    found = list(pathlib.Path(info["dir"]).glob("oomlab.*"))
+    found += list(pathlib.Path("/sys/fs/cgroup/freezer").glob("oomlab.*"))
+    return sorted(str(p) for p in found)
 
 
 def stray_stressors():

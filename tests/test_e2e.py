@@ -41,6 +41,12 @@ def assert_clean():
     assert stray_stressors() == []
     journal = pathlib.Path("/run/oomlab")
     assert not journal.exists() or not list(journal.glob("journal.*"))
+    # A case's own swap, tmpfs files and SysV segments
+    assert "oomlab" not in pathlib.Path("/proc/swaps").read_text()
+    assert not list(pathlib.Path("/var/tmp").glob("oomlab.*"))
+    assert not list(pathlib.Path("/dev/shm").glob("oomlab.*"))
+    segments = pathlib.Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    assert not [s for s in segments if 0x6f000000 <= int(s.split()[0]) < 0x70000000]
 
 
 @pytest.fixture(scope="module")
