@@ -91,12 +91,13 @@ static void print_kernel_log(const struct case_run *r, struct ktap *k, bool all)
 		if (!ev->has_trigger)
 			ktap_diag(k, "  (no report header before this kill: the kernel rate-limits "
 				  "headers to 10 per 5 s)");
-		for (i = ev->first_line; i <= ev->last_line && i < r->nlines; i++)
+		/* The events' line numbers are indexes into r->lines (runcase.c). */
+		for (i = (size_t)ev->first_line; i <= (size_t)ev->last_line && i < r->nlines; i++)
 			if (all || oom_line_is_key(r->lines[i].text))
 				print_line(r, k, i);
 		for (kk = 0; kk < ev->nkills; kk++)
-			if (ev->kills[kk].reaped)
-				print_line(r, k, ev->kills[kk].reaper_line);
+			if (ev->kills[kk].reaped || ev->kills[kk].reap_failed)
+				print_line(r, k, (size_t)ev->kills[kk].reaper_line);
 	}
 	if (!shown)
 		ktap_diag(k, "kernel log of this case: no OOM report (%zu lines logged during the case)",

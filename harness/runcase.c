@@ -239,9 +239,11 @@ static int analyse_log(struct case_run *r)
 		const char *text = r->klog.recs[i].text;
 		int l;
 
-		for (l = 0; l < r->klog.recs[i].nlines; l++, text += strlen(text) + 1)
-			r->lines[r->nlines++] = (struct oom_line){
-				.text = text, .ts = (double)r->klog.recs[i].ts_usec / 1e6, .src = (long)i,
+		/* src: the line's index, as the events' line numbers are. */
+		for (l = 0; l < r->klog.recs[i].nlines; l++, text += strlen(text) + 1, r->nlines++)
+			r->lines[r->nlines] = (struct oom_line){
+				.text = text, .ts = (double)r->klog.recs[i].ts_usec / 1e6,
+				.src = (long)r->nlines,
 			};
 	}
 	if (oom_parse(r->lines, r->nlines, &r->report))

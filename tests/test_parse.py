@@ -1,5 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-"""oomlab parse on kernel logs recorded from this machine, and on their other shapes."""
+"""oomlab parse on real and hand-written kernel logs, and on the other shapes people have them in.
+
+Every fixture in tests/fixtures/parse (NAME.log or NAME.kmsg) has its expected parse in
+NAME.json. The shape tests turn the recorded logs into dmesg -T, syslog, journal, wrapped,
+rsyslog-escaped and interleaved variants and check that the events stay the same."""
+import datetime
 import json
 import re
 
@@ -7,119 +12,239 @@ import pytest
 
 from conftest import FIXTURES, oomlab
 
-ONE = FIXTURES / "kmsg/6.18-v1-memcg-one-kill.kmsg"
-TWO = FIXTURES / "kmsg/6.18-v1-memcg-two-kills.kmsg"
+PARSE = FIXTURES / "parse"
+LOGS = sorted(p for p in PARSE.iterdir() if p.suffix in (".log", ".kmsg"))
+# Recorded here and in the VM: one record or dmesg line per line, with a time.
+RECORDED = [p for p in LOGS if re.match(r"6\.\d+-v\d-", p.name)]
 
 
-def parse(tmp_path, text, *args):
+def parse_file(path, *args):
+    r = oomlab("parse", *args, path)
+    assert r.returncode == 0, r.stderr
+    return r.stdout if args else json.loads(r.stdout)
+
+
+def parse_text(tmp_path, text, *args):
     f = tmp_path / "log"
     f.write_text(text)
-    r = oomlab("parse", *args, f)
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)["events"] if not args else r.stdout
+    return parse_file(f, *args)
 
 
-def as_dmesg(kmsg_text):
-    """Raw /dev/kmsg records as `dmesg` prints them: [seconds.micro] text."""
+def first_difference(want, got, where="$"):
+    """The path and values of the first place two JSON values differ, for a readable failure."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        for k in sorted(set(want) | set(got)):
+            if k not in want or k not in got:
+                return f"{where}.{k}: expected {want.get(k, '<absent>')!r}, saw {got.get(k, '<absent>')!r}"
+            d = first_difference(want[k], got[k], f"{where}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(want, list) and isinstance(got, list):
+        if len(want) != len(got):
+            return f"{where}: expected {len(want)} items, saw {len(got)}"
+        for i, (a, b) in enumerate(zip(want, got)):
+            d = first_difference(a, b, f"{where}[{i}]")
+            if d:
+                return d
+        return None
+    return None if want == got else f"{where}: expected {want!r}, saw {got!r}"
+
+
+@pytest.mark.parametrize("log", LOGS, ids=[p.name for p in LOGS])
+def test_fixture_reads_to_its_expected_json(log):
+    expected = log.with_suffix(".json")
+    assert expected.exists(), f"{log.name} has no expected parse {expected.name}"
+    want = json.loads(expected.read_text())
+    got = parse_file(log)
+    assert got == want, first_difference(want, got)
+
+
+def test_every_expected_json_has_its_log():
+    logs = {p.stem for p in LOGS}
+    assert [p.name for p in PARSE.glob("*.json") if p.stem not in logs] == []
+
+
+# --- the shapes a recorded log can be turned into -------------------------------------
+
+KMSG = re.compile(r"^(\d+),\d+,(\d+),[^;]*;(.*)$")
+DMESG = re.compile(r"^\[\s*(\d+)\.(\d+)\] ?(.*)$")
+BOOT = datetime.datetime(2026, 11, 22, 9, 0, 0)
+
+
+def records(text):
+    """(level, microseconds, message) per line of a kmsg or dmesg-shaped log."""
     out = []
-    for rec in kmsg_text.splitlines():
-        head, text = rec.split(";", 1)
-        usec = int(head.split(",")[2])
-        out.append(f"[{usec // 1000000:5d}.{usec % 1000000:06d}] {text}")
+    for line in text.splitlines():
+        m = KMSG.match(line)
+        if m:
+            out.append((int(m[1]) & 7, int(m[2]), m[3]))
+            continue
+        m = DMESG.match(line)
+        assert m, f"not a kmsg or dmesg line: {line!r}"
+        out.append((4, int(m[1]) * 1000000 + int(m[2].ljust(6, "0")[:6]), m[3]))
+    return out
+
+
+def wall(us):
+    return BOOT + datetime.timedelta(microseconds=us)
+
+
+def mono(us):
+    return f"[{us // 1000000:5d}.{us % 1000000:06d}]"
+
+
+LEVELS = ["emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"]
+SHAPES = {
+    "bare": lambda lv, us, t: t,
+    "dmesg": lambda lv, us, t: f"{mono(us)} {t}",
+    "dmesg-r": lambda lv, us, t: f"<{lv}>{mono(us)} {t}",
+    "dmesg-T": lambda lv, us, t: f"[{wall(us):%a %b %e %H:%M:%S %Y}] {t}",
+    "dmesg-x": lambda lv, us, t: f"kern  :{LEVELS[lv]:<6}: {mono(us)} {t}",
+    "syslog": lambda lv, us, t: f"{wall(us):%b %e %H:%M:%S} node-7 kernel: {t}",
+    "syslog-printk-time": lambda lv, us, t: f"{wall(us):%b %e %H:%M:%S} node-7 kernel: {mono(us)} {t}",
+    "journal-iso": lambda lv, us, t: f"{wall(us):%Y-%m-%dT%H:%M:%S}+0000 node-7 kernel: {t}",
+    "journal-monotonic": lambda lv, us, t: f"{mono(us)} node-7 kernel: {t}",
+}
+
+
+def reshaped(log, shape):
+    return "".join(SHAPES[shape](*r) + "\n" for r in records(log.read_text()))
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+@pytest.mark.parametrize("log", RECORDED, ids=[p.name for p in RECORDED])
+def test_every_shape_reads_the_same(tmp_path, log, shape):
+    want = json.loads(log.with_suffix(".json").read_text())
+    got = parse_text(tmp_path, reshaped(log, shape))
+    assert got == want, first_difference(want, got)
+
+
+def without_lines(value):
+    """Events with the line numbers taken out, for shapes that move lines."""
+    if isinstance(value, dict):
+        return {k: without_lines(v) for k, v in value.items() if k not in ("line", "first_line", "last_line", "lines")}
+    if isinstance(value, list):
+        return [without_lines(v) for v in value]
+    return value
+
+
+KEY = re.compile(r" invoked oom-killer: |Killed process |^oom-kill:|ill process .* score ")
+
+
+def wrap(text, width, at_blank):
+    """Wrap the report's key lines as a mail client (at a blank, losing it) or a terminal (anywhere)."""
+    out = []
+    for line in text.splitlines():
+        while KEY.search(line) and len(line) > width:
+            cut = line.rfind(" ", 0, width) if at_blank else width
+            if cut <= 0:
+                break
+            out.append(line[:cut])
+            line = line[cut + 1:] if at_blank else line[cut:]
+        out.append(line)
     return "\n".join(out) + "\n"
 
 
-def as_text(kmsg_text):
-    return "\n".join(r.split(";", 1)[1] for r in kmsg_text.splitlines()) + "\n"
+@pytest.mark.parametrize("style", ["mail", "terminal"])
+@pytest.mark.parametrize("shape", ["bare", "syslog"])
+@pytest.mark.parametrize("log", RECORDED, ids=[p.name for p in RECORDED])
+def test_wrapped_key_lines_are_joined(tmp_path, log, shape, style):
+    want = without_lines(json.loads(log.with_suffix(".json").read_text()))
+    if shape == "bare":
+        text = wrap(reshaped(log, "bare"), 72, style == "mail")
+    else:
+        # the wrap is in the message: the continuation line has no syslog prefix
+        text = "".join(wrap(SHAPES["syslog"](*r), 100, style == "mail") for r in records(log.read_text()))
+    got = without_lines(parse_text(tmp_path, text))
+    assert got == want, first_difference(want, got)
 
 
-@pytest.mark.parametrize("shape", [lambda t: t, as_dmesg, as_text], ids=["kmsg", "dmesg", "bare"])
-def test_one_kill_report(tmp_path, shape):
-    events = parse(tmp_path, shape(ONE.read_text()))
-    assert len(events) == 1
-    ev = events[0]
-    assert ev["trigger"]["comm"] == "hog"
-    assert ev["trigger"]["gfp_mask"] == "0xcc0(GFP_KERNEL)"
-    assert ev["trigger"]["order"] == 0 and ev["trigger"]["oom_score_adj"] == 0
-    pid = ev["trigger"]["pid"]
-    assert ev["constraint"] == "CONSTRAINT_MEMCG" and ev["global_oom"] is False
-    assert ev["oom_memcg"].endswith("/hog-killed") and ev["task_memcg"] == ev["oom_memcg"]
-    assert ev["task"] == {"comm": "hog", "pid": pid, "uid": 0}
-    assert ev["memcg_memory"] == {"usage_kb": 65536, "limit_kb": 65536, "failcnt": 0}
-    [row] = ev["tasks"]
-    assert row["pid"] == pid and row["name"] == "hog" and row["rss_anon"] == 16320
-    assert row["pgtables_bytes"] == 184320 and row["oom_score_adj"] == 0
-    [kill] = ev["kills"]
-    assert kill["pid"] == pid and kill["comm"] == "hog"
-    assert kill["reason"] == "Memory cgroup out of memory"
-    assert (kill["total_vm_kb"], kill["anon_rss_kb"], kill["file_rss_kb"], kill["shmem_rss_kb"],
-            kill["pgtables_kb"], kill["uid"], kill["oom_score_adj"]) == (68280, 65280, 1372, 0, 180, 0, 0)
-    assert kill["reaped"] is None
+def test_rsyslog_escapes_are_lines(tmp_path):
+    """rsyslog writes a record's embedded newlines as #012: the stats lines come as one."""
+    log = PARSE / "6.1-v2-guest.log"
+    want = without_lines(json.loads(log.with_suffix(".json").read_text()))
+    out, run = [], []
+    for lv, us, t in records(log.read_text()):
+        # The lines of one printk record share a time; rsyslog would have one line for them.
+        if run and run[0][1] == us:
+            run.append((lv, us, t))
+            continue
+        if run:
+            out.append(SHAPES["syslog"](*run[0][:2], "#012".join(r[2] for r in run)))
+        run = [(lv, us, t)]
+    out.append(SHAPES["syslog"](*run[0][:2], "#012".join(r[2] for r in run)))
+    assert sum("#012" in line for line in out) > 10
+    got = without_lines(parse_text(tmp_path, "\n".join(out) + "\n"))
+    assert got == want, first_difference(want, got)
 
 
-def test_two_kills_in_order(tmp_path):
-    events = parse(tmp_path, TWO.read_text())
-    assert [e["kills"][0]["comm"] for e in events] == ["small", "big"]
-    assert [len(e["tasks"]) for e in events] == [3, 2]
-    assert events[0]["kills"][0]["oom_score_adj"] == 1000
+NOISE = ["audit: type=1400 audit(1700000000.123:42): apparmor=\"DENIED\" operation=\"open\"",
+         "IPv6: ADDRCONF(NETDEV_CHANGE): veth3f2a: link becomes ready",
+         "EXT4-fs (vda1): re-mounted. Opts: errors=remount-ro",
+         "nvme nvme0: I/O 17 QID 3 timeout, aborting"]
+
+
+def test_other_messages_between_report_lines(tmp_path):
+    """Messages of other subsystems inside a report (before its kill) and between reports."""
+    log = PARSE / "6.12-v2-guest.log"
+    want = without_lines(json.loads(log.with_suffix(".json").read_text()))
+    out, before_kill = [], True
+    for i, (lv, us, t) in enumerate(records(log.read_text())):
+        if " invoked oom-killer: " in t:
+            out.append(SHAPES["dmesg"](6, us, NOISE[i % len(NOISE)]))
+            before_kill = True
+        if "Killed process" in t or "Kill process" in t:
+            before_kill = False
+        out.append(SHAPES["dmesg"](lv, us, t))
+        if before_kill and i % 3 == 0:
+            out.append(SHAPES["dmesg"](6, us, NOISE[i % len(NOISE)]))
+    got = without_lines(parse_text(tmp_path, "\n".join(out) + "\n"))
+    assert got == want, first_difference(want, got)
+
+
+def test_rate_limited_reports_keep_their_kills(tmp_path):
+    """With the headers rate-limited away, each Killed process line is an event of its own."""
+    log = PARSE / "6.18-v1-adj-max-small-first.kmsg"
+    full = json.loads(log.with_suffix(".json").read_text())["events"]
+    kept = [SHAPES["dmesg"](*r) for r in records(log.read_text()) if "Killed process" in r[2]]
+    events = parse_text(tmp_path, "some other line\n" + "\n".join(kept) + "\n")["events"]
+    assert [e["kills"] for e in without_lines(events)] == [e["kills"] for e in without_lines(full)]
+    assert all(e["trigger"] is None and e["tasks"] == [] for e in events)
+    assert [e["kernel"]["era"] for e in events] == ["5.4+", "5.4+"]
 
 
 def test_summary(tmp_path):
-    out = parse(tmp_path, TWO.read_text(), "--summary")
-    assert re.match(r"event 1 \(lines 1-\d+\): hog \(pid \d+\) invoked the OOM killer, "
-                    r"CONSTRAINT_MEMCG in /\S+/adj-max-small-first; killed small", out)
-    assert "event 2 " in out and "killed big" in out
+    out = parse_file(PARSE / "6.18-v1-adj-max-small-first.kmsg", "--summary")
+    lines = out.splitlines()
+    assert re.match(r"event 1 \(lines 1-80\): hog \(pid (\d+)\) invoked the OOM killer, "
+                    r"CONSTRAINT_MEMCG in /\S+/adj-max-small-first; killed small \(pid \d+, "
+                    r"anon-rss 1024 kB, oom_score_adj 1000\) \[kernel 6\.18\.\S+\]$", lines[0]), lines[0]
+    assert "killed big" in lines[1]
+    assert lines[-1] == "2 OOM events in 160 lines"
+    panic = parse_file(PARSE / "6.12-v2-panic-on-oom-global.log", "--summary")
+    assert "no kill logged; panic: Out of memory: system-wide panic_on_oom is enabled" in panic
 
 
-def test_rate_limited_report_keeps_the_kill(tmp_path):
-    killed = [r for r in as_text(ONE.read_text()).splitlines() if "Killed process" in r]
-    events = parse(tmp_path, "some other line\n" + killed[0] + "\n")
-    assert len(events) == 1
-    assert events[0]["trigger"] is None and events[0]["constraint"] is None
-    assert events[0]["kills"][0]["comm"] == "hog"
+def test_no_events_and_bad_input(tmp_path):
+    assert parse_text(tmp_path, "") == {"lines": 0, "events": []}
+    assert parse_text(tmp_path, "just\nsome lines\nno newline at the end") == {"lines": 3, "events": []}
+    r = oomlab("parse", tmp_path / "missing.log")
+    assert r.returncode == 1 and "missing.log" in r.stderr and "No such file" in r.stderr
+    r = oomlab("parse", tmp_path)
+    assert r.returncode == 1 and str(tmp_path) in r.stderr
+    r = oomlab("parse", "a", "b")
+    assert r.returncode == 2
+    r = oomlab("parse", "-", input=(PARSE / "6.18-v1-hog-killed.kmsg").read_text())
+    assert r.returncode == 0 and len(json.loads(r.stdout)["events"]) == 1
 
 
-def test_comm_with_spaces_and_parentheses(tmp_path):
-    text = as_text(ONE.read_text()).replace("(hog)", "(a (b) c)").replace("task=hog,", "task=a, b,")
-    ev = parse(tmp_path, text)[0]
-    assert ev["kills"][0]["comm"] == "a (b) c"
-    assert ev["task"]["comm"] == "a, b"
-
-
-def test_reaper_line_attaches_to_its_kill(tmp_path):
-    text = as_text(ONE.read_text())
-    pid = re.search(r"Killed process (\d+)", text).group(1)
-    text += ("audit: something else\n"
-             f"oom_reaper: reaped process {pid} (hog), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n")
-    kill = parse(tmp_path, text)[0]["kills"][0]
-    assert kill["reaped"]["anon_rss_kb"] == 0 and kill["reaped"]["line"] == len(text.splitlines())
-
-
-def test_interleaved_lines_do_not_break_a_report(tmp_path):
-    lines = as_text(ONE.read_text()).splitlines()
-    mixed = []
-    for i, line in enumerate(lines):
-        mixed.append(line)
-        if i % 7 == 3:
-            mixed.append("EXT4-fs (vda): an unrelated message")
-    ev = parse(tmp_path, "\n".join(mixed) + "\n")
-    assert len(ev) == 1 and ev[0]["kills"][0]["comm"] == "hog" and len(ev[0]["tasks"]) == 1
-
-
-@pytest.mark.parametrize("junk", [
-    "", "\n\n", "[", "[]", "1,2,3;", "Killed process", "Killed process x (y",
-    "invoked oom-killer: ", "oom-kill:", "oom-kill:task=,pid=", "[  pid  ] name rss",
-    "\x00\x01\x02\xff", "x" * 100000,
-])
-def test_junk_does_not_crash(tmp_path, junk):
+def test_binary_garbage_and_huge_lines(tmp_path):
+    """Nothing in the input stops it: NUL bytes, invalid UTF-8, a line of 5 MB, lone anchors."""
     f = tmp_path / "junk"
-    f.write_bytes(junk.encode("utf-8", "surrogateescape") if isinstance(junk, str) else junk)
-    r = oomlab("parse", f)
-    assert r.returncode == 0, r.stderr
-    json.loads(r.stdout)
-
-
-def test_missing_file(tmp_path):
-    r = oomlab("parse", tmp_path / "nope")
-    assert r.returncode == 1
-    assert f"open `{tmp_path}/nope`: No such file or directory" in r.stderr
+    kill = (PARSE / "6.18-v1-hog-killed.kmsg").read_text().splitlines()[-1].split(";", 1)[1]
+    f.write_bytes(b"\x00\xff\xfe oom-killer\n" + b"x" * (5 << 20) + b" of memory\n"
+                  + b"Killed process\nKilled process 12 (\n" + kill.encode() + b"\n" + b"oom_reaper\n" * 3)
+    got = parse_file(f)
+    assert got["lines"] == 8
+    assert [e["kills"][0]["comm"] for e in got["events"]] == ["hog"]

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The OOM report parser's own state, shared by oomreport.c and oomlines.c only. */
+#ifndef OOMLAB_OOMPARSER_H
+#define OOMLAB_OOMPARSER_H
+
+#include "oomreport.h"
+
+/* Task table columns, as named in the header line. */
+enum oom_col { C_PID, C_UID, C_TGID, C_TOTAL_VM, C_RSS, C_RSS_ANON, C_RSS_FILE, C_RSS_SHMEM,
+	       C_PGTABLES, C_NR_PTES, C_NR_PMDS, C_SWAPENTS, C_CPU, C_OOM_ADJ, C_ADJ, C_UNKNOWN };
+
+enum oom_phase {
+	PH_NONE,        /* no report open */
+	PH_HEADER,      /* inside a report, before its kill */
+	PH_SELECTED,    /* "Kill process ... or sacrifice child": its Killed line comes next */
+	PH_KILLED,      /* after the kill: oom.group members, sharers, "mm pinned" may follow */
+};
+
+#define OOM_MAX_COLS 24
+/* Lines a report may hold that no recognizer knows (stacks, registers, stats), in a row. */
+#define OOM_MAX_UNKNOWN 2000
+
+struct oom_parser {
+	struct oom_report *out;
+	struct oom_event *cur;
+	enum oom_phase phase;
+	enum oom_col cols[OOM_MAX_COLS];
+	int ncols;              /* 0 outside a task table */
+	bool in_meminfo;
+	int unknown;            /* unknown lines in a row while a report is open */
+};
+
+/* Open a new event (closing the current one). NULL when out of memory. */
+struct oom_event *oom_open(struct oom_parser *p, long src);
+
+/* The current event, opening a headerless one when none is; NULL when out of memory. */
+struct oom_event *oom_current(struct oom_parser *p, long src);
+
+/* Narrow an event's era range to [lo, hi] (kver_code; hi 0: no upper bound). */
+void oom_era_hint(struct oom_event *ev, unsigned long lo, unsigned long hi);
+
+/*
+ * Try every line recognizer: 1 when one took the line, 2 when one took it but it is not
+ * a line of the open report (a reaper line), 0 when none did, -1 when out of memory.
+ */
+int oom_lines_take(struct oom_parser *p, const char *t, long src);
+
+#endif
