@@ -75,10 +75,28 @@ vm-check: all initramfs
 check: all
 	$(PYTEST) -q -rs tests
 
+# The kernel log reader under libFuzzer with ASan and UBSan (Debian: clang, libclang-rt-14-dev).
+FUZZ_CC ?= clang
+FUZZ_SRC := tests/fuzz/fuzz_parse.c $(addprefix harness/,logscan.c logline.c logjoin.c oomreport.c \
+	    oomlines.c oomjson.c json.c)
+FUZZ_SECONDS ?= 60
+$(B)/fuzz/fuzz_parse: $(FUZZ_SRC) $(wildcard harness/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -Iharness -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC)
+
+fuzz: $(B)/fuzz/fuzz_parse
+
+# A bounded run, seeded with the parse fixtures; the corpus it grows stays in build/.
+fuzz-run: fuzz
+	@mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 $(B)/fuzz/corpus tests/fixtures/parse
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all check clean initramfs vm-check
+.PHONY: all check clean initramfs vm-check fuzz fuzz-run
 # Keep objects: pattern-rule intermediates would otherwise be deleted.
 .SECONDARY:
 -include $(wildcard $(B)/obj/*/*.d)

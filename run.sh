@@ -6,8 +6,11 @@ set -euo pipefail
 # No cd: relative paths in the arguments (--cases DIR) keep meaning what the user meant.
 top=$(cd "$(dirname "$0")" && pwd)
 
-# Build needs: the compiler, make, the C library headers, pkg-config, libseccomp.
-packages=(gcc make libc6-dev pkg-config libseccomp-dev)
+# Build: the compiler, make, the C library headers, pkg-config, libseccomp. The README's
+# other commands: pytest, automake (tap-driver.sh), util-linux (setpriv), clang and its
+# libFuzzer runtime (make check); qemu, a static busybox and cpio (the VM backend).
+packages=(gcc make libc6-dev pkg-config libseccomp-dev python3-pytest automake util-linux
+	clang libclang-rt-14-dev qemu-system-x86 busybox-static cpio)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -83,28 +83,31 @@ static u64 data_end(const struct scan *s)
 static int refill(struct scan *s, u64 keep_from)
 {
 	u64 keep = keep_from > s->base + BACK ? keep_from - BACK : s->base;
+	size_t want = CHUNK;
 	ssize_t got;
 
+	if (s->mem && s->mem_len - s->mem_off < want)
+		want = s->mem_len - s->mem_off;
 	if (keep > s->base) {
 		memmove(s->buf, at(s, keep), (size_t)(data_end(s) - keep));
 		s->len = (size_t)(data_end(s) - keep);
 		s->base = keep;
 	}
-	if (s->cap - s->len < CHUNK) {
-		char *grown = realloc(s->buf, s->len + CHUNK + PAD);
+	if (!s->buf || s->cap - s->len < want) {
+		char *grown = realloc(s->buf, s->len + want + PAD);
 
 		if (!grown)
 			return -1;
 		s->buf = grown;
-		s->cap = s->len + CHUNK;
+		s->cap = s->len + want;
 	}
 	if (s->mem) {
-		got = (ssize_t)(s->mem_len - s->mem_off < CHUNK ? s->mem_len - s->mem_off : CHUNK);
-		memcpy(s->buf + s->len, s->mem + s->mem_off, (size_t)got);
-		s->mem_off += (size_t)got;
+		got = (ssize_t)want;
+		memcpy(s->buf + s->len, s->mem + s->mem_off, want);
+		s->mem_off += want;
 	} else {
 		do
-			got = read(s->fd, s->buf + s->len, CHUNK);
+			got = read(s->fd, s->buf + s->len, want);
 		while (got < 0 && errno == EINTR);
 		if (got < 0)
 			return -1;

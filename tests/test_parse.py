@@ -248,3 +248,32 @@ def test_binary_garbage_and_huge_lines(tmp_path):
     got = parse_file(f)
     assert got["lines"] == 8
     assert [e["kills"][0]["comm"] for e in got["events"]] == ["hog"]
+
+
+def shifted(value, by):
+    """The same events with every line number moved down by `by` lines."""
+    if isinstance(value, dict):
+        return {k: (v + by if k in ("line", "first_line", "last_line") and isinstance(v, int)
+                    else shifted(v, by)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shifted(v, by) for v in value]
+    return value
+
+
+def test_reports_anywhere_in_a_large_log(tmp_path):
+    """Reports at the start, across the reader's 1 MiB reads, and at the very end of 9 MB."""
+    log = PARSE / "6.12-v2-guest.log"
+    report = log.read_text().splitlines()
+    want = json.loads(log.with_suffix(".json").read_text())["events"]
+    filler = [f"[{i // 1000:5d}.{i % 1000:06d}] {NOISE[i % len(NOISE)]} seq={i}" for i in range(120000)]
+    lines, expected, used = [], [], 0
+    for at in (0, 13000, 14000, 52000, 90000, 120000):   # ~75 bytes a line: reads are 14000 lines
+        lines += filler[used:at]
+        used = at
+        expected += shifted(want, len(lines))
+        lines += report
+    f = tmp_path / "big.log"
+    f.write_text("\n".join(lines))  # no newline at the end
+    got = parse_file(f)
+    assert got["lines"] == len(lines)
+    assert got["events"] == expected, first_difference(expected, got["events"])
