@@ -21,7 +21,7 @@ STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem fileca
 STRESSOR_LIB := common handshake guard alloc units cgroup_locate sandbox faultspec
 HARNESS := main suite err fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport oomlines \
            logline logjoin logscan oomjson \
-           journal sysctl resources procinfo ratelimit spawn caseenv runcase runloop judge casediag ktap hostinfo json parse_cmd \
+           journal sysctl resources procinfo ratelimit spawn caseenv runcase runloop judge judge_model badness casemodel casediag ktap hostinfo json parse_cmd \
            cgroup_cmd vm_boot vm_suite
 # Shared with the stressors: size parsing, cgroup location, fault specs.
 HARNESS_SHARED := units cgroup_locate faultspec

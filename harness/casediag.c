@@ -12,25 +12,61 @@
 
 static void print_processes(const struct case_run *r, struct ktap *k)
 {
-	char how[128];
+	char how[128], model[24], badness[24];
 	int i;
 
-	ktap_diag(k, "processes (oom_score, adj and memory sampled before go):");
-	ktap_diag(k, "  %-15s %7s %5s %9s %9s %9s %9s  %s", "role", "pid", "adj", "oom_score",
-		  "anon_kB", "file_kB", "shmem_kB", "fate");
+	ktap_diag(k, "processes (sampled before go; model: the badness formula for %s on the same "
+		  "sample, oom_score and badness in the case's domain of %lld pages):",
+		  badness_era_name(r->model.era), r->procs[0].model.domain_pages);
+	ktap_diag(k, "  %-15s %7s %5s %9s %6s %9s %9s %9s %9s  %s", "role", "pid", "adj", "oom_score",
+		  "model", "badness", "anon_kB", "file_kB", "shmem_kB", "fate");
 	for (i = 0; i < r->nprocs; i++) {
 		const struct proc_run *p = &r->procs[i];
 		const struct proc_sample *s = &p->sample;
 
+		snprintf(model, sizeof(model), "-");
+		snprintf(badness, sizeof(badness), "-");
+		if (p->model.ok) {
+			snprintf(model, sizeof(model), "%ld", p->model.oom_score);
+			if (p->model.domain_points == BADNESS_UNKILLABLE)
+				snprintf(badness, sizeof(badness), "never");
+			else
+				snprintf(badness, sizeof(badness), "%lld", p->model.domain_points);
+		}
 		if (s->ok)
-			ktap_diag(k, "  %-15s %7d %5ld %9ld %9lld %9lld %9lld  %s", p->spec->role,
-				  (int)p->pid, s->oom_score_adj, s->oom_score, s->rss_anon_kb,
+			ktap_diag(k, "  %-15s %7d %5ld %9ld %6s %9s %9lld %9lld %9lld  %s", p->spec->role,
+				  (int)p->pid, s->oom_score_adj, s->oom_score, model, badness, s->rss_anon_kb,
 				  s->rss_file_kb, s->rss_shmem_kb, proc_fate(p, how, sizeof(how)));
 		else
-			ktap_diag(k, "  %-15s %7d %5s %9s %9s %9s %9s  %s", p->spec->role, (int)p->pid,
-				  "-", "-", "-", "-", "-", proc_fate(p, how, sizeof(how)));
+			ktap_diag(k, "  %-15s %7d %5s %9s %6s %9s %9s %9s %9s  %s", p->spec->role, (int)p->pid,
+				  "-", "-", "-", "-", "-", "-", "-", proc_fate(p, how, sizeof(how)));
 		if (p->nmembers)
 			ktap_diag(k, "  %-15s %d more processes in this role", "", p->nmembers);
+	}
+}
+
+/* For each OOM event of the case: whom the model picks from the kernel's task table. */
+static void print_predictions(const struct case_run *r, struct ktap *k)
+{
+	size_t e;
+	int n = 0;
+
+	for (e = 0; e < r->report.n; e++) {
+		const struct event_model *m = &r->models[e];
+		const struct oom_event *ev = &r->report.events[e];
+
+		if (!r->ours[e])
+			continue;
+		n++;
+		if (!m->made)
+			ktap_diag(k, "model, OOM event %d: no prediction: %s", n, m->why_not);
+		else if (strcmp(m->how, "badness"))
+			ktap_diag(k, "model, OOM event %d: %s, so pid %ld (%s); the kernel killed pid %ld",
+				  n, m->how, m->pid, m->comm, ev->kills[0].pid);
+		else
+			ktap_diag(k, "model, OOM event %d: pid %ld (%s) has the highest badness, %lld in %lld "
+				  "pages%s; the kernel killed pid %ld", n, m->pid, m->comm, m->points,
+				  m->totalpages, m->ties ? " (a tie)" : "", ev->kills[0].pid);
 	}
 }
 
@@ -145,6 +181,8 @@ void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool 
 			  r->change_detail);
 	if (r->cg_dir[0])
 		print_counters(r, k);
+	if ((failed || verbose) && r->models)
+		print_predictions(r, k);
 	if (failed || verbose)
 		print_kernel_log(r, k, verbose);
 	if (failed || verbose)

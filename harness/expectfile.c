@@ -15,11 +15,12 @@
 
 enum key { K_KILLED, K_SURVIVED, K_VICTIMS, K_OOM_KILLS, K_ORDER, K_DMESG, K_NO_DMESG, K_EXIT,
 	   K_OUTPUT, K_PANIC, K_CONSOLE, K_SAMPLE, K_OOM_EVENTS, K_OUTPUT_LINES, K_USAGE, K_CHANGE,
-	   K_COUNT };
+	   K_MODEL_ORDER, K_MODEL_SCORE, K_MODEL_VICTIM, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	"killed", "survived", "victims", "oom_kills", "order", "dmesg", "no_dmesg", "exit", "output",
-	"panic", "console", "sample", "oom_events", "output_lines", "usage", "change",
+	"panic", "console", "sample", "oom_events", "output_lines", "usage", "change", "model_order",
+	"model_score", "model_victim",
 };
 
 const char *const sample_field_names[] = { "oom_score", "oom_score_adj", "oom_adj" };
@@ -169,6 +170,23 @@ static int parse_roles(struct loader *ld, const char *value, int line, struct ro
 	return 0;
 }
 
+/* "yes", or "no, WHY" (the reason is shown when the check is skipped) */
+static int parse_optout(struct loader *ld, const char *key, const char *value, int line,
+			struct model_optout *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->line = line;
+	if (!strcmp(value, "yes"))
+		return 0;
+	if (strncmp(value, "no", 2) || (value[2] && value[2] != ',') || !value[2] ||
+	    !value[2 + 1 + strspn(value + 3, " \t")])
+		return err_at(ld->e, ld->path, line, "%s: expected yes, or no with the reason "
+			      "('no, the swapoff caller is chosen before any scoring'), got '%s'", key, value);
+	o->off = true;
+	snprintf(o->why, sizeof(o->why), "%s", value + 3 + strspn(value + 3, " \t"));
+	return 0;
+}
+
 /* "a > b >= c = d" */
 static int parse_order(struct loader *ld, const char *value, int line, struct order_chain *oc)
 {
@@ -254,6 +272,9 @@ static void reset_key(struct expect_spec *x, enum key k)
 	case K_OUTPUT_LINES: free_patterns(&x->output_lines); break;
 	case K_USAGE: x->has_usage = false; break;
 	case K_CHANGE: x->change[0] = '\0'; break;
+	case K_MODEL_ORDER: memset(&x->model_order, 0, sizeof(x->model_order)); break;
+	case K_MODEL_SCORE: memset(&x->model_score, 0, sizeof(x->model_score)); break;
+	case K_MODEL_VICTIM: memset(&x->model_victim, 0, sizeof(x->model_victim)); break;
 	case K_COUNT: break;
 	}
 }
@@ -303,6 +324,9 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		x->oom_kills_line = line;
 		return 0;
 	case K_ORDER: return parse_order(ld, v, line, &x->order);
+	case K_MODEL_ORDER: return parse_order(ld, v, line, &x->model_order);
+	case K_MODEL_SCORE: return parse_optout(ld, key_names[k], v, line, &x->model_score);
+	case K_MODEL_VICTIM: return parse_optout(ld, key_names[k], v, line, &x->model_victim);
 	case K_DMESG: x->dmesg.set = true; return add_pattern(ld, &x->dmesg, "", v, line);
 	case K_NO_DMESG: x->no_dmesg.set = true; return add_pattern(ld, &x->no_dmesg, "", v, line);
 	case K_EXIT: x->exits_set = true; return parse_exit(ld, x, v, line);
@@ -540,12 +564,25 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 		snprintf(text, sizeof(text), "change = %s", x->change);
 		line(ctx, text);
 	}
-	if (x->order.set) {
-		used = (size_t)snprintf(text, sizeof(text), "order = %s", x->order.role[0]);
-		for (i = 1; i < x->order.n && used < sizeof(text); i++)
+	for (l = 0; l < 2; l++) {
+		const struct order_chain *oc = l ? &x->model_order : &x->order;
+
+		if (!oc->set)
+			continue;
+		used = (size_t)snprintf(text, sizeof(text), "%s = %s", l ? "model_order" : "order",
+					oc->role[0]);
+		for (i = 1; i < oc->n && used < sizeof(text); i++)
 			used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s",
-						 x->order.op[i - 1], x->order.role[i]);
+						 oc->op[i - 1], oc->role[i]);
 		line(ctx, text);
+	}
+	for (l = 0; l < 2; l++) {
+		const struct model_optout *o = l ? &x->model_victim : &x->model_score;
+
+		if (o->off) {
+			snprintf(text, sizeof(text), "%s = no, %s", l ? "model_victim" : "model_score", o->why);
+			line(ctx, text);
+		}
 	}
 	for (i = 0; i < x->nexits; i++) {
 		snprintf(text, sizeof(text), "exit = %s %d", x->exits[i].role, x->exits[i].code);

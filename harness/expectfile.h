@@ -58,6 +58,13 @@ struct pattern_list {
 	struct pattern p[EXPECT_MAX_PATTERNS];
 };
 
+/* model_score = no, WHY: a default check turned off, with the reason. */
+struct model_optout {
+	bool off;
+	int line;
+	char why[160];
+};
+
 struct exit_expect {
 	int line;
 	char role[ROLE_MAX];
@@ -92,6 +99,9 @@ struct expect_spec {
 	int oom_events_line;
 	long oom_events;             /* v2 memory.events oom: times the limit led to an OOM */
 	struct order_chain order;    /* /proc/PID/oom_score before go */
+	struct order_chain model_order; /* the model's badness in the case's domain before go */
+	struct model_optout model_score;  /* model oom_score = kernel's (on unless "no") */
+	struct model_optout model_victim; /* predicted victim = the kernel's (on unless "no") */
 	struct pattern_list dmesg;   /* each matches some kernel log line of the case */
 	struct pattern_list no_dmesg;/* none matches any */
 	struct pattern_list output;  /* each matches a line of the role's output */

@@ -436,6 +436,7 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 	check_exits(&j);
 	check_samples(&j);
 	check_output(&j);
+	j.failures += judge_model(r, x, k);
 	if (j.failures || verbose)
 		casediag_print(r, k, j.failures > 0, verbose);
 	return j.failures ? V_FAIL : V_PASS;

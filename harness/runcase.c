@@ -226,9 +226,11 @@ static int analyse_log(struct case_run *r)
 
 	free(r->lines);
 	free(r->ours);
+	free(r->models);
 	oom_report_free(&r->report);
 	r->lines = NULL;
 	r->ours = NULL;
+	r->models = NULL;
 	r->nlines = 0;
 	for (i = 0; i < r->klog.n; i++)
 		total += (size_t)r->klog.recs[i].nlines;
@@ -249,7 +251,8 @@ static int analyse_log(struct case_run *r)
 	if (oom_parse(r->lines, r->nlines, &r->report))
 		return -1;
 	r->ours = calloc(r->report.n ? r->report.n : 1, sizeof(*r->ours));
-	if (!r->ours)
+	r->models = calloc(r->report.n ? r->report.n : 1, sizeof(*r->models));
+	if (!r->ours || !r->models)
 		return -1;
 	r->kills_logged = 0;
 	for (i = 0; i < r->report.n; i++) {
@@ -266,8 +269,10 @@ static int analyse_log(struct case_run *r)
 			if (case_run_owner(r, ev->kills[k].pid))
 				ours = true;
 		r->ours[i] = ours;
-		if (ours)
+		if (ours) {
 			r->kills_logged += (int)ev->nkills;
+			model_event(&r->model, ev, &r->models[i]);
+		}
 	}
 	return 0;
 }
@@ -437,10 +442,13 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 		if (start_process(r, env, i, deadline))
 			goto out;
 	r->t_ready_ms = now_ms() - r->t0;
-	for (i = 0; i < r->nprocs; i++)
+	model_env_read(&r->model, env->host, r->cg_dir, env->root->ops->version);
+	for (i = 0; i < r->nprocs; i++) {
 		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e))
 			fprintf(stderr, "oomlab: %s: sampling %s: %s\n", cs->name, r->procs[i].spec->role,
 				e.msg);
+		model_proc(&r->model, &r->procs[i].sample, &r->procs[i].model);
+	}
 	r->t_go_ms = now_ms() - r->t0;
 	for (i = 0; i < r->nprocs; i++)
 		if (cs->procs[i].trigger && send(r->procs[i].ctl, "go\n", 3, MSG_NOSIGNAL) != 3) {
@@ -486,5 +494,6 @@ void case_run_free(struct case_run *r)
 	kmsg_log_free(&r->klog);
 	free(r->lines);
 	free(r->ours);
+	free(r->models);
 	oom_report_free(&r->report);
 }

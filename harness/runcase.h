@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "casefile.h"
+#include "casemodel.h"
 #include "cgroup.h"
 #include "hostinfo.h"
 #include "journal.h"
@@ -70,6 +71,7 @@ struct proc_run {
 	struct member *members;      /* other processes of this role ("member PID") */
 	int nmembers;
 	struct proc_sample sample;   /* just before go */
+	struct proc_model model;     /* the badness model on that sample */
 	long end_ms;                 /* when it ended, since case start */
 };
 
@@ -102,6 +104,8 @@ struct case_run {
 	size_t nlines;
 	struct oom_report report;     /* parsed from lines */
 	bool *ours;                   /* per event: it belongs to this case */
+	struct model_env model;       /* the domains, read before go */
+	struct event_model *models;   /* per event of the case: the predicted victim */
 	int kills_logged;             /* "Killed process" lines of this case */
 	long timeout_ms;
 	struct sysctl_saved sysctls;  /* what the case changed, to restore */

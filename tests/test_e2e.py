@@ -2,6 +2,7 @@
 """Real OOM kills on this machine's kernel: the shipped cases, cleanup, interrupts, crashes."""
 import os
 import pathlib
+import re
 import signal
 import subprocess
 import time
@@ -167,6 +168,29 @@ def test_failures_name_the_check_and_the_numbers(tmp_path):
     assert f"{where}:3: oom_kills: expected 2, saw 1 (the cgroup's oom_kill counter" in d
     assert f"{where}:4: victims: expected none, saw hog in the kernel log" in d
     assert "Memory cgroup out of memory: Killed process" in d  # the report lines are shown
+    assert_clean()
+
+
+def test_model_disagreements_name_the_numbers(tmp_path):
+    """A model_order that is false, and the one victim the model is known to get wrong."""
+    case = ("[case]\nsummary = model\nmemory.max = 64M\nswap.max = 0\n[process big]\n"
+            "run = idle --rss 16M --touch populate\n[process small]\nrun = idle --rss 1M\n"
+            "[process hog]\nrun = hog --size 256M\ntrigger = yes\n")
+    write_case(tmp_path, "order", case, "[expect]\nmodel_order = small > big\n")
+    vfork = (ROOT / "expected/vfork-child.expect").read_text()
+    assert "model_victim = no" in vfork
+    write_case(tmp_path, "vfork", (ROOT / "cases/vfork-child.case").read_text(),
+               "\n".join(l for l in vfork.splitlines() if not l.startswith("model_victim")) + "\n")
+    r = oomlab(*suite_args(tmp_path))
+    k = Ktap(r.stdout)
+    d = k.diags("order")
+    assert re.search(r"order\.expect:2: model_order: expected small > big, saw badness small=\d+ "
+                     r"big=\d+ \(domain 16384 pages\)", d), d
+    d = k.diags("vfork")
+    assert re.search(r"vfork\.expect: model_victim: OOM event 1: expected the kernel to kill pid \d+ "
+                     r"\(role parent\), the highest badness \d+ in a domain of \d+ pages \(tied, the "
+                     r"tie rule chose it\); it killed pid \d+ \(role parent\), badness \d+", d), d
+    assert "model, OOM event 1: pid" in d
     assert_clean()
 
 

@@ -35,6 +35,10 @@ BAD = [
     ("[expect]\norder = hog < guard\n", 2, "order: expected >, >= or = at '< guard'"),
     ("[expect]\norder = hog\n", 2, "order: needs at least two roles"),
     ("[expect]\noom_kills = some\n", 2, "oom_kills: 'some' is not a count"),
+    ("[expect]\nmodel_order = hog >\n", 2, "order: expected a role at ''"),
+    ("[expect]\nmodel_victim = maybe\n", 2, "model_victim: expected yes, or no with the reason"),
+    ("[expect]\nmodel_score = no\n", 2, "model_score: expected yes, or no with the reason"),
+    ("[expect]\nmodel_score = no,\n", 2, "model_score: expected yes, or no with the reason"),
     ("[expect]\nexit = hog\n", 2, "exit: expected 'ROLE CODE' with CODE 0 to 255"),
     ("[expect]\noutput = hog\n", 2, "output: expected 'ROLE REGEX'"),
     ("[expect]\nkiled = hog\n", 2, "unknown key 'kiled'"),
@@ -99,6 +103,12 @@ def test_cgroup_condition_follows_the_hierarchy(tmp_path, version):
                               "[expect cgroup v2]\nvictims = guard, hog\n",
                     "--cgroup-root", fake, "--cgroup-version", str(version))
     assert got == ["victims = guard" if version == 1 else "victims = guard, hog"]
+
+
+def test_model_keys_print_back(tmp_path):
+    got = effective(tmp_path, "[expect]\nmodel_order = hog > guard\nmodel_victim = no, a reason\n"
+                              "model_score = yes\n")
+    assert got == ["model_order = hog > guard", "model_victim = no, a reason"]
 
 
 def test_order_and_exit_and_output_print_back(tmp_path):

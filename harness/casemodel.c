@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "casemodel.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+/* A limit file in kB: "max" or a v1 "unlimited" (about 2^63) is -1. */
+static long long limit_kb(const char *dir, const char *file)
+{
+	char buf[64];
+	long long v;
+	struct err e;
+
+	if (!dir[0] || cg_read(dir, file, buf, sizeof(buf), &e))
+		return -1;
+	if (!strncmp(buf, "max", 3) || sscanf(buf, "%lld", &v) != 1 || v >= (1LL << 60))
+		return -1;
+	return v / 1024;
+}
+
+static long read_proc_long(const char *path, long fallback)
+{
+	FILE *f = fopen(path, "re");
+	long v = fallback;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = fallback;
+		fclose(f);
+	}
+	return v;
+}
+
+void model_env_read(struct model_env *m, const struct hostinfo *h, const char *cg_dir,
+		    int cgroup_version)
+{
+	long long memsw;
+	long page = sysconf(_SC_PAGESIZE);
+
+	memset(m, 0, sizeof(*m));
+	m->kernel = h->kernel;
+	m->era = badness_era_of(&h->kernel);
+	m->root = h->root;
+	m->page_kb = page > 0 ? page / 1024 : 4;
+	m->mem_total_kb = (long long)meminfo_kb("MemTotal");
+	m->swap_total_kb = (long long)meminfo_kb("SwapTotal");
+	m->allocating_task = read_proc_long("/proc/sys/vm/oom_kill_allocating_task", 0) != 0;
+	if (cgroup_version == 2) {
+		m->limit_kb = limit_kb(cg_dir, "memory.max");
+		m->swap_limit_kb = limit_kb(cg_dir, "memory.swap.max");
+		m->swappiness = (int)read_proc_long("/proc/sys/vm/swappiness", 60);
+	} else {
+		char path[4200];
+
+		m->limit_kb = limit_kb(cg_dir, "memory.limit_in_bytes");
+		memsw = limit_kb(cg_dir, "memory.memsw.limit_in_bytes");
+		m->swap_limit_kb = memsw >= 0 && m->limit_kb >= 0 ? memsw - m->limit_kb : -1;
+		snprintf(path, sizeof(path), "%s/memory.swappiness", cg_dir);
+		m->swappiness = (int)read_proc_long(path, 60);
+	}
+}
+
+/* Limit plus the swap it may use (mem_cgroup_get_max, 4.16+), in pages. */
+static long long memcg_pages(const struct model_env *m, long long limit_kb, long long swap_limit_kb)
+{
+	long long swap = m->swap_total_kb;
+
+	if (swap_limit_kb >= 0 && swap_limit_kb < swap)
+		swap = swap_limit_kb;
+	if (!m->swappiness || swap < 0)
+		swap = 0;
+	return (limit_kb + swap) / m->page_kb;
+}
+
+static long long machine_pages(const struct model_env *m)
+{
+	return (m->mem_total_kb + m->swap_total_kb) / m->page_kb;
+}
+
+void model_proc(const struct model_env *m, const struct proc_sample *s, struct proc_model *out)
+{
+	struct badness_in in = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	if (!s->ok || s->rss_anon_kb < 0 || s->rss_file_kb < 0 || s->rss_shmem_kb < 0 ||
+	    m->era == BADNESS_NONE)
+		return;
+	out->rss = in.rss = (s->rss_anon_kb + s->rss_file_kb + s->rss_shmem_kb) / m->page_kb;
+	out->swap = in.swap = s->vm_swap_kb > 0 ? s->vm_swap_kb / m->page_kb : 0;
+	out->pgtables = in.pgtables = s->vm_pte_kb > 0 ? s->vm_pte_kb / m->page_kb : 0;
+	in.adj = s->oom_score_adj;
+	in.cap_sys_admin = m->root;
+	out->machine_points = badness(m->era, &m->kernel, &in, machine_pages(m));
+	out->oom_score = badness_oom_score(m->era, out->machine_points, machine_pages(m));
+	out->domain_pages = m->limit_kb >= 0 ? memcg_pages(m, m->limit_kb, m->swap_limit_kb)
+					     : machine_pages(m);
+	out->domain_points = badness(m->era, &m->kernel, &in, out->domain_pages);
+	out->ok = true;
+}
+
+/* The domain of an event: its memcg's limit and swap as the report printed them, or the machine. */
+static long long event_pages(const struct model_env *m, const struct oom_event *ev)
+{
+	bool memcg = ev->has_summary ? !strcmp(ev->constraint, "CONSTRAINT_MEMCG") || ev->oom_memcg[0]
+				     : ev->mem.seen;
+
+	if (!memcg)
+		return machine_pages(m);
+	if (!ev->mem.seen)
+		return -1;
+	if (ev->swap.seen)
+		return memcg_pages(m, ev->mem.limit_kb, ev->swap.limit_kb);
+	if (ev->memsw.seen)
+		return memcg_pages(m, ev->mem.limit_kb, ev->memsw.limit_kb - ev->mem.limit_kb);
+	return memcg_pages(m, ev->mem.limit_kb, -1);
+}
+
+static long long row_points(const struct model_env *m, const struct oom_task *t, long long pages)
+{
+	struct badness_in in = { 0 };
+
+	in.rss = t->rss >= 0 ? t->rss : t->rss_anon + t->rss_file + t->rss_shmem;
+	in.swap = t->swapents > 0 ? t->swapents : 0;
+	if (t->pgtables_bytes >= 0)
+		in.pgtables = t->pgtables_bytes / (m->page_kb * 1024);
+	else
+		in.pgtables = (t->nr_ptes > 0 ? t->nr_ptes : 0) + (t->nr_pmds > 0 ? t->nr_pmds : 0);
+	in.adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
+	in.cap_sys_admin = t->uid == 0;
+	return badness(m->era, &m->kernel, &in, pages);
+}
+
+void model_event(const struct model_env *m, const struct oom_event *ev, struct event_model *out)
+{
+	bool later = badness_later_wins_ties(&m->kernel);
+	const struct oom_task *best = NULL;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->pid = -1;
+	if (!ev->nkills) {
+		snprintf(out->why_not, sizeof(out->why_not), "no process was killed");
+		return;
+	}
+	if (m->era == BADNESS_NONE) {
+		snprintf(out->why_not, sizeof(out->why_not), "kernel %d.%d.%d: %s", m->kernel.major,
+			 m->kernel.minor, m->kernel.patch, badness_era_name(m->era));
+		return;
+	}
+	if (m->allocating_task && !strcmp(ev->constraint, "CONSTRAINT_NONE") && ev->trigger_pid > 0) {
+		/* The allocating task dies if it can (4.x+: global OOMs only). */
+		out->made = true;
+		snprintf(out->how, sizeof(out->how), "oom_kill_allocating_task");
+		out->pid = ev->trigger_pid;
+		snprintf(out->comm, sizeof(out->comm), "%s", ev->trigger_comm);
+		return;
+	}
+	if (!ev->ntasks) {
+		snprintf(out->why_not, sizeof(out->why_not), "the report has no task table "
+			 "(vm.oom_dump_tasks=0, or its header was rate-limited)");
+		return;
+	}
+	out->totalpages = event_pages(m, ev);
+	if (out->totalpages < 0) {
+		snprintf(out->why_not, sizeof(out->why_not), "the memcg report has no memory: usage line");
+		return;
+	}
+	snprintf(out->how, sizeof(out->how), "badness");
+	out->points = BADNESS_UNKILLABLE;
+	for (i = 0; i < ev->ntasks; i++) {
+		const struct oom_task *t = &ev->tasks[i];
+		long long p = row_points(m, t, out->totalpages);
+
+		if (t->pid == ev->kills[0].pid) {
+			out->victim_in_table = true;
+			out->victim_points = p;
+		}
+		if (p == BADNESS_UNKILLABLE)
+			continue;
+		if (!best || p > out->points || (p == out->points && later)) {
+			out->ties = best && p == out->points ? out->ties + 1 : 0;
+			best = t;
+			out->points = p;
+		} else if (p == out->points) {
+			out->ties++;
+		}
+	}
+	if (!best) {
+		snprintf(out->why_not, sizeof(out->why_not), "no row of the task table can be chosen");
+		return;
+	}
+	out->made = true;
+	out->pid = best->pid;
+	snprintf(out->comm, sizeof(out->comm), "%s", best->name);
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The model's checks, on by default for every case: each process's oom_score from the
+ * badness formula against the kernel's (within MODEL_SCORE_TOLERANCE), each OOM event's
+ * predicted victim against the kernel's; and model_order when the expectation has it.
+ */
+#include "judge.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* oom_score is an integer ratio of pages that /proc and the model sample microseconds apart. */
+#define MODEL_SCORE_TOLERANCE 1
+
+struct mjudge {
+	const struct case_run *r;
+	const struct expect_spec *x;
+	struct ktap *k;
+	int failures;
+};
+
+static void mfail(struct mjudge *j, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void mfail(struct mjudge *j, int line, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (line)
+		ktap_diag(j->k, "%s:%d: %s", j->x->path, line, text);
+	else
+		ktap_diag(j->k, "%s: %s", j->x->path, text);
+	j->failures++;
+}
+
+/* "role hog" or "pid 1234 (comm)" */
+static const char *who(const struct case_run *r, long pid, const char *comm, char *buf, size_t len)
+{
+	const struct proc_run *p = case_run_owner(r, pid);
+
+	if (p)
+		snprintf(buf, len, "pid %ld (role %s)", pid, p->spec->role);
+	else
+		snprintf(buf, len, "pid %ld (%s)", pid, comm);
+	return buf;
+}
+
+static void check_scores(struct mjudge *j)
+{
+	int i;
+
+	for (i = 0; i < j->r->nprocs; i++) {
+		const struct proc_run *p = &j->r->procs[i];
+		const struct proc_model *m = &p->model;
+
+		if (!p->sample.ok || !m->ok)
+			continue;
+		if (labs(m->oom_score - p->sample.oom_score) <= MODEL_SCORE_TOLERANCE)
+			continue;
+		mfail(j, j->x->model_score.line, "model_score: %s: expected oom_score %ld from the model "
+		      "(%s: rss %lld + swap %lld + pgtables %lld pages, oom_score_adj %ld, machine %lld "
+		      "pages), the kernel shows %ld", p->spec->role, m->oom_score,
+		      badness_era_name(j->r->model.era), m->rss, m->swap, m->pgtables,
+		      p->sample.oom_score_adj,
+		      (j->r->model.mem_total_kb + j->r->model.swap_total_kb) / j->r->model.page_kb,
+		      p->sample.oom_score);
+	}
+}
+
+static void check_victims(struct mjudge *j)
+{
+	const struct case_run *r = j->r;
+	size_t e;
+	int n = 0;
+
+	for (e = 0; e < r->report.n; e++) {
+		const struct oom_event *ev = &r->report.events[e];
+		const struct event_model *m = &r->models[e];
+		char a[128], b[128];
+
+		if (!r->ours[e])
+			continue;
+		n++;
+		if (!m->made || m->pid == ev->kills[0].pid)
+			continue;
+		if (!strcmp(m->how, "badness"))
+			mfail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected the kernel "
+			      "to kill %s, the highest badness %lld in a domain of %lld pages%s; it killed "
+			      "%s, badness %s%lld", n, who(r, m->pid, m->comm, a, sizeof(a)), m->points,
+			      m->totalpages, m->ties ? " (tied, the tie rule chose it)" : "",
+			      who(r, ev->kills[0].pid, ev->kills[0].comm, b, sizeof(b)),
+			      m->victim_in_table ? "" : "unknown: not in the task table, ",
+			      m->victim_in_table ? m->victim_points : 0);
+		else
+			mfail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected %s to be "
+			      "killed (%s), the kernel killed %s", n, who(r, m->pid, m->comm, a, sizeof(a)),
+			      m->how, who(r, ev->kills[0].pid, ev->kills[0].comm, b, sizeof(b)));
+	}
+}
+
+static void check_order(struct mjudge *j)
+{
+	const struct order_chain *oc = &j->x->model_order;
+	int i, k;
+
+	for (i = 0; i + 1 < oc->n; i++) {
+		const struct proc_run *a = NULL, *b = NULL;
+		long long pa, pb;
+		bool ok;
+
+		for (k = 0; k < j->r->nprocs; k++) {
+			if (!strcmp(j->r->procs[k].spec->role, oc->role[i]))
+				a = &j->r->procs[k];
+			if (!strcmp(j->r->procs[k].spec->role, oc->role[i + 1]))
+				b = &j->r->procs[k];
+		}
+		if (!a || !b || !a->model.ok || !b->model.ok) {
+			mfail(j, oc->line, "model_order: no model for %s (no /proc sample, or no model "
+			      "for kernel %s)", !a || !a->model.ok ? oc->role[i] : oc->role[i + 1],
+			      badness_era_name(j->r->model.era));
+			continue;
+		}
+		pa = a->model.domain_points;
+		pb = b->model.domain_points;
+		ok = !strcmp(oc->op[i], ">") ? pa > pb : !strcmp(oc->op[i], ">=") ? pa >= pb : pa == pb;
+		if (!ok)
+			mfail(j, oc->line, "model_order: expected %s %s %s, saw badness %s=%lld %s=%lld "
+			      "(domain %lld pages)", oc->role[i], oc->op[i], oc->role[i + 1], oc->role[i],
+			      pa, oc->role[i + 1], pb, a->model.domain_pages);
+	}
+}
+
+int judge_model(const struct case_run *r, const struct expect_spec *x, struct ktap *k)
+{
+	struct mjudge j = { .r = r, .x = x, .k = k };
+
+	if (!x->model_score.off)
+		check_scores(&j);
+	if (!x->model_victim.off)
+		check_victims(&j);
+	if (x->model_order.set)
+		check_order(&j);
+	return j.failures;
+}
