@@ -39,6 +39,24 @@ struct oom_event *oom_current(struct oom_parser *p, long src);
 /* Narrow an event's era range to [lo, hi] (kver_code; hi 0: no upper bound). */
 void oom_era_hint(struct oom_event *ev, unsigned long lo, unsigned long hi);
 
+/* Pieces of a line (oomtext.c). */
+const char *oom_skip_ws(const char *s);
+/* Copy at most len-1 bytes of [s, s+n). */
+void oom_copy(char *dst, size_t len, const char *s, size_t n);
+/* A whole (optionally signed) decimal number at s; false when there is none. */
+bool oom_number(const char *s, long long *out, const char **end);
+/* "key:NNNkB" after s; -1 when absent. */
+long long oom_kb_field(const char *s, const char *key);
+/* The value of "key=" in s, up to the earliest of the stop strings (NULL-ended) or the end. */
+bool oom_field(const char *s, const char *key, const char *const *stops, char *out, size_t len);
+/* "NUM (COMM)" where COMM may hold anything: it ends at tail's ")", or the last ")". */
+bool oom_pid_and_comm(const char *s, const char *tail, long *pid, char *comm, size_t len,
+		      const char **after);
+
+/* The recognizers of the task table (oomtable.c) and of a report's end (oomvictim.c). */
+int oom_table_lines(struct oom_parser *p, const char *t, long src);
+int oom_victim_lines(struct oom_parser *p, const char *t, long src);
+
 /*
  * Try every line recognizer: 1 when one took the line, 2 when one took it but it is not
  * a line of the open report (a reaper line), 0 when none did, -1 when out of memory.
