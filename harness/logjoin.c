@@ -87,6 +87,19 @@ static bool starts_with_field(enum key_kind kind, const char *cur, size_t clen)
 	return false;
 }
 
+/* Is prev followed directly by cur a whole line? */
+static bool joined_complete(enum key_kind kind, const char *prev, size_t plen, const char *cur,
+			    size_t clen)
+{
+	char both[4096];
+
+	if (plen + clen >= sizeof(both))
+		return false;
+	memcpy(both, prev, plen);
+	memcpy(both + plen, cur, clen);
+	return complete(kind, both, plen + clen);
+}
+
 enum logjoin logjoin_decide(const char *prev, size_t plen, const char *cur, size_t clen)
 {
 	enum key_kind kind = kind_of(prev, plen);
@@ -106,5 +119,16 @@ enum logjoin logjoin_decide(const char *prev, size_t plen, const char *cur, size
 	/* Cut short: after a comma the kernel put a blank (not in the oom-kill: summary). */
 	if (!blanks && kind != K_SUMMARY && plen && prev[plen - 1] == ',')
 		return JOIN_SPACE;
+	/* Cut at a blank that the wrapping took (a mail client), or inside a word (a
+	 * terminal)? The blank it is, when only that makes the line whole. */
+	if (!blanks && plen + 1 + clen < 4096) {
+		char both[4096];
+
+		memcpy(both, prev, plen);
+		both[plen] = ' ';
+		memcpy(both + plen + 1, cur, clen);
+		if (complete(kind, both, plen + 1 + clen) && !joined_complete(kind, prev, plen, cur, clen))
+			return JOIN_SPACE;
+	}
 	return JOIN_DIRECT;
 }

@@ -37,6 +37,8 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 	oom_field(mark, "gfp_mask=", stops, ev->gfp_mask, sizeof(ev->gfp_mask));
 	if (oom_field(mark, "nodemask=", stops, ev->trigger_nodemask, sizeof(ev->trigger_nodemask)))
 		oom_era_hint(ev, V(4, 9, 0), V(4, 19, 999));
+	if (strstr(mark, ",  order="))
+		oom_era_hint(ev, V(4, 10, 0), V(4, 14, 999));
 	if (oom_field(mark, "order=", stops, value, sizeof(value)) && oom_number(value, &v, NULL))
 		ev->order = (int)v;
 	if (oom_field(mark, "oomkilladj=", stops, value, sizeof(value)) && oom_number(value, &v, NULL)) {
@@ -162,10 +164,15 @@ static int memcg_lines(struct oom_parser *p, const char *t, long src)
 		oom_era_hint(p->cur, 0, V(4, 19, 999));
 		return 1;
 	}
+	/* "Memory cgroup stats for /a:" (5.3+, the stats on lines of their own) or, before,
+	 * "Memory cgroup stats for /a: cache:0KB rss:..." on the same line */
 	if (!strncmp(t, "Memory cgroup stats for ", 24) && p->cur && p->phase == PH_HEADER) {
+		const char *path = t + 24, *end = strstr(path, ": ");
+
+		if (!end)
+			end = path + strlen(path) - (path[0] && path[strlen(path) - 1] == ':');
 		if (!p->cur->stats_for[0])
-			oom_copy(p->cur->stats_for, sizeof(p->cur->stats_for), t + 24,
-			     strlen(t + 24) - (t[strlen(t) - 1] == ':'));
+			oom_copy(p->cur->stats_for, sizeof(p->cur->stats_for), path, (size_t)(end - path));
 		return 1;
 	}
 	return 0;

@@ -238,7 +238,8 @@ static int reaper(struct oom_parser *p, const char *t, long src)
 /* "Out of memory and no killable processes...", "Kernel panic - not syncing: Out of memory..." */
 static int end_lines(struct oom_parser *p, const char *t, long src)
 {
-	const char *panic = strstr(t, "Kernel panic - not syncing: ");
+	/* At the start: "---[ end Kernel panic - not syncing: ... ]---" repeats it. */
+	const char *panic = strncmp(t, "Kernel panic - not syncing: ", 28) ? NULL : t;
 	struct oom_event *ev;
 
 	if (strstr(t, "Out of memory and no killable processes")) {
