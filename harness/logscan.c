@@ -223,7 +223,9 @@ static long long slow_feed(struct scan *s, u64 start)
 			/* a " KEY=value" line of the kmsg record before: not text */
 		} else if (s->have_pend && !ll.prefixed &&
 			   logjoin_decide(s->pend.s, s->pend.len, ll.text, ll.len) != JOIN_NO) {
+			/* The blank the wrap took, unless the line kept it at its end. */
 			if (logjoin_decide(s->pend.s, s->pend.len, ll.text, ll.len) == JOIN_SPACE &&
+			    s->pend.len && s->pend.s[s->pend.len - 1] != ' ' &&
 			    text_set(&s->pend, " ", 1, true))
 				return -1;
 			if (text_set(&s->pend, ll.text, ll.len, true))

@@ -13,6 +13,37 @@
 
 #define V(a, b, c) kver_code(a, b, c)
 
+/* Do a and b differ only in blanks? */
+static bool same_but_blanks(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++, b++;
+	}
+}
+
+/*
+ * A comm read from a line that was wrapped at one of its blanks lost the blank (the
+ * poster's mail client took it); the task table row of the same pid, in the same
+ * report, has the kernel's own spelling.
+ */
+static void comm_from_table(const struct oom_event *ev, long pid, char *comm, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ev->ntasks; i++)
+		if (ev->tasks[i].pid == pid && strcmp(ev->tasks[i].name, comm) &&
+		    same_but_blanks(ev->tasks[i].name, comm))
+			oom_copy(comm, len, ev->tasks[i].name, strlen(ev->tasks[i].name));
+}
+
 /* "REASON: kill process N (C) score S or a child" / "REASON: Kill process N (C) score S or sacrifice child" */
 static int selected(struct oom_parser *p, const char *t, long src)
 {
@@ -32,6 +63,7 @@ static int selected(struct oom_parser *p, const char *t, long src)
 	ev = (p->phase == PH_HEADER && p->cur) ? p->cur : oom_open(p, src);
 	if (!ev)
 		return -1;
+	comm_from_table(ev, sel.pid, sel.comm, sizeof(sel.comm));
 	ev->selected = sel;
 	ev->selected_score = (long)v;
 	/* "REASON: Kill process": k is at "ill process", k - 1 at the K */
@@ -124,6 +156,7 @@ static int killed(struct oom_parser *p, const char *t, long src)
 		if (!ev)
 			return -1;
 	}
+	comm_from_table(ev, kill.pid, kill.comm, sizeof(kill.comm));
 	grown = realloc(ev->kills, (ev->nkills + 1) * sizeof(*ev->kills));
 	if (!grown)
 		return -1;
