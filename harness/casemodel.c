@@ -2,6 +2,7 @@
 #include "casemodel.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,7 +43,10 @@ void model_env_read(struct model_env *m, const struct hostinfo *h, const char *c
 
 	memset(m, 0, sizeof(*m));
 	m->kernel = h->kernel;
-	m->era = badness_era_of(&h->kernel);
+	/* The model of another kernel's rules, to see the checks fail (tests, docs/model.md). */
+	if (getenv("OOMLAB_MODEL_KERNEL") && kver_parse(getenv("OOMLAB_MODEL_KERNEL"), &m->kernel))
+		m->kernel = h->kernel;
+	m->era = badness_era_of(&m->kernel);
 	m->root = h->root;
 	m->page_kb = page > 0 ? page / 1024 : 4;
 	m->mem_total_kb = (long long)meminfo_kb("MemTotal");
@@ -118,8 +122,20 @@ static long long event_pages(const struct model_env *m, const struct oom_event *
 	return memcg_pages(m, ev->mem.limit_kb, -1);
 }
 
-static long long row_points(const struct model_env *m, const struct oom_task *t, long long pages)
+static bool listed(const long *pids, int n, long pid)
 {
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+static long long row_points(const struct model_env *m, const struct model_hints *h,
+			    const struct oom_task *t, long long pages)
+{
+	struct kver vfork_rule = { 4, 8, 0 };
 	struct badness_in in = { 0 };
 
 	in.rss = t->rss >= 0 ? t->rss : t->rss_anon + t->rss_file + t->rss_shmem;
@@ -130,11 +146,25 @@ static long long row_points(const struct model_env *m, const struct oom_task *t,
 		in.pgtables = (t->nr_ptes > 0 ? t->nr_ptes : 0) + (t->nr_pmds > 0 ? t->nr_pmds : 0);
 	in.adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
 	in.cap_sys_admin = t->uid == 0;
+	in.ineligible = listed(h->in_vfork, h->nvfork, t->pid) && kver_cmp(&m->kernel, &vfork_rule) >= 0;
 	return badness(m->era, &m->kernel, &in, pages);
 }
 
-void model_event(const struct model_env *m, const struct oom_event *ev, struct event_model *out)
+/* An OOM origin (a swapoff caller) the kernel scanned: it is taken before any scoring. */
+static const struct oom_task *origin_row(const struct model_hints *h, const struct oom_event *ev)
 {
+	size_t i;
+
+	for (i = 0; i < ev->ntasks; i++)
+		if (listed(h->origin, h->norigin, ev->tasks[i].pid))
+			return &ev->tasks[i];
+	return NULL;
+}
+
+void model_event(const struct model_env *m, const struct oom_event *ev, const struct model_hints *h,
+		 struct event_model *out)
+{
+	const struct oom_task *origin;
 	bool later = badness_later_wins_ties(&m->kernel);
 	const struct oom_task *best = NULL;
 	size_t i;
@@ -163,6 +193,14 @@ void model_event(const struct model_env *m, const struct oom_event *ev, struct e
 			 "(vm.oom_dump_tasks=0, or its header was rate-limited)");
 		return;
 	}
+	origin = origin_row(h, ev);
+	if (origin) {
+		out->made = true;
+		snprintf(out->how, sizeof(out->how), "OOM origin: in swapoff");
+		out->pid = origin->pid;
+		snprintf(out->comm, sizeof(out->comm), "%s", origin->name);
+		return;
+	}
 	out->totalpages = event_pages(m, ev);
 	if (out->totalpages < 0) {
 		snprintf(out->why_not, sizeof(out->why_not), "the memcg report has no memory: usage line");
@@ -172,7 +210,7 @@ void model_event(const struct model_env *m, const struct oom_event *ev, struct e
 	out->points = BADNESS_UNKILLABLE;
 	for (i = 0; i < ev->ntasks; i++) {
 		const struct oom_task *t = &ev->tasks[i];
-		long long p = row_points(m, t, out->totalpages);
+		long long p = row_points(m, h, t, out->totalpages);
 
 		if (t->pid == ev->kills[0].pid) {
 			out->victim_in_table = true;

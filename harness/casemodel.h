@@ -50,12 +50,21 @@ struct event_model {
 	int ties;                      /* other rows with the winner's badness */
 };
 
+/* What the case knows about its processes that a task table does not say. */
+struct model_hints {
+	long origin[8];                /* in swapoff(2): the OOM origin, chosen before scoring */
+	int norigin;
+	long in_vfork[64];             /* children in vfork: never chosen (4.8+) */
+	int nvfork;
+};
+
 /* cg_dir: the case's cgroup; cgroup_version 1 or 2. */
 void model_env_read(struct model_env *m, const struct hostinfo *h, const char *cg_dir,
 		    int cgroup_version);
 
 void model_proc(const struct model_env *m, const struct proc_sample *s, struct proc_model *out);
 
-void model_event(const struct model_env *m, const struct oom_event *ev, struct event_model *out);
+void model_event(const struct model_env *m, const struct oom_event *ev, const struct model_hints *h,
+		 struct event_model *out);
 
 #endif

@@ -219,9 +219,27 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	return 0;
 }
 
+/* What the model cannot read from a task table: who is in swapoff, who is in vfork. */
+static void model_hints_of(const struct case_run *r, struct model_hints *h)
+{
+	int i, m;
+
+	memset(h, 0, sizeof(*h));
+	for (i = 0; i < r->nprocs; i++) {
+		const struct proc_run *p = &r->procs[i];
+
+		if (!strcmp(p->spec->stressor, "swapoff") && h->norigin < (int)(sizeof(h->origin) / sizeof(h->origin[0])))
+			h->origin[h->norigin++] = p->pid;
+		if (!strcmp(p->spec->stressor, "vfork"))
+			for (m = 0; m < p->nmembers && h->nvfork < (int)(sizeof(h->in_vfork) / sizeof(h->in_vfork[0])); m++)
+				h->in_vfork[h->nvfork++] = p->members[m].pid;
+	}
+}
+
 /* Split the records read so far into lines, parse them, and find this case's events. */
 static int analyse_log(struct case_run *r)
 {
+	struct model_hints hints;
 	size_t i, total = 0;
 
 	free(r->lines);
@@ -255,6 +273,7 @@ static int analyse_log(struct case_run *r)
 	if (!r->ours || !r->models)
 		return -1;
 	r->kills_logged = 0;
+	model_hints_of(r, &hints);
 	for (i = 0; i < r->report.n; i++) {
 		const struct oom_event *ev = &r->report.events[i];
 		size_t klen = strlen(r->cg_kpath), k;
@@ -271,7 +290,7 @@ static int analyse_log(struct case_run *r)
 		r->ours[i] = ours;
 		if (ours) {
 			r->kills_logged += (int)ev->nkills;
-			model_event(&r->model, ev, &r->models[i]);
+			model_event(&r->model, ev, &hints, &r->models[i]);
 		}
 	}
 	return 0;

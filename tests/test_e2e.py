@@ -172,24 +172,27 @@ def test_failures_name_the_check_and_the_numbers(tmp_path):
 
 
 def test_model_disagreements_name_the_numbers(tmp_path):
-    """A model_order that is false, and the one victim the model is known to get wrong."""
+    """A model_order that is false; and the model of 5.2's rules (OOMLAB_MODEL_KERNEL) on this
+    kernel: another oom_score formula, and the earlier of tied sharers as the victim."""
     case = ("[case]\nsummary = model\nmemory.max = 64M\nswap.max = 0\n[process big]\n"
             "run = idle --rss 16M --touch populate\n[process small]\nrun = idle --rss 1M\n"
             "[process hog]\nrun = hog --size 256M\ntrigger = yes\n")
     write_case(tmp_path, "order", case, "[expect]\nmodel_order = small > big\n")
-    vfork = (ROOT / "expected/vfork-child.expect").read_text()
-    assert "model_victim = no" in vfork
-    write_case(tmp_path, "vfork", (ROOT / "cases/vfork-child.case").read_text(),
-               "\n".join(l for l in vfork.splitlines() if not l.startswith("model_victim")) + "\n")
     r = oomlab(*suite_args(tmp_path))
-    k = Ktap(r.stdout)
-    d = k.diags("order")
+    d = Ktap(r.stdout).diags("order")
     assert re.search(r"order\.expect:2: model_order: expected small > big, saw badness small=\d+ "
                      r"big=\d+ \(domain 16384 pages\)", d), d
-    d = k.diags("vfork")
-    assert re.search(r"vfork\.expect: model_victim: OOM event 1: expected the kernel to kill pid \d+ "
-                     r"\(role parent\), the highest badness \d+ in a domain of \d+ pages \(tied, the "
-                     r"tie rule chose it\); it killed pid \d+ \(role parent\), badness \d+", d), d
+    write_case(tmp_path, "sharers", (ROOT / "cases/sharedmm-all-die.case").read_text(),
+               (ROOT / "expected/sharedmm-all-die.expect").read_text())
+    r = oomlab(*suite_args(tmp_path), "sharers", env={**os.environ, "OOMLAB_MODEL_KERNEL": "5.2"})
+    assert r.returncode == 1
+    d = Ktap(r.stdout).diags("sharers")
+    assert re.search(r"sharers\.expect: model_score: bomb: expected oom_score \d+ from the model "
+                     r"\(3\.5-5\.8: rss \d+ \+ swap 0 \+ pgtables \d+ pages, oom_score_adj 0, "
+                     r"machine \d+ pages\), the kernel shows \d+", d), d
+    assert re.search(r"sharers\.expect: model_victim: OOM event 1: expected the kernel to kill "
+                     r"pid \d+ \(role bomb\), the highest badness \d+ in a domain of 16384 pages "
+                     r"\(tied, the tie rule chose it\); it killed pid \d+ \(role bomb\), badness \d+", d), d
     assert "model, OOM event 1: pid" in d
     assert_clean()
 
