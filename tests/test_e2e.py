@@ -188,7 +188,7 @@ def test_model_disagreements_name_the_numbers(tmp_path):
     assert r.returncode == 1
     d = Ktap(r.stdout).diags("sharers")
     assert re.search(r"sharers\.expect: model_score: bomb: expected oom_score \d+ from the model "
-                     r"\(3\.5-5\.8: rss \d+ \+ swap 0 \+ pgtables \d+ pages, oom_score_adj 0, "
+                     r"\(\d+ to \d+ allowed; 3\.5-5\.8: rss \d+ \+ swap 0 \+ pgtables \d+ pages, oom_score_adj 0, "
                      r"machine \d+ pages\), the kernel shows \d+", d), d
     assert re.search(r"sharers\.expect: model_victim: OOM event 1: expected the kernel to kill "
                      r"pid \d+ \(role bomb\), the highest badness \d+ in a domain of 16384 pages "
