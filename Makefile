@@ -18,14 +18,14 @@ PYTEST  ?= /usr/bin/python3 -m pytest
 B       := build
 
 STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem filecache kmem
-STRESSOR_LIB := common handshake guard alloc units cgroup_locate sandbox faultspec
+STRESSOR_LIB := common handshake guard alloc units cgroup_locate sandbox faultspec keyfile
 HARNESS := main suite err fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport oomlines \
            oomtext oomtable oomvictim \
            logline logjoin logscan oomjson \
            journal sysctl resources procinfo ratelimit spawn caseenv runcase runloop judge judge_model badness casemodel casediag ktap hostinfo json parse_cmd \
            cgroup_cmd vm_boot vm_suite
-# Shared with the stressors: size parsing, cgroup location, fault specs.
-HARNESS_SHARED := units cgroup_locate faultspec
+# Shared with the stressors: size parsing, cgroup location, fault specs, keyed /proc files.
+HARNESS_SHARED := units cgroup_locate faultspec keyfile
 
 STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
 STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/stressors/%.o)

@@ -2,6 +2,7 @@
 /* Helpers shared by both cgroup backends, root detection and teardown. */
 #include "cgroup.h"
 
+#include <linux/magic.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +18,6 @@
 #include "cgroup_locate.h"
 #include "fileio.h"
 
-#ifndef CGROUP_SUPER_MAGIC
-#define CGROUP_SUPER_MAGIC 0x27e0eb
-#endif
-#ifndef CGROUP2_SUPER_MAGIC
-#define CGROUP2_SUPER_MAGIC 0x63677270
-#endif
 
 /* How long teardown waits for a cgroup to empty. */
 #define DESTROY_TIMEOUT_MS 5000

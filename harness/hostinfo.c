@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hostinfo.h"
+#include "keyfile.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,18 +11,7 @@
 
 unsigned long long meminfo_kb(const char *key)
 {
-	unsigned long long v = 0;
-	char line[256];
-	size_t n = strlen(key);
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			v = strtoull(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
+	return keyfile_value("/proc/meminfo", key, 0);
 }
 
 /* Is capability bit `cap` in this process's effective set? */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "resources.h"
 
+#include <linux/magic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -13,12 +14,6 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC 0x01021994
-#endif
-#ifndef RAMFS_MAGIC
-#define RAMFS_MAGIC 0x858458f6
-#endif
 
 int resources_expand(const struct case_resources *res, const char *role, int role_index,
 		     const char *arg, char *out, size_t len)

@@ -135,3 +135,16 @@ void *alloc_touched(enum alloc_call call, enum touch_mode touch, size_t len)
 		return NULL;
 	return p;
 }
+
+int alloc_chunks(enum alloc_call call, enum touch_mode touch, size_t size, size_t chunk,
+		 size_t *got)
+{
+	for (*got = 0; *got < size;) {
+		size_t len = size - *got < chunk ? size - *got : chunk;
+
+		if (!alloc_touched(call, touch, len))
+			return -1;
+		*got += len;
+	}
+	return 0;
+}

@@ -22,6 +22,14 @@ enum touch_mode touch_mode_named(const char *name);
 void *alloc_touched(enum alloc_call call, enum touch_mode touch, size_t len);
 
 /*
+ * Allocate size bytes in chunks of at most chunk bytes, each touched. *got: what was
+ * allocated. Returns 0, or -1 with errno when a chunk failed. Uses no stdio (safe in a
+ * vfork child).
+ */
+int alloc_chunks(enum alloc_call call, enum touch_mode touch, size_t size, size_t chunk,
+		 size_t *got);
+
+/*
  * Fault in [p, p + len). TOUCH_POPULATE falls back to one write per page on kernels
  * without MADV_POPULATE_WRITE (before 5.14). Returns 0, or -1 with errno.
  */

@@ -128,6 +128,49 @@ static int apply_defaults(void)
 	return 0;
 }
 
+static bool named(const char *arg, size_t len, const char *name)
+{
+	return strlen(name) == len && !strncmp(arg, name, len);
+}
+
+static int add_fault(struct stressor_ctx *ctx, const char *value)
+{
+	char msg[256];
+
+	if (ctx->nfaults == FAULTS_MAX) {
+		fprintf(stderr, "%s: at most %d faults\n", stressor.name, FAULTS_MAX);
+		return -1;
+	}
+	if (fault_parse(value, ':', &ctx->faults[ctx->nfaults], msg, sizeof(msg))) {
+		fprintf(stderr, "%s: --fault %s\n", stressor.name, msg);
+		return -1;
+	}
+	ctx->nfaults++;
+	return 0;
+}
+
+static int set_role(struct stressor_ctx *ctx, const char *value)
+{
+	if (!*value || strlen(value) > 15) {
+		fprintf(stderr, "%s: --role: '%s' must be 1 to 15 characters\n", stressor.name, value);
+		return -1;
+	}
+	ctx->role = value;
+	return 0;
+}
+
+static int set_control_fd(struct stressor_ctx *ctx, const char *value)
+{
+	long n;
+
+	if (parse_long(value, &n) || n < 0 || n > 1023) {
+		fprintf(stderr, "%s: --control-fd: invalid descriptor '%s'\n", stressor.name, value);
+		return -1;
+	}
+	ctx->control_fd = (int)n;
+	return 0;
+}
+
 /* Returns 0, 1 for --help, -1 on a bad argument (already reported). */
 static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *check_only)
 {
@@ -136,8 +179,8 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *eq, *value = NULL;
 		const struct stressor_opt *o;
+		bool *flag = NULL;
 		size_t len;
-		long n;
 
 		if (strncmp(arg, "--", 2)) {
 			fprintf(stderr, "%s: unexpected argument '%s' (options start with --)\n",
@@ -149,60 +192,31 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 		len = eq ? (size_t)(eq - arg) : strlen(arg);
 		if (eq)
 			value = eq + 1;
-
-		if (len == 4 && !strncmp(arg, "help", 4))
+		if (named(arg, len, "help"))
 			return 1;
-		if ((len == 7 && !strncmp(arg, "wait-go", 7)) ||
-		    (len == 12 && !strncmp(arg, "machine-wide", 12)) ||
-		    (len == 10 && !strncmp(arg, "check-args", 10))) {
+
+		o = find_option(arg, len);
+		if (named(arg, len, "wait-go"))
+			flag = &ctx->wait_go;
+		else if (named(arg, len, "machine-wide"))
+			flag = &ctx->machine_wide;
+		else if (named(arg, len, "check-args"))
+			flag = check_only;
+		else if (o && o->type == OPT_FLAG)
+			flag = o->dest;
+		if (flag) {
 			if (value) {
 				fprintf(stderr, "%s: --%.*s takes no value\n", stressor.name, (int)len, arg);
 				return -1;
 			}
-			if (arg[0] == 'w')
-				ctx->wait_go = true;
-			else if (arg[0] == 'm')
-				ctx->machine_wide = true;
-			else
-				*check_only = true;
+			*flag = true;
 			continue;
 		}
-		o = find_option(arg, len);
-		if (!o && !(len == 4 && !strncmp(arg, "role", 4)) &&
-		    !(len == 10 && !strncmp(arg, "control-fd", 10)) &&
-		    !(len == 5 && !strncmp(arg, "fault", 5))) {
+		if (!o && !named(arg, len, "role") && !named(arg, len, "control-fd") &&
+		    !named(arg, len, "fault")) {
 			fprintf(stderr, "%s: unknown option --%.*s (see --help)\n", stressor.name,
 				(int)len, arg);
 			return -1;
-		}
-		if (!o && len == 5 && !strncmp(arg, "fault", 5)) {
-			char msg[256];
-
-			if (!value) {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "%s: --fault needs a value\n", stressor.name);
-					return -1;
-				}
-				value = argv[++i];
-			}
-			if (ctx->nfaults == FAULTS_MAX) {
-				fprintf(stderr, "%s: at most %d faults\n", stressor.name, FAULTS_MAX);
-				return -1;
-			}
-			if (fault_parse(value, ':', &ctx->faults[ctx->nfaults], msg, sizeof(msg))) {
-				fprintf(stderr, "%s: --fault %s\n", stressor.name, msg);
-				return -1;
-			}
-			ctx->nfaults++;
-			continue;
-		}
-		if (o && o->type == OPT_FLAG) {
-			if (value) {
-				fprintf(stderr, "%s: --%s takes no value\n", stressor.name, o->name);
-				return -1;
-			}
-			*(bool *)o->dest = true;
-			continue;
 		}
 		if (!value) {
 			if (i + 1 >= argc) {
@@ -211,24 +225,9 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 			}
 			value = argv[++i];
 		}
-		if (o) {
-			if (set_option(o, value))
-				return -1;
-		} else if (arg[0] == 'r') {
-			if (!*value || strlen(value) > 15) {
-				fprintf(stderr, "%s: --role: '%s' must be 1 to 15 characters\n",
-					stressor.name, value);
-				return -1;
-			}
-			ctx->role = value;
-		} else {
-			if (parse_long(value, &n) || n < 0 || n > 1023) {
-				fprintf(stderr, "%s: --control-fd: invalid descriptor '%s'\n",
-					stressor.name, value);
-				return -1;
-			}
-			ctx->control_fd = (int)n;
-		}
+		if (o ? set_option(o, value) : named(arg, len, "fault") ? add_fault(ctx, value)
+		      : named(arg, len, "role") ? set_role(ctx, value) : set_control_fd(ctx, value))
+			return -1;
 	}
 	return 0;
 }

@@ -85,9 +85,13 @@ int fault_parse(const char *text, char sep, struct fault *f, char *msg, size_t l
 	}
 	f->err = errno_named(err);
 	if (f->err < 0) {
-		snprintf(msg, len, "'%s': unknown errno '%s' (known: ENOMEM, EAGAIN, EPERM, EACCES, "
-			 "EINTR, EINVAL, ENOSPC, EMFILE, ENFILE, EBUSY, EIO, ENOSYS, EFAULT, E2BIG)",
-			 text, err);
+		char known[160];
+		size_t i, used = 0;
+
+		for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]) && used < sizeof(known); i++)
+			used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+						 i ? ", " : "", errnos[i].name);
+		snprintf(msg, len, "'%s': unknown errno '%s' (known: %s)", text, err, known);
 		return -1;
 	}
 	return 0;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/vfs.h>
@@ -13,12 +14,6 @@
 
 #include "stressor.h"
 
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC 0x01021994
-#endif
-#ifndef RAMFS_MAGIC
-#define RAMFS_MAGIC 0x858458f6
-#endif
 
 static struct {
 	size_t size;
@@ -58,8 +53,10 @@ static int run_filecache(struct stressor_ctx *ctx)
 	memset(buf, 'x', sizeof(buf));
 	for (done = 0; done < cfg.size; done += sizeof(buf)) {
 		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf)) {
-			printf("%s: write failed after %zu MiB: %s\n", ctx->role, done >> 20, strerror(errno));
-			return errno == ENOSPC || errno == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
+			int err = errno;
+
+			printf("%s: write failed after %zu MiB: %s\n", ctx->role, done >> 20, strerror(err));
+			return err == ENOSPC || err == ENOMEM ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
 		}
 	}
 	for (pass = 0; pass < cfg.passes; pass++) {

@@ -7,7 +7,6 @@
  * stops the growth: exit code 7.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -15,6 +14,7 @@
 
 #include "alloc.h"
 #include "stressor.h"
+#include "units.h"
 
 static struct {
 	long children;
@@ -41,16 +41,12 @@ static void child(struct stressor_ctx *ctx, long i, pid_t parent)
 	size_t size = i == 0 && cfg.big ? cfg.big : cfg.each;
 	char comm[16];
 
-	/* Die with the parent; it may have gone already before this line ran. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() != parent)
-		_exit(ST_EXIT_OK);
+	st_die_with_parent(parent);
 	snprintf(comm, sizeof(comm), "%.10s.%s", ctx->role, i == 0 && cfg.big ? "big" : "kid");
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
 	if (size && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), size))
 		_exit(ST_EXIT_NOMEM);
-	for (;;)
-		pause();
+	st_hold();
 }
 
 static int run_forkbomb(struct stressor_ctx *ctx)
@@ -58,7 +54,7 @@ static int run_forkbomb(struct stressor_ctx *ctx)
 	pid_t parent = getpid();
 	long i;
 
-	st_guard_size(ctx, cfg.big + cfg.each * (size_t)cfg.children);
+	st_guard_size(ctx, size_add(cfg.big, size_mul(cfg.each, (size_t)cfg.children)));
 	st_ready(ctx);
 	for (i = 0; i < cfg.children; i++) {
 		pid_t pid = fork();

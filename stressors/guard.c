@@ -5,6 +5,7 @@
  * a throw-away VM). A stressor started by hand on a host cannot take the machine down.
  */
 #include "cgroup_locate.h"
+#include "keyfile.h"
 #include "stressor.h"
 #include "units.h"
 
@@ -13,26 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Read "key value" from a flat keyed file; returns the value or `missing`. */
-static unsigned long long read_key(const char *path, const char *key, unsigned long long missing)
-{
-	unsigned long long v = missing;
-	char line[256];
-	size_t n = strlen(key);
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return missing;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && (line[n] == ' ' || line[n] == ':'))
-			v = strtoull(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
 static unsigned long long mem_total_bytes(void)
 {
-	return read_key("/proc/meminfo", "MemTotal", 0) * 1024;
+	return keyfile_value("/proc/meminfo", "MemTotal", 0) * 1024;
 }
 
 /* The smallest memory limit on this process's cgroup and its ancestors. */
@@ -47,7 +31,7 @@ static unsigned long long own_memory_limit(void)
 		return UINT64_MAX;
 	if (loc.version == 1) {
 		snprintf(path, sizeof(path), "%s/memory.stat", loc.dir);
-		return read_key(path, "hierarchical_memory_limit", UINT64_MAX);
+		return keyfile_value(path, "hierarchical_memory_limit", UINT64_MAX);
 	}
 	mlen = strlen(loc.mount);
 	for (;;) {

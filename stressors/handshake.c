@@ -7,10 +7,12 @@
 #include "stressor.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -114,16 +116,6 @@ void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd)
 	}
 }
 
-bool fault_on(const struct stressor_ctx *ctx, int nr)
-{
-	int i;
-
-	for (i = 0; i < ctx->nfaults; i++)
-		if (ctx->faults[i].nr == nr)
-			return true;
-	return false;
-}
-
 int st_finish(struct stressor_ctx *ctx, const char *after)
 {
 	if (!strcmp(after, "exit"))
@@ -136,4 +128,11 @@ void st_hold(void)
 {
 	for (;;)
 		pause();
+}
+
+void st_die_with_parent(pid_t parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(ST_EXIT_OK);
 }

@@ -6,6 +6,7 @@
  * or the process is killed, printing how many MiB it got.
  */
 #include "alloc.h"
+#include "keyfile.h"
 #include "stressor.h"
 #include "units.h"
 
@@ -53,16 +54,9 @@ static int finish(struct stressor_ctx *ctx, size_t got)
  */
 static void print_commit(struct stressor_ctx *ctx, size_t got)
 {
-	unsigned long long limit = 0, committed = 0;
-	char line[256];
-	FILE *f = fopen("/proc/meminfo", "re");
+	unsigned long long limit = keyfile_value("/proc/meminfo", "CommitLimit", 0);
+	unsigned long long committed = keyfile_value("/proc/meminfo", "Committed_AS", 0);
 
-	while (f && fgets(line, sizeof(line), f)) {
-		sscanf(line, "CommitLimit: %llu kB", &limit);
-		sscanf(line, "Committed_AS: %llu kB", &committed);
-	}
-	if (f)
-		fclose(f);
 	printf("%s: malloc returned NULL after %zu MiB\n", ctx->role, got >> 20);
 	if (limit)
 		printf("%s: Committed_AS %llu kB of CommitLimit %llu kB (%llu%%)\n", ctx->role, committed,

@@ -6,10 +6,10 @@
  */
 #include "alloc.h"
 #include "stressor.h"
+#include "units.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -59,17 +59,11 @@ static int map_shared(struct stressor_ctx *ctx, int fd, size_t len, const char *
 	return ST_EXIT_OK;
 }
 
-/* a + b, or SIZE_MAX when it would not fit. */
-static size_t size_sum(size_t a, size_t b)
-{
-	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
-
 static int run_idle(struct stressor_ctx *ctx)
 {
 	int fd, rc;
 
-	st_guard_size(ctx, size_sum(size_sum(cfg.rss, cfg.file), cfg.shmem));
+	st_guard_size(ctx, size_add(size_add(cfg.rss, cfg.file), cfg.shmem));
 	if (cfg.rss && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.rss)) {
 		st_msg(ctx, errno, "allocating %zu bytes of anonymous memory", cfg.rss);
 		return ST_EXIT_NOMEM;
@@ -87,8 +81,10 @@ static int run_idle(struct stressor_ctx *ctx)
 	if (cfg.shmem) {
 		fd = memfd_create("idle-shmem", MFD_CLOEXEC);
 		if (fd < 0) {
-			st_msg(ctx, errno, "memfd_create");
-			return errno == ENOSYS ? ST_EXIT_UNSUPPORTED : ST_EXIT_INTERNAL;
+			int err = errno;
+
+			st_msg(ctx, err, "memfd_create");
+			return err == ENOSYS ? ST_EXIT_UNSUPPORTED : ST_EXIT_INTERNAL;
 		}
 		rc = map_shared(ctx, fd, cfg.shmem, "shmem");
 		if (rc)

@@ -53,7 +53,6 @@ static int run_mlock(struct stressor_ctx *ctx)
 	 * the limit anyway. Where neither holds, mlock itself says so (exit 6).
 	 */
 	if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
-		rl.rlim_cur = rl.rlim_max;
 		if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_MEMLOCK, &rl);

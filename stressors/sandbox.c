@@ -19,6 +19,16 @@ static const char *const denied[] = {
 	"mount", "umount2", "pivot_root", "swapon", "fsopen", "fsmount", "move_mount", "open_tree",
 };
 
+static bool fault_on(const struct stressor_ctx *ctx, int nr)
+{
+	int i;
+
+	for (i = 0; i < ctx->nfaults; i++)
+		if (ctx->faults[i].nr == nr)
+			return true;
+	return false;
+}
+
 int sandbox_install(struct stressor_ctx *ctx)
 {
 	scmp_filter_ctx filter = seccomp_init(SCMP_ACT_ALLOW);
@@ -46,8 +56,14 @@ int sandbox_install(struct stressor_ctx *ctx)
 		int nr = seccomp_syscall_resolve_name(denied[i]);
 
 		/* A fault on a denied call was added above; a second rule would clash. */
-		if (nr != __NR_SCMP_ERROR && !fault_on(ctx, nr))
-			seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), nr, 0);
+		if (nr == __NR_SCMP_ERROR || fault_on(ctx, nr))
+			continue;
+		rc = seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), nr, 0);
+		if (rc) {
+			st_msg(ctx, -rc, "seccomp rule refusing %s", denied[i]);
+			seccomp_release(filter);
+			return ST_EXIT_INTERNAL;
+		}
 	}
 	if (notify && ctx->control_fd < 0) {
 		st_msg(ctx, 0, "a fault on the Nth call needs the harness to count calls: run it from "

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -27,14 +26,14 @@ static struct {
 	const char *touch;
 	long child_adj;
 	const char *after;
-} cfg;
+} cfg = { .child_adj = -2000 };  /* -2000: none */
 
 static const struct stressor_opt opts[] = {
 	{ "children", OPT_COUNT, &cfg.children, "4", NULL, "processes sharing the mm, 1 to 64" },
 	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "what the parent allocates after go" },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
 	  "how pages are faulted in" },
-	{ "child-adj", OPT_INT, &cfg.child_adj, "-2000", NULL,
+	{ "child-adj", OPT_INT, &cfg.child_adj, NULL, NULL,
 	  "write this oom_score_adj to the last child only (-1000 to 1000; default: none)" },
 	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
 	{ 0 },
@@ -43,14 +42,8 @@ static const struct stressor_opt opts[] = {
 /* A sharer: it dies with the parent and otherwise sleeps. */
 static int sharer(void *arg)
 {
-	pid_t parent = *(pid_t *)arg;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() != parent)
-		_exit(ST_EXIT_OK);
-	for (;;)
-		pause();
-	return 0;
+	st_die_with_parent(*(pid_t *)arg);
+	st_hold();
 }
 
 static int set_adj(pid_t pid, long adj)
@@ -72,7 +65,7 @@ static int run_sharedmm(struct stressor_ctx *ctx)
 {
 	static pid_t parent;
 	pid_t last = 0;
-	size_t got = 0;
+	size_t got;
 	long i;
 
 	if (cfg.children < 1 || cfg.children > 64) {
@@ -84,6 +77,7 @@ static int run_sharedmm(struct stressor_ctx *ctx)
 		return ST_EXIT_USAGE;
 	}
 	st_guard_size(ctx, cfg.size);
+	parent = getpid();
 	for (i = 0; i < cfg.children; i++) {
 		char *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -92,28 +86,25 @@ static int run_sharedmm(struct stressor_ctx *ctx)
 			st_msg(ctx, errno, "mmap of a child's stack");
 			return ST_EXIT_NOMEM;
 		}
-		parent = getpid();
 		last = clone(sharer, stack + CHILD_STACK, CLONE_VM | SIGCHLD, &parent);
 		if (last < 0) {
-			st_msg(ctx, errno, "clone(CLONE_VM) of child %ld", i + 1);
-			return errno == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
+			int err = errno;
+
+			st_msg(ctx, err, "clone(CLONE_VM) of child %ld", i + 1);
+			return err == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
 		}
 		st_member(ctx, last);
 	}
 	if (cfg.child_adj != -2000 && set_adj(last, cfg.child_adj)) {
-		st_msg(ctx, errno, "writing oom_score_adj %ld of child %d", cfg.child_adj, (int)last);
-		return errno == EACCES || errno == EPERM ? ST_EXIT_DENIED : ST_EXIT_INTERNAL;
+		int err = errno;
+
+		st_msg(ctx, err, "writing oom_score_adj %ld of child %d", cfg.child_adj, (int)last);
+		return err == EACCES || err == EPERM ? ST_EXIT_DENIED : ST_EXIT_INTERNAL;
 	}
 	st_ready(ctx);
-	while (got < cfg.size) {
-		size_t len = cfg.size - got < (1 << 20) ? cfg.size - got : (1 << 20);
-
-		if (!alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), len)) {
-			printf("%s: allocation failed after %zu MiB: %s\n", ctx->role, got >> 20,
-			       strerror(errno));
-			return ST_EXIT_NOMEM;
-		}
-		got += len;
+	if (alloc_chunks(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.size, 1 << 20, &got)) {
+		printf("%s: allocation failed after %zu MiB: %s\n", ctx->role, got >> 20, strerror(errno));
+		return ST_EXIT_NOMEM;
 	}
 	printf("%s: allocated %zu MiB, shared by %ld processes\n", ctx->role, got >> 20,
 	       cfg.children + 1);

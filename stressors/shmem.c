@@ -72,16 +72,20 @@ static int fill(struct stressor_ctx *ctx)
 		}
 		id = shmget((key_t)cfg.key, cfg.size, IPC_CREAT | IPC_EXCL | 0600);
 		if (id < 0) {
-			st_msg(ctx, errno, "shmget of %zu bytes with key %ld", cfg.size, cfg.key);
-			return errno == ENOMEM || errno == ENOSPC ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
+			int err = errno;
+
+			st_msg(ctx, err, "shmget of %zu bytes with key %ld", cfg.size, cfg.key);
+			return err == ENOMEM || err == ENOSPC ? ST_EXIT_NOMEM : ST_EXIT_INTERNAL;
 		}
 		p = shmat(id, NULL, 0);
 		if (p == (void *)-1) {
 			st_msg(ctx, errno, "shmat");
 			return ST_EXIT_INTERNAL;
 		}
-		if (touch_memory(p, cfg.size, TOUCH_PAGE))
+		if (touch_memory(p, cfg.size, TOUCH_PAGE)) {
+			st_msg(ctx, errno, "touching the shared memory");
 			return ST_EXIT_NOMEM;
+		}
 		if (!cfg.map)
 			shmdt(p);
 		return ST_EXIT_OK;

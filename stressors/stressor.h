@@ -4,7 +4,8 @@
  *
  * A stressor is one C file that defines `const struct stressor stressor` and nothing
  * else global. common.c owns main(): it parses the shared options and the stressor's
- * option table, sets the process up (comm, parent-death signal), and calls run().
+ * option table, sets the process up (comm, the seccomp sandbox), and calls run(). (The
+ * harness sets the parent-death signal before exec.)
  */
 #ifndef OOMLAB_STRESSOR_H
 #define OOMLAB_STRESSOR_H
@@ -87,9 +88,6 @@ void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd);
 /* Install the seccomp sandbox and the faults (common.c calls it before run()). */
 int sandbox_install(struct stressor_ctx *ctx);
 
-/* Is there a fault on this syscall number? */
-bool fault_on(const struct stressor_ctx *ctx, int nr);
-
 /*
  * The end of a stressor's work: with --after exit (after = "exit"), return 0; else
  * say done and hold until killed.
@@ -98,6 +96,12 @@ int st_finish(struct stressor_ctx *ctx, const char *after);
 
 /* Wait until killed. */
 void st_hold(void) __attribute__((noreturn));
+
+/*
+ * In a child: be killed when the parent dies (which may have happened already, before
+ * this ran: then exit at once).
+ */
+void st_die_with_parent(pid_t parent);
 
 /*
  * Refuse an allocation of `bytes` (SIZE_MAX: unbounded) that could exhaust the whole

@@ -37,18 +37,10 @@ struct share {
 static void *allocate(void *arg)
 {
 	struct share *s = arg;
-	enum touch_mode touch = touch_mode_named(cfg.touch);
-	size_t got = 0;
+	size_t got;
 
-	while (got < s->size) {
-		size_t len = s->size - got < cfg.chunk ? s->size - got : cfg.chunk;
-
-		if (!alloc_touched(ALLOC_MMAP, touch, len)) {
-			s->err = errno;
-			return NULL;
-		}
-		got += len;
-	}
+	if (alloc_chunks(ALLOC_MMAP, touch_mode_named(cfg.touch), s->size, cfg.chunk, &got))
+		s->err = errno;
 	return NULL;
 }
 
@@ -67,10 +59,11 @@ static int run_threads(struct stressor_ctx *ctx)
 	st_ready(ctx);
 	for (started = 0; started < cfg.threads; started++) {
 		shares[started].size = cfg.size / (size_t)cfg.threads;
-		errno = pthread_create(&tids[started], NULL, allocate, &shares[started]);
-		if (errno) {
-			st_msg(ctx, errno, "pthread_create of thread %ld", started + 1);
-			rc = errno == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
+		int err = pthread_create(&tids[started], NULL, allocate, &shares[started]);
+
+		if (err) {
+			st_msg(ctx, err, "pthread_create of thread %ld", started + 1);
+			rc = err == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
 			break;
 		}
 	}

@@ -125,3 +125,13 @@ const char *format_size(size_t bytes, char *buf, size_t len)
 	snprintf(buf, len, "%zu", bytes);
 	return buf;
 }
+
+size_t size_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+size_t size_mul(size_t a, size_t b)
+{
+	return b && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}

@@ -17,6 +17,10 @@ int parse_long(const char *s, long *out);
 /* "30" or "30s", "500ms", "2m". Returns 0, or -1 with errno. */
 int parse_duration_ms(const char *s, long *out_ms);
 
+/* a + b and a * b, or SIZE_MAX when the result would not fit (SIZE_MAX also means "max"). */
+size_t size_add(size_t a, size_t b);
+size_t size_mul(size_t a, size_t b);
+
 /* "64M", "1536K", "123" (exact, the largest unit that divides), or "max". */
 const char *format_size(size_t bytes, char *buf, size_t len);
 

@@ -16,6 +16,7 @@
 
 #include "alloc.h"
 #include "stressor.h"
+#include "units.h"
 
 #define CHILD_STACK (64 * 1024)
 
@@ -33,29 +34,23 @@ static const struct stressor_opt opts[] = {
 	{ 0 },
 };
 
-static struct stressor_ctx *the_ctx;
-
 /*
  * The child, in vfork: it shares the parent's memory and must not disturb it. It
- * reports itself with a raw write (no stdio), allocates with mmap, and _exits.
+ * reports itself with a raw write (st_member would use stdio and exit() on failure),
+ * allocates with mmap, and _exits.
  */
 static int vfork_child(void *arg)
 {
+	const struct stressor_ctx *ctx = arg;
 	char line[32];
-	size_t got = 0;
+	size_t got;
 	int n;
 
-	(void)arg;
 	n = snprintf(line, sizeof(line), "member %d\n", (int)syscall(SYS_getpid));
-	if (the_ctx->control_fd >= 0 && write(the_ctx->control_fd, line, (size_t)n) != n)
+	if (ctx->control_fd >= 0 && write(ctx->control_fd, line, (size_t)n) != n)
 		_exit(ST_EXIT_HANDSHAKE);
-	while (got < cfg.size) {
-		size_t len = cfg.size - got < (1 << 20) ? cfg.size - got : (1 << 20);
-
-		if (!alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), len))
-			_exit(ST_EXIT_NOMEM);
-		got += len;
-	}
+	if (alloc_chunks(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.size, 1 << 20, &got))
+		_exit(ST_EXIT_NOMEM);
 	_exit(ST_EXIT_OK);
 }
 
@@ -65,7 +60,7 @@ static int run_vfork(struct stressor_ctx *ctx)
 	int status;
 	pid_t pid;
 
-	st_guard_size(ctx, cfg.rss + cfg.size < cfg.rss ? (size_t)-1 : cfg.rss + cfg.size);
+	st_guard_size(ctx, size_add(cfg.rss, cfg.size));
 	if (cfg.rss && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.rss)) {
 		st_msg(ctx, errno, "allocating %zu bytes", cfg.rss);
 		return ST_EXIT_NOMEM;
@@ -76,13 +71,14 @@ static int run_vfork(struct stressor_ctx *ctx)
 		st_msg(ctx, errno, "mmap of the child's stack");
 		return ST_EXIT_NOMEM;
 	}
-	the_ctx = ctx;
 	st_ready(ctx);
 	/* The parent stops here until the child exits (or is killed). */
-	pid = clone(vfork_child, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+	pid = clone(vfork_child, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
 	if (pid < 0) {
-		st_msg(ctx, errno, "clone(CLONE_VM|CLONE_VFORK)");
-		return errno == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
+		int err = errno;
+
+		st_msg(ctx, err, "clone(CLONE_VM|CLONE_VFORK)");
+		return err == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
 	}
 	if (waitpid(pid, &status, 0) < 0) {
 		st_msg(ctx, errno, "waitpid for the vfork child %d", (int)pid);
