@@ -22,7 +22,7 @@ STRESSOR_LIB := common handshake guard alloc units cgroup_locate sandbox faultsp
 HARNESS := main suite err fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 kmsg oomreport oomlines \
            oomtext oomtable oomvictim \
            logline logjoin logscan oomjson \
-           journal sysctl resources procinfo ratelimit spawn caseenv runcase runloop judge judge_model badness casemodel casediag ktap hostinfo json parse_cmd \
+           journal sysctl resources procinfo ratelimit spawn caseenv runcase runloop clock judge judge_model badness casemodel casediag ktap hostinfo json parse_cmd \
            cgroup_cmd vm_boot vm_suite
 # Shared with the stressors: size parsing, cgroup location, fault specs, keyed /proc files.
 HARNESS_SHARED := units cgroup_locate faultspec keyfile

@@ -19,7 +19,6 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 {
 	const struct case_spec *cs = r->cs;
 	struct cg_limits lim = { .memory_max = cs->memory_max, .swap_max = cs->swap_max };
-	char entry[PATH_MAX + 8];
 	struct err e;
 
 	if (snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name) >=
@@ -30,14 +29,13 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 		return case_fail(r, OUT_SETUP_FAILED, "the case cgroup's path is longer than %d bytes",
 			      PATH_MAX);
 	}
-	snprintf(entry, sizeof(entry), "%d %s", env->root->ops->version, r->cg_dir);
-	r->cg_jid = journal_add(env->journal, "cgroup", entry, &e);
-	if (r->cg_jid < 0 || cg_mkdir(r->cg_dir, &e)) {
+	r->cg_jid = journal_mkdir_cgroup(env->journal, env->root->ops->version, r->cg_dir, &e);
+	if (r->cg_jid < 0) {
 		r->cg_dir[0] = '\0';
 		return case_fail(r, OUT_SETUP_FAILED, "creating the case cgroup: %s", e.msg);
 	}
-	if (env->root->ops->set_limits(r->cg_dir, &lim, env->host->swap_total_kb > 0 ||
-				       cs->swap_file > 0, &e))
+	/* Read now: the case's own swap file is on by this point. */
+	if (env->root->ops->set_limits(r->cg_dir, &lim, meminfo_kb("SwapTotal") > 0, &e))
 		return case_fail(r, OUT_SETUP_FAILED, "setting limits: %s", e.msg);
 	if (cs->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, cs->oom_group, &e))
 		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
@@ -47,7 +45,6 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 /* v1: the case's twin cgroup in the freezer hierarchy. */
 static int make_freezer_twin(struct case_run *r, const struct run_env *env)
 {
-	char entry[PATH_MAX + 8];
 	struct err e;
 
 	if (!env->freezer_run_dir[0])
@@ -57,9 +54,8 @@ static int make_freezer_twin(struct case_run *r, const struct run_env *env)
 		r->fz_dir[0] = '\0';
 		return case_fail(r, OUT_SETUP_FAILED, "the freezer cgroup's path is too long");
 	}
-	snprintf(entry, sizeof(entry), "1 %s", r->fz_dir);
-	r->fz_jid = journal_add(env->journal, "cgroup", entry, &e);
-	if (r->fz_jid < 0 || cg_mkdir(r->fz_dir, &e)) {
+	r->fz_jid = journal_mkdir_cgroup(env->journal, 1, r->fz_dir, &e);
+	if (r->fz_jid < 0) {
 		r->fz_dir[0] = '\0';
 		return case_fail(r, OUT_SETUP_FAILED, "creating the case's freezer cgroup: %s", e.msg);
 	}
@@ -96,15 +92,9 @@ void caseenv_change(struct case_run *r, const struct run_env *env)
 	struct err e;
 
 	snprintf(r->change_result, sizeof(r->change_result), "applied");
-	if ((ch->memory_max >= 0 || ch->swap_max >= 0) &&
-	    env->root->ops->set_limits(r->cg_dir, &lim, true, &e)) {
-		const char *name = errno_name(e.errnum);
-
-		snprintf(r->change_result, sizeof(r->change_result), "%s", name ? name : "refused");
-		snprintf(r->change_detail, sizeof(r->change_detail), "%s", e.msg);
-		return;
-	}
-	if (ch->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, ch->oom_group, &e)) {
+	if (((ch->memory_max >= 0 || ch->swap_max >= 0) &&
+	     env->root->ops->set_limits(r->cg_dir, &lim, true, &e)) ||
+	    (ch->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, ch->oom_group, &e))) {
 		const char *name = errno_name(e.errnum);
 
 		snprintf(r->change_result, sizeof(r->change_result), "%s", name ? name : "refused");
@@ -115,32 +105,13 @@ void caseenv_change(struct case_run *r, const struct run_env *env)
 void caseenv_teardown(struct case_run *r, const struct run_env *env)
 {
 	struct err e;
-	int i;
 
 	/* Files and keys of the run lines, and the swap file (its pages are freed now). */
-	for (i = env->journal->nlive - 1; i >= 0; i--) {
-		const struct journal_entry *en = &env->journal->live[i];
-		bool mine = (!strcmp(en->kind, "file") || !strcmp(en->kind, "swapfile")) &&
-			    strstr(en->arg, r->res.prefix);
-
-		if (!strcmp(en->kind, "shm"))
-			mine = strtol(en->arg, NULL, 10) >= r->res.ipckey_base &&
-			       strtol(en->arg, NULL, 10) < r->res.ipckey_base + CASE_MAX_PROCS;
-		if (mine && journal_undo(env->journal, en->id, &e))
-			warn(e.msg);
-	}
+	resources_teardown(&r->res, env->journal, warn);
 	sysctl_restore(&r->sysctls, env->journal, warn);
-	if (r->fz_dir[0]) {
-		if (cg_destroy(&cgroup_v1_ops, r->fz_dir, &e))
-			warn(e.msg); /* the journal keeps it */
-		else
-			journal_del(env->journal, r->fz_jid, &e);
-	}
-	if (r->cg_dir[0]) {
-		if (cg_destroy(env->root->ops, r->cg_dir, &e)) {
-			fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
-			return; /* the journal keeps it; the next run retries */
-		}
-		journal_del(env->journal, r->cg_jid, &e);
-	}
+	/* A failure leaves the entry in the journal: the next run retries. */
+	if (r->fz_dir[0] && journal_undo(env->journal, r->fz_jid, &e))
+		warn(e.msg);
+	if (r->cg_dir[0] && journal_undo(env->journal, r->cg_jid, &e))
+		fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
 }

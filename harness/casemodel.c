@@ -7,32 +7,34 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fileio.h"
 
-/* A limit file in kB: "max" or a v1 "unlimited" (about 2^63) is -1. */
+/* A limit file in kB: "max" (-1 from cg_read_ll) or a v1 "unlimited" (about 2^63) is -1. */
 static long long limit_kb(const char *dir, const char *file)
 {
-	char buf[64];
 	long long v;
 	struct err e;
 
-	if (!dir[0] || cg_read(dir, file, buf, sizeof(buf), &e))
-		return -1;
-	if (!strncmp(buf, "max", 3) || sscanf(buf, "%lld", &v) != 1 || v >= (1LL << 60))
+	if (!dir[0] || cg_read_ll(dir, file, &v, &e) || v < 0 || v >= (1LL << 60))
 		return -1;
 	return v / 1024;
 }
 
-static long read_proc_long(const char *path, long fallback)
+/* A number from a sysctl or a cgroup file, or `fallback` when it cannot be read. */
+static long sysctl_long(const char *path, long fallback)
 {
-	FILE *f = fopen(path, "re");
-	long v = fallback;
+	struct err e;
+	long v;
 
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = fallback;
-		fclose(f);
-	}
-	return v;
+	return read_long(path, &v, &e) ? fallback : v;
+}
+
+static long cg_long(const char *dir, const char *file, long fallback)
+{
+	long long v;
+	struct err e;
+
+	return cg_read_ll(dir, file, &v, &e) ? fallback : (long)v;
 }
 
 void model_env_read(struct model_env *m, const struct hostinfo *h, const char *cg_dir,
@@ -51,19 +53,16 @@ void model_env_read(struct model_env *m, const struct hostinfo *h, const char *c
 	m->page_kb = page > 0 ? page / 1024 : 4;
 	m->mem_total_kb = (long long)meminfo_kb("MemTotal");
 	m->swap_total_kb = (long long)meminfo_kb("SwapTotal");
-	m->allocating_task = read_proc_long("/proc/sys/vm/oom_kill_allocating_task", 0) != 0;
+	m->allocating_task = sysctl_long("/proc/sys/vm/oom_kill_allocating_task", 0) != 0;
 	if (cgroup_version == 2) {
 		m->limit_kb = limit_kb(cg_dir, "memory.max");
 		m->swap_limit_kb = limit_kb(cg_dir, "memory.swap.max");
-		m->swappiness = (int)read_proc_long("/proc/sys/vm/swappiness", 60);
+		m->swappiness = (int)sysctl_long("/proc/sys/vm/swappiness", 60);
 	} else {
-		char path[4200];
-
 		m->limit_kb = limit_kb(cg_dir, "memory.limit_in_bytes");
 		memsw = limit_kb(cg_dir, "memory.memsw.limit_in_bytes");
 		m->swap_limit_kb = memsw >= 0 && m->limit_kb >= 0 ? memsw - m->limit_kb : -1;
-		snprintf(path, sizeof(path), "%s/memory.swappiness", cg_dir);
-		m->swappiness = (int)read_proc_long(path, 60);
+		m->swappiness = (int)cg_long(cg_dir, "memory.swappiness", 60);
 	}
 }
 

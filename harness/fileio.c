@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,5 +50,18 @@ int read_text(const char *path, char *buf, size_t len, struct err *e)
 	}
 	buf[have] = '\0';
 	close(fd);
+	return 0;
+}
+
+int read_long(const char *path, long *v, struct err *e)
+{
+	char buf[64], *end;
+
+	if (read_text(path, buf, sizeof(buf), e))
+		return -1;
+	errno = 0;
+	*v = strtol(buf, &end, 10);
+	if (end == buf || errno)
+		return err_set(e, EINVAL, "`%s` does not hold a number", path);
 	return 0;
 }

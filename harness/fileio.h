@@ -13,4 +13,7 @@ int write_text(const char *path, const char *text, struct err *e);
 /* Read up to len-1 bytes into buf, NUL-terminated. */
 int read_text(const char *path, char *buf, size_t len, struct err *e);
 
+/* A file that holds one number (/proc/PID/oom_score, a sysctl). */
+int read_long(const char *path, long *v, struct err *e);
+
 #endif

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "hostinfo.h"
+#include "fileio.h"
 #include "keyfile.h"
 
 #include <stdbool.h>
@@ -32,15 +33,10 @@ static bool has_capability(int cap)
 
 static long read_own_adj(void)
 {
-	long adj = 0;
-	FILE *f = fopen("/proc/self/oom_score_adj", "re");
+	struct err e;
+	long adj;
 
-	if (f) {
-		if (fscanf(f, "%ld", &adj) != 1)
-			adj = 0;
-		fclose(f);
-	}
-	return adj;
+	return read_long("/proc/self/oom_score_adj", &adj, &e) ? 0 : adj;
 }
 
 void hostinfo_read(struct hostinfo *h)
@@ -56,8 +52,6 @@ void hostinfo_read(struct hostinfo *h)
 	h->root = geteuid() == 0;
 	h->cap_sys_resource = has_capability(24); /* CAP_SYS_RESOURCE */
 	h->oom_score_adj = read_own_adj();
-	h->mem_total_kb = meminfo_kb("MemTotal");
-	h->swap_total_kb = meminfo_kb("SwapTotal");
 }
 
 int kver_parse(const char *s, struct kver *v)

@@ -22,8 +22,6 @@ struct hostinfo {
 	bool root;                   /* effective uid 0 */
 	bool cap_sys_resource;       /* may lower oom_score_adj (sandboxes often drop it) */
 	long oom_score_adj;          /* this process's own */
-	unsigned long long mem_total_kb;
-	unsigned long long swap_total_kb;
 };
 
 void hostinfo_read(struct hostinfo *h);

@@ -70,7 +70,8 @@ static int parse_line(struct ini *ini, char *line, int lineno, struct err *e)
 	return 0;
 }
 
-int ini_parse(struct ini *ini, const char *path, char *buf, struct err *e)
+/* Parse text already in memory (buf is taken over and freed by ini_free). */
+static int ini_parse(struct ini *ini, const char *path, char *buf, struct err *e)
 {
 	int lines = 1, lineno = 0;
 	char *p, *next;

@@ -44,9 +44,6 @@ int ini_load(struct ini *ini, const char *path, struct err *e);
  */
 const struct ini_entry *ini_earlier(const struct ini *ini, int i);
 
-/* Parse text already in memory (buf is taken over and freed by ini_free). */
-int ini_parse(struct ini *ini, const char *path, char *buf, struct err *e);
-
 void ini_free(struct ini *ini);
 
 #endif

@@ -100,7 +100,8 @@ int journal_del(struct journal *j, int id, struct err *e)
 	return append(j, line, e);
 }
 
-int journal_undo_entry(const struct journal_entry *en, struct err *e)
+/* Undo one entry's change. */
+static int journal_undo_entry(const struct journal_entry *en, struct err *e)
 {
 	const struct cgroup_ops *ops;
 
@@ -264,4 +265,16 @@ int journal_recover(const char *state_dir, void (*note)(const char *msg))
 	}
 	closedir(dh);
 	return handled;
+}
+
+int journal_mkdir_cgroup(struct journal *j, int version, const char *dir, struct err *e)
+{
+	char entry[PATH_MAX + 8];
+	int id;
+
+	snprintf(entry, sizeof(entry), "%d %s", version, dir);
+	id = journal_add(j, "cgroup", entry, e);
+	if (id < 0 || cg_mkdir(dir, e))
+		return -1;
+	return id;
 }

@@ -46,14 +46,17 @@ int journal_open(struct journal *j, const char *state_dir, struct err *e);
 /* Record a change about to be made. Returns its id, or -1. */
 int journal_add(struct journal *j, const char *kind, const char *arg, struct err *e);
 
+/*
+ * Journal the cgroup dir ("cgroup VERSION DIR"), then create it. Returns the entry's
+ * id, or -1 (the entry stays: undoing a cgroup that was never made is harmless).
+ */
+int journal_mkdir_cgroup(struct journal *j, int version, const char *dir, struct err *e);
+
 /* The change was undone. */
 int journal_del(struct journal *j, int id, struct err *e);
 
 /* Undo the live entry with this id and cross it out. */
 int journal_undo(struct journal *j, int id, struct err *e);
-
-/* Undo one entry's change. */
-int journal_undo_entry(const struct journal_entry *en, struct err *e);
 
 /*
  * Undo everything still live (newest first), then remove the journal. Returns 0 when

@@ -143,12 +143,6 @@ void json_int_known(struct json *j, const char *key, long long value, bool known
 		fputs("null", j->out);
 }
 
-void json_double(struct json *j, const char *key, double value)
-{
-	member(j, key);
-	fprintf(j->out, "%.6f", value);
-}
-
 void json_bool(struct json *j, const char *key, bool value)
 {
 	member(j, key);

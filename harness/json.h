@@ -24,7 +24,6 @@ void json_string(struct json *j, const char *key, const char *value); /* NULL: n
 void json_int(struct json *j, const char *key, long long value);
 /* value when known, null otherwise */
 void json_int_known(struct json *j, const char *key, long long value, bool known);
-void json_double(struct json *j, const char *key, double value);
 void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
 

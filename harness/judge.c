@@ -57,7 +57,7 @@ static void check_killed(struct judge *j)
 	for (i = 0; i < rl->n; i++) {
 		const struct proc_run *p = role_run(j->r, rl->role[i]);
 
-		if (!p->ended_in_run || !sigkilled(p->status)) {
+		if (p->run_state != PS_ENDED || !sigkilled(p->status)) {
 			fail(j, rl->line, "killed: expected %s (pid %d) killed by SIGKILL, saw it %s",
 			     rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
 			continue;
@@ -80,7 +80,7 @@ static void check_survived(struct judge *j)
 	for (i = 0; i < rl->n; i++) {
 		const struct proc_run *p = role_run(j->r, rl->role[i]);
 
-		if (p->ended_in_run && sigkilled(p->status))
+		if (p->run_state == PS_ENDED && sigkilled(p->status))
 			fail(j, rl->line, "survived: expected %s (pid %d) to survive, saw it %s",
 			     rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
 		for (m = 0; m < p->nmembers; m++)
@@ -292,7 +292,7 @@ static void check_exits(struct judge *j)
 		const struct exit_expect *ex = &j->x->exits[i];
 		const struct proc_run *p = role_run(j->r, ex->role);
 
-		if (!p->ended_in_run || !WIFEXITED(p->status) || WEXITSTATUS(p->status) != ex->code)
+		if (p->run_state != PS_ENDED || !WIFEXITED(p->status) || WEXITSTATUS(p->status) != ex->code)
 			fail(j, ex->line, "exit: expected %s to exit with code %d, saw it %s", ex->role,
 			     ex->code, proc_fate(p, how, sizeof(how)));
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "procinfo.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -9,21 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_long(pid_t pid, const char *file, long *v, struct err *e)
+static int read_proc_long(pid_t pid, const char *file, long *v, struct err *e)
 {
 	char path[64];
-	FILE *f;
-	int ok;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	f = fopen(path, "re");
-	if (!f)
-		return err_set(e, errno, "open `%s`", path);
-	ok = fscanf(f, "%ld", v) == 1;
-	fclose(f);
-	if (!ok)
-		return err_set(e, EINVAL, "`%s` does not hold a number", path);
-	return 0;
+	return read_long(path, v, e);
 }
 
 int proc_sample(pid_t pid, struct proc_sample *s, struct err *e)
@@ -41,9 +33,9 @@ int proc_sample(pid_t pid, struct proc_sample *s, struct err *e)
 
 	memset(s, 0, sizeof(*s));
 	s->rss_anon_kb = s->rss_file_kb = s->rss_shmem_kb = s->vm_swap_kb = s->vm_pte_kb = -1;
-	if (read_long(pid, "oom_score", &s->oom_score, e) ||
-	    read_long(pid, "oom_score_adj", &s->oom_score_adj, e) ||
-	    read_long(pid, "oom_adj", &s->oom_adj, e))
+	if (read_proc_long(pid, "oom_score", &s->oom_score, e) ||
+	    read_proc_long(pid, "oom_score_adj", &s->oom_score_adj, e) ||
+	    read_proc_long(pid, "oom_adj", &s->oom_adj, e))
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	f = fopen(path, "re");

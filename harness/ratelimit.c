@@ -37,28 +37,21 @@ static unsigned long long now_usec(void)
 /* Read what the kernel logged since the last call; remember the kills. */
 static void update(struct oom_ratelimit *rl)
 {
-	char buf[8192];
-	ssize_t n;
+	struct kmsg_log log = { 0 };
+	struct err e;
+	size_t i;
 
-	while ((n = read(rl->fd, buf, sizeof(buf))) != 0) {
-		struct kmsg_record r;
-
-		if (n < 0) {
-			if (errno == EINTR || errno == EPIPE)
-				continue;
-			return; /* EAGAIN: all read */
-		}
-		if (kmsg_parse_record(buf, (size_t)n, &r))
+	kmsg_read_available(rl->fd, &log, &e); /* what came before an error counts too */
+	for (i = 0; i < log.n; i++) {
+		if (!strstr(log.recs[i].text, "Killed process "))
 			continue;
-		if (r.facility == 0 && strstr(r.text, "Killed process ")) {
-			if (rl->n == RATELIMIT_KEEP) {
-				memmove(rl->kill_usec, rl->kill_usec + 1, (RATELIMIT_KEEP - 1) * sizeof(rl->kill_usec[0]));
-				rl->n--;
-			}
-			rl->kill_usec[rl->n++] = r.ts_usec;
+		if (rl->n == RATELIMIT_KEEP) {
+			memmove(rl->kill_usec, rl->kill_usec + 1, (RATELIMIT_KEEP - 1) * sizeof(rl->kill_usec[0]));
+			rl->n--;
 		}
-		free(r.text);
+		rl->kill_usec[rl->n++] = log.recs[i].ts_usec;
 	}
+	kmsg_log_free(&log);
 }
 
 long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)

@@ -55,25 +55,51 @@ int resources_expand(const struct case_resources *res, const char *role, int rol
 	return 0;
 }
 
+static int journal_resource(struct case_resources *res, struct journal *j, const char *kind,
+			    const char *arg, struct err *e)
+{
+	int id;
+
+	if (res->njids == RESOURCES_MAX)
+		return err_set(e, ENOSPC, "more than %d swap files, tmpfiles and IPC keys", RESOURCES_MAX);
+	id = journal_add(j, kind, arg, e);
+	if (id < 0)
+		return -1;
+	res->jids[res->njids++] = id;
+	return 0;
+}
+
 int resources_journal(struct case_resources *res, struct journal *j, char *const *args,
 		      const char *role, int role_index, struct err *e)
 {
+	bool file = false, key = false;
 	char entry[PATH_MAX + 256];
 	int i;
 
 	for (i = 0; args[i]; i++) {
-		if (strstr(args[i], "{tmpfile}")) {
-			snprintf(entry, sizeof(entry), "%s/%s.%s", res->tmpfile_dir, res->prefix, role);
-			if (journal_add(j, "file", entry, e) < 0)
-				return -1;
-		}
-		if (strstr(args[i], "{ipckey}")) {
-			snprintf(entry, sizeof(entry), "%ld", res->ipckey_base + role_index);
-			if (journal_add(j, "shm", entry, e) < 0)
-				return -1;
-		}
+		file |= strstr(args[i], "{tmpfile}") != NULL;
+		key |= strstr(args[i], "{ipckey}") != NULL;
+	}
+	if (file) {
+		snprintf(entry, sizeof(entry), "%s/%s.%s", res->tmpfile_dir, res->prefix, role);
+		if (journal_resource(res, j, "file", entry, e))
+			return -1;
+	}
+	if (key) {
+		snprintf(entry, sizeof(entry), "%ld", res->ipckey_base + role_index);
+		if (journal_resource(res, j, "shm", entry, e))
+			return -1;
 	}
 	return 0;
+}
+
+void resources_teardown(struct case_resources *res, struct journal *j, void (*warn)(const char *msg))
+{
+	struct err e;
+
+	while (res->njids > 0)
+		if (journal_undo(j, res->jids[--res->njids], &e))
+			warn(e.msg); /* the journal keeps it; the next run retries */
 }
 
 const char *swap_dir_problem(const char *dir)
@@ -139,8 +165,7 @@ int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct
 	if (problem)
 		return err_set(e, 0, "no swap for this case: %s (`%s`)", problem, dir);
 	snprintf(res->swapfile, sizeof(res->swapfile), "%s/%s.swap", dir, res->prefix);
-	res->swap_jid = journal_add(j, "swapfile", res->swapfile, e);
-	if (res->swap_jid < 0)
+	if (journal_resource(res, j, "swapfile", res->swapfile, e))
 		return -1;
 	if (write_swapfile(res->swapfile, size, e)) {
 		unlink(res->swapfile);
@@ -152,7 +177,6 @@ int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct
 		unlink(res->swapfile);
 		return err_set(e, err, "no swap for this case: swapon `%s`", res->swapfile);
 	}
-	res->swap_on = true;
 	return 0;
 }
 

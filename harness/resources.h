@@ -16,13 +16,16 @@
 #include "err.h"
 #include "journal.h"
 
+/* A swap file, and a {tmpfile} and an {ipckey} for each of 16 roles (CASE_MAX_PROCS). */
+#define RESOURCES_MAX (1 + 2 * 16)
+
 struct case_resources {
 	char swapfile[PATH_MAX];     /* empty when the case has none */
-	bool swap_on;
-	int swap_jid;
 	char tmpfile_dir[PATH_MAX];  /* {tmpfile} is tmpfile_dir/oomlab.PID.CASE.ROLE */
 	char prefix[128];            /* "oomlab.PID.CASE" */
 	long ipckey_base;            /* {ipckey} is ipckey_base + the role's index */
+	int jids[RESOURCES_MAX];     /* their journal entries, oldest first */
+	int njids;
 };
 
 /*
@@ -43,6 +46,9 @@ int resources_journal(struct case_resources *res, struct journal *j, char *const
  */
 int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct journal *j,
 		struct err *e);
+
+/* Remove them (through their journal entries, newest first); failures go to warn. */
+void resources_teardown(struct case_resources *res, struct journal *j, void (*warn)(const char *msg));
 
 /* Why swap files cannot live in dir (tmpfs, ramfs), or NULL when they can. */
 const char *swap_dir_problem(const char *dir);

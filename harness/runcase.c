@@ -54,7 +54,7 @@ const char *proc_fate(const struct proc_run *p, char *buf, size_t len)
 {
 	if (!p->pid)
 		snprintf(buf, len, "never started");
-	else if (p->ended_in_run)
+	else if (p->run_state == PS_ENDED)
 		describe_status(p->status, buf, len);
 	else if (p->run_state == PS_DONE)
 		snprintf(buf, len, "alive, holding its memory after done");
@@ -360,10 +360,8 @@ static void snapshot_states(struct case_run *r)
 {
 	int i;
 
-	for (i = 0; i < r->nprocs; i++) {
+	for (i = 0; i < r->nprocs; i++)
 		r->procs[i].run_state = r->procs[i].state;
-		r->procs[i].ended_in_run = r->procs[i].state == PS_ENDED;
-	}
 }
 
 /* Kill what is left, reap it; then the environment goes. */
@@ -419,7 +417,7 @@ static enum wait_result run_phase(struct case_run *r, const struct run_env *env,
 	return runloop_wait(r, env, deadline, triggers_finished, NULL);
 }
 
-int case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
+void case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
 	     settle_fn settled, void *settle_ctx, int expected_kills)
 {
 	int i, kfd = -1;
@@ -442,11 +440,11 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	w = ratelimit_wait(r, env, expected_kills);
 	if (w == WAIT_INTERRUPTED) {
 		r->outcome = OUT_INTERRUPTED;
-		return 0;
+		return;
 	}
 	if (w == WAIT_ERROR) {
 		r->outcome = OUT_SETUP_FAILED;
-		return 0;
+		return;
 	}
 	r->waited_ms = now_ms() - r->t0;
 	r->t0 = now_ms();
@@ -486,11 +484,9 @@ int case_run(struct case_run *r, const struct case_spec *cs, const struct run_en
 	}
 	settle(r, env, kfd, r->outcome == OUT_DONE ? settled : NULL, settle_ctx);
 	r->t_settled_ms = now_ms() - r->t0;
+out:
 	/* The state the judge sees: after the log settled, before cleanup kills anything. */
 	snapshot_states(r);
-out:
-	if (r->outcome != OUT_DONE && !r->t_settled_ms)
-		snapshot_states(r);
 	if (r->outcome != OUT_DONE && kfd >= 0 && !r->lines) {
 		kmsg_read_available(kfd, &r->klog, &e);
 		analyse_log(r);
@@ -499,7 +495,6 @@ out:
 		close(kfd);
 	cleanup(r, env);
 	r->t_total_ms = now_ms() - r->t0;
-	return 0;
 }
 
 void case_run_free(struct case_run *r)

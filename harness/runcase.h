@@ -55,7 +55,6 @@ struct proc_run {
 	pid_t pid;
 	enum proc_state state;
 	enum proc_state run_state;   /* state once the log settled, before cleanup */
-	bool ended_in_run;           /* ended before cleanup began */
 	int status;                  /* wait status once ended */
 	int ctl;                     /* harness end of the control socket, -1 once closed */
 	int out;                     /* read end of stdout/stderr, -1 once closed */
@@ -72,7 +71,6 @@ struct proc_run {
 	int nmembers;
 	struct proc_sample sample;   /* just before go */
 	struct proc_model model;     /* the badness model on that sample */
-	long end_ms;                 /* when it ended, since case start */
 };
 
 enum case_outcome {
@@ -120,8 +118,8 @@ struct case_run {
  */
 typedef bool (*settle_fn)(const struct case_run *r, void *ctx);
 
-/* Run the case. Returns 0 (outcome in r), or -1 when the harness itself failed. */
-int case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
+/* Run the case; what happened is in r (r->outcome, and r->why when it did not finish). */
+void case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
 	     settle_fn settled, void *settle_ctx, int expected_kills);
 
 void case_run_free(struct case_run *r);

@@ -21,14 +21,6 @@
 /* Output kept per process; the rest is counted as truncated. */
 #define OUTPUT_MAX (64 * 1024)
 
-long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void record_end(struct case_run *r, pid_t pid, int status)
 {
 	int i, m;
@@ -39,7 +31,6 @@ static void record_end(struct case_run *r, pid_t pid, int status)
 		if (p->pid == pid) {
 			p->state = PS_ENDED;
 			p->status = status;
-			p->end_ms = now_ms() - r->t0;
 			return;
 		}
 		for (m = 0; m < p->nmembers; m++)
@@ -48,7 +39,8 @@ static void record_end(struct case_run *r, pid_t pid, int status)
 	}
 }
 
-void runloop_reap(struct case_run *r)
+/* Collect every child that has ended (the harness is their subreaper too). */
+static void runloop_reap(struct case_run *r)
 {
 	int status;
 	pid_t pid;
@@ -238,12 +230,8 @@ static void answer_notification(struct proc_run *p)
 /* SIGCHLD: reap. SIGINT/SIGTERM/SIGHUP: the user wants out. */
 static bool read_signals(struct case_run *r, const struct run_env *env)
 {
-	struct signalfd_siginfo si;
-	bool interrupted = false;
+	bool interrupted = sigfd_drain(env->sigfd);
 
-	while (read(env->sigfd, &si, sizeof(si)) == sizeof(si))
-		if (si.ssi_signo != SIGCHLD)
-			interrupted = true;
 	runloop_reap(r);
 	if (interrupted)
 		*env->interrupted = true;

@@ -6,14 +6,12 @@
 #ifndef OOMLAB_RUNLOOP_H
 #define OOMLAB_RUNLOOP_H
 
+#include "clock.h"
 #include "runcase.h"
 
 enum wait_result { WAIT_MET, WAIT_DEADLINE, WAIT_INTERRUPTED, WAIT_ERROR };
 
 typedef bool (*wait_cond)(const struct case_run *r, void *arg);
-
-/* Monotonic milliseconds. */
-long now_ms(void);
 
 /*
  * Handle events until cond holds or the absolute deadline (now_ms() clock) passes.
@@ -26,9 +24,6 @@ enum wait_result runloop_wait(struct case_run *r, const struct run_env *env, lon
 /* The same, but interrupts do not end it: for cleanup, which must finish. */
 enum wait_result runloop_wait_uninterrupted(struct case_run *r, const struct run_env *env,
 					    long deadline, wait_cond cond, void *arg);
-
-/* Collect every child that has ended (the harness is their subreaper too). */
-void runloop_reap(struct case_run *r);
 
 /* Read what is left in a process's pipes and close them. */
 void runloop_drain(struct case_run *r, struct proc_run *p);

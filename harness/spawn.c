@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "spawn.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,18 +57,6 @@ void close_fds_from(int lowest)
 	closedir(d);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 static int build_argv(const struct spawn_req *r, char **argv, char specs[][48])
 {
 	static char fd_text[16];
@@ -101,6 +90,7 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 {
 	int ctl = r->ctl_fd, devnull;
 	char text[32];
+	struct err e;
 	sigset_t all;
 
 	sigemptyset(&all);
@@ -124,20 +114,21 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 	/* Nothing else of ours or of whoever started us: inherited fds included. */
 	close_fds_from(STRESSOR_CONTROL_FD + 1);
 	snprintf(text, sizeof(text), "%d\n", (int)getpid());
-	if (r->cgroup_procs && write_file(r->cgroup_procs, text))
-		child_fail(ctl, "join cgroup: write `%s`: %s", r->cgroup_procs, strerror(errno));
-	if (r->freezer_procs && write_file(r->freezer_procs, text))
+	if (r->cgroup_procs && write_text(r->cgroup_procs, text, &e))
+		child_fail(ctl, "join cgroup: write `%s`: %s", r->cgroup_procs, strerror(e.errnum));
+	if (r->freezer_procs && write_text(r->freezer_procs, text, &e))
 		child_fail(ctl, "join the freezer cgroup: write `%s`: %s", r->freezer_procs,
-			   strerror(errno));
+			   strerror(e.errnum));
 	/* Always: the harness's own -1000 would be inherited otherwise. */
 	snprintf(text, sizeof(text), "%d\n", r->oom_score_adj);
-	if (write_file("/proc/self/oom_score_adj", text))
+	if (write_text("/proc/self/oom_score_adj", text, &e))
 		child_fail(ctl, "write %d to `/proc/self/oom_score_adj`: %s", r->oom_score_adj,
-			   strerror(errno));
+			   strerror(e.errnum));
 	if (r->set_oom_adj) {
 		snprintf(text, sizeof(text), "%d\n", r->oom_adj);
-		if (write_file("/proc/self/oom_adj", text))
-			child_fail(ctl, "write %d to `/proc/self/oom_adj`: %s", r->oom_adj, strerror(errno));
+		if (write_text("/proc/self/oom_adj", text, &e))
+			child_fail(ctl, "write %d to `/proc/self/oom_adj`: %s", r->oom_adj,
+				   strerror(e.errnum));
 	}
 	execv(r->exe, argv);
 	child_fail(ctl, "exec `%s`: %s", r->exe, strerror(errno));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "casefile.h"
+#include "clock.h"
 #include "cgroup.h"
 #include "expectfile.h"
 #include "hostinfo.h"
@@ -33,8 +34,6 @@ struct suite {
 	bool interrupted;
 	struct oom_ratelimit ratelimit;
 	struct ktap k;
-	int run_dir_jid;
-	int freezer_jid;
 };
 
 /* Case names: the ones given, or every NAME.case of the cases directory, sorted. */
@@ -190,17 +189,13 @@ static int prepare(struct suite *s)
 		err_set(&e, ENAMETOOLONG, "the run's cgroup path");
 		goto fail;
 	}
-	snprintf(entry, sizeof(entry), "%d %s", ops->version, s->env.run_dir);
-	s->run_dir_jid = journal_add(&s->journal, "cgroup", entry, &e);
-	if (s->run_dir_jid < 0 || cg_mkdir(s->env.run_dir, &e) ||
+	if (journal_mkdir_cgroup(&s->journal, ops->version, s->env.run_dir, &e) < 0 ||
 	    ops->enable_memory(s->env.run_dir, &changed, &e))
 		goto fail;
 	if (s->root.freezer_dir[0]) {
 		snprintf(s->env.freezer_run_dir, sizeof(s->env.freezer_run_dir), "%s/oomlab.%d",
 			 s->root.freezer_dir, (int)getpid());
-		snprintf(entry, sizeof(entry), "1 %s", s->env.freezer_run_dir);
-		s->freezer_jid = journal_add(&s->journal, "cgroup", entry, &e);
-		if (s->freezer_jid < 0 || cg_mkdir(s->env.freezer_run_dir, &e))
+		if (journal_mkdir_cgroup(&s->journal, 1, s->env.freezer_run_dir, &e) < 0)
 			goto fail;
 	}
 	return 0;
@@ -212,17 +207,12 @@ fail:
 
 static void teardown(struct suite *s)
 {
-	struct err e;
-
 	ratelimit_close(&s->ratelimit);
 	if (s->env.sigfd >= 0)
 		close(s->env.sigfd);
 	if (s->journal.fd < 0)
 		return; /* nothing was set up */
-	if (s->env.run_dir[0] && cg_destroy(s->root.ops, s->env.run_dir, &e) == 0)
-		journal_del(&s->journal, s->run_dir_jid, &e);
-	if (s->env.freezer_run_dir[0] && cg_destroy(&cgroup_v1_ops, s->env.freezer_run_dir, &e) == 0)
-		journal_del(&s->journal, s->freezer_jid, &e);
+	/* The run's cgroups, its twin and the controller it enabled: all in the journal. */
 	if (journal_close(&s->journal, warn) == 0)
 		rmdir(s->o->state_dir); /* only when empty: other runs may use it */
 }
@@ -230,13 +220,8 @@ static void teardown(struct suite *s)
 /* Between cases: was Ctrl-C (or SIGTERM, SIGHUP) pressed? */
 static void check_interrupt(struct suite *s)
 {
-	struct signalfd_siginfo si;
-
-	if (s->env.sigfd < 0)
-		return;
-	while (read(s->env.sigfd, &si, sizeof(si)) == sizeof(si))
-		if (si.ssi_signo != SIGCHLD)
-			s->interrupted = true;
+	if (s->env.sigfd >= 0 && sigfd_drain(s->env.sigfd))
+		s->interrupted = true;
 }
 
 /* Requirements of the case that this machine does not meet, as a SKIP reason. */

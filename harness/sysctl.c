@@ -22,7 +22,8 @@ bool sysctl_name_ok(const char *name)
 	return !strstr(name, "..") && name[strlen(name) - 1] != '.';
 }
 
-void sysctl_path(const char *name, char *out, size_t len)
+/* "/proc/sys/vm/panic_on_oom" */
+static void sysctl_path(const char *name, char *out, size_t len)
 {
 	size_t i, o;
 
@@ -48,16 +49,16 @@ static int sysctl_read(const char *path, char *out, size_t len, struct err *e)
 /* Save one path's value, journaled, unless it is saved already. */
 static int save(struct sysctl_saved *saved, const char *path, struct journal *j, struct err *e)
 {
-	char entry[256];
+	char entry[256], old[64];
 	int i;
 
 	for (i = 0; i < saved->n; i++)
 		if (!strcmp(saved->s[i].path, path))
 			return 0;
 	snprintf(saved->s[saved->n].path, sizeof(saved->s[0].path), "%s", path);
-	if (sysctl_read(path, saved->s[saved->n].old, sizeof(saved->s[0].old), e))
+	if (sysctl_read(path, old, sizeof(old), e))
 		return -1;
-	snprintf(entry, sizeof(entry), "%s %s", path, saved->s[saved->n].old);
+	snprintf(entry, sizeof(entry), "%s %s", path, old);
 	saved->s[saved->n].journal_id = journal_add(j, "sysctl", entry, e);
 	if (saved->s[saved->n].journal_id < 0)
 		return -1;
@@ -113,11 +114,9 @@ void sysctl_restore(struct sysctl_saved *saved, struct journal *j, void (*warn)(
 	for (i = saved->n - 1; i >= 0; i--) {
 		struct err e;
 
-		if (sysctl_write(saved->s[i].path, saved->s[i].old, &e)) {
-			warn(e.msg); /* the journal keeps it; the next run retries */
-			continue;
-		}
-		journal_del(j, saved->s[i].journal_id, &e);
+		/* The journal entry holds the old value; on failure it stays for the next run. */
+		if (journal_undo(j, saved->s[i].journal_id, &e))
+			warn(e.msg);
 	}
 	saved->n = 0;
 }

@@ -27,16 +27,12 @@ struct sysctl_saved {
 	int n;
 	struct {
 		char path[128];
-		char old[64];
-		int journal_id;
+		int journal_id;     /* "sysctl PATH OLD": undoing it restores */
 	} s[SYSCTL_MAX + 2];
 };
 
 /* A sysctl name oomlab may touch: "vm.x" or "kernel.x", lower case, digits, '_', '.'. */
 bool sysctl_name_ok(const char *name);
-
-/* "/proc/sys/vm/panic_on_oom" */
-void sysctl_path(const char *name, char *out, size_t len);
 
 /* Save (journaled) and set each. On failure, what was set is restored. */
 int sysctl_apply(const struct sysctl_set *set, int n, struct journal *j, struct sysctl_saved *saved,

@@ -2,6 +2,7 @@
 /* Booting one guest under qemu and telling how the boot ended. */
 #include "vm.h"
 
+#include "clock.h"
 #include "spawn.h"
 
 #include <ctype.h>
@@ -18,14 +19,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int bzimage_version(const char *path, char *out, size_t len, struct err *e)
 {
@@ -132,8 +125,7 @@ static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct 
 
 	for (;;) {
 		struct pollfd p = { .fd = o->sigfd, .events = POLLIN };
-		struct signalfd_siginfo si;
-		long left = deadline - mono_ms();
+		long left = deadline - now_ms();
 
 		if (waitpid(pid, status, WNOHANG) == pid)
 			return;
@@ -143,9 +135,8 @@ static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct 
 			b->end = *o->interrupted ? BOOT_INTERRUPTED : BOOT_TIMEOUT;
 		}
 		poll(&p, 1, killed ? 100 : (int)(left > 1000 ? 1000 : left));
-		while (read(o->sigfd, &si, sizeof(si)) == sizeof(si))
-			if (si.ssi_signo != SIGCHLD)
-				*o->interrupted = true;
+		if (sigfd_drain(o->sigfd))
+			*o->interrupted = true;
 	}
 }
 
@@ -218,7 +209,7 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	    long timeout_ms, struct boot *b, struct err *e)
 {
 	char append[4096], qemu_log[PATH_MAX], line[512];
-	long t0 = mono_ms();
+	long t0 = now_ms();
 	int status = 0;
 	pid_t pid;
 
@@ -243,7 +234,7 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	if (pid < 0)
 		return -1;
 	wait_qemu(o, pid, t0 + timeout_ms, b, &status);
-	b->elapsed_ms = mono_ms() - t0;
+	b->elapsed_ms = now_ms() - t0;
 
 	if (b->end == BOOT_TIMEOUT) {
 		snprintf(b->detail, sizeof(b->detail), "the boot did not finish within %ld s; qemu was "
