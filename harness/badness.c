@@ -93,3 +93,8 @@ bool badness_later_wins_ties(const struct kver *k)
 {
 	return at_least(k, 5, 3);
 }
+
+bool badness_vfork_ineligible(const struct kver *k)
+{
+	return at_least(k, 4, 8);
+}

@@ -45,6 +45,9 @@ long long badness(enum badness_era era, const struct kver *k, const struct badne
  */
 long badness_oom_score(enum badness_era era, long long points, long long total);
 
+/* A task in vfork is never chosen (4.8+; before, it could be). */
+bool badness_vfork_ineligible(const struct kver *k);
+
 /* Ties: from about 5.3 a later process with the same badness wins, before the earlier. */
 bool badness_later_wins_ties(const struct kver *k);
 

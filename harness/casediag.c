@@ -17,7 +17,7 @@ static void print_processes(const struct case_run *r, struct ktap *k)
 
 	ktap_diag(k, "processes (sampled before go; model: the badness formula for %s on the same "
 		  "sample, oom_score and badness in the case's domain of %lld pages):",
-		  badness_era_name(r->model.era), r->procs[0].model.domain_pages);
+		  badness_era_name(r->model.era), r->model.domain_pages);
 	ktap_diag(k, "  %-15s %7s %5s %9s %6s %9s %9s %9s %9s  %s", "role", "pid", "adj", "oom_score",
 		  "model", "badness", "anon_kB", "file_kB", "shmem_kB", "fate");
 	for (i = 0; i < r->nprocs; i++) {

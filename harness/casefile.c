@@ -179,6 +179,15 @@ static int process_key(struct proc_spec *p, const struct ini_entry *en, const ch
 		      "oom_score_adj, oom_adj, trigger, fault)", en->key, p->role);
 }
 
+/* memory.oom.group: 0 or 1 */
+static int oom_group_value(const struct ini_entry *en, const char *path, int *out, struct err *e)
+{
+	if (strcmp(en->value, "0") && strcmp(en->value, "1"))
+		return err_at(e, path, en->line, "memory.oom.group: expected 0 or 1");
+	*out = en->value[0] - '0';
+	return 0;
+}
+
 static int size_value(const struct ini_entry *en, const char *path, long long *out, struct err *e)
 {
 	size_t v;
@@ -245,13 +254,8 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		c->needs_disk = true;
 		return 0;
 	}
-	if (!strcmp(en->key, "memory.oom.group")) {
-		if (strcmp(en->value, "0") && strcmp(en->value, "1"))
-			return err_at(e, path, en->line, "memory.oom.group: expected 0 or 1");
-		c->oom_group = en->value[0] - '0';
-		c->oom_group_line = en->line;
-		return 0;
-	}
+	if (!strcmp(en->key, "memory.oom.group"))
+		return oom_group_value(en, path, &c->oom_group, e);
 	if (!strncmp(en->key, "sysctl.", 7)) {
 		const char *name = en->key + 7;
 
@@ -304,12 +308,8 @@ static int change_key(struct case_spec *c, const struct ini_entry *en, struct er
 		return size_value(en, c->path, &ch->memory_max, e);
 	if (!strcmp(en->key, "swap.max"))
 		return size_value(en, c->path, &ch->swap_max, e);
-	if (!strcmp(en->key, "memory.oom.group")) {
-		if (strcmp(en->value, "0") && strcmp(en->value, "1"))
-			return err_at(e, c->path, en->line, "memory.oom.group: expected 0 or 1");
-		ch->oom_group = en->value[0] - '0';
-		return 0;
-	}
+	if (!strcmp(en->key, "memory.oom.group"))
+		return oom_group_value(en, c->path, &ch->oom_group, e);
 	return err_at(e, c->path, en->line, "unknown key '%s' in [change] (known: at, hold, "
 		      "memory.max, swap.max, memory.oom.group)", en->key);
 }

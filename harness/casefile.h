@@ -81,7 +81,6 @@ struct case_spec {
 	long long swap_file;             /* bytes of the case's own swap file; 0: none */
 	bool needs_disk;                 /* a disk-backed /var/tmp (page cache, not tmpfs) */
 	int oom_group;                   /* memory.oom.group (v2) at setup; -1: untouched */
-	int oom_group_line;
 	struct case_change change;
 	int line;                        /* the [case] line */
 	struct proc_spec procs[CASE_MAX_PROCS];

@@ -37,6 +37,18 @@ static long cg_long(const char *dir, const char *file, long fallback)
 	return cg_read_ll(dir, file, &v, &e) ? fallback : (long)v;
 }
 
+/* Limit plus the swap it may use (mem_cgroup_get_max, 4.16+), in pages. */
+static long long memcg_pages(const struct model_env *m, long long limit_kb, long long swap_limit_kb)
+{
+	long long swap = m->swap_total_kb;
+
+	if (swap_limit_kb >= 0 && swap_limit_kb < swap)
+		swap = swap_limit_kb;
+	if (!m->swappiness || swap < 0)
+		swap = 0;
+	return (limit_kb + swap) / m->page_kb;
+}
+
 void model_env_read(struct model_env *m, const struct hostinfo *h, const char *cg_dir,
 		    int cgroup_version)
 {
@@ -64,23 +76,9 @@ void model_env_read(struct model_env *m, const struct hostinfo *h, const char *c
 		m->swap_limit_kb = memsw >= 0 && m->limit_kb >= 0 ? memsw - m->limit_kb : -1;
 		m->swappiness = (int)cg_long(cg_dir, "memory.swappiness", 60);
 	}
-}
-
-/* Limit plus the swap it may use (mem_cgroup_get_max, 4.16+), in pages. */
-static long long memcg_pages(const struct model_env *m, long long limit_kb, long long swap_limit_kb)
-{
-	long long swap = m->swap_total_kb;
-
-	if (swap_limit_kb >= 0 && swap_limit_kb < swap)
-		swap = swap_limit_kb;
-	if (!m->swappiness || swap < 0)
-		swap = 0;
-	return (limit_kb + swap) / m->page_kb;
-}
-
-static long long machine_pages(const struct model_env *m)
-{
-	return (m->mem_total_kb + m->swap_total_kb) / m->page_kb;
+	m->machine_pages = (m->mem_total_kb + m->swap_total_kb) / m->page_kb;
+	m->domain_pages = m->limit_kb >= 0 ? memcg_pages(m, m->limit_kb, m->swap_limit_kb)
+					   : m->machine_pages;
 }
 
 void model_proc(const struct model_env *m, const struct proc_sample *s, struct proc_model *out)
@@ -96,11 +94,9 @@ void model_proc(const struct model_env *m, const struct proc_sample *s, struct p
 	out->pgtables = in.pgtables = s->vm_pte_kb > 0 ? s->vm_pte_kb / m->page_kb : 0;
 	in.adj = s->oom_score_adj;
 	in.cap_sys_admin = m->root;
-	out->machine_points = badness(m->era, &m->kernel, &in, machine_pages(m));
-	out->oom_score = badness_oom_score(m->era, out->machine_points, machine_pages(m));
-	out->domain_pages = m->limit_kb >= 0 ? memcg_pages(m, m->limit_kb, m->swap_limit_kb)
-					     : machine_pages(m);
-	out->domain_points = badness(m->era, &m->kernel, &in, out->domain_pages);
+	out->machine_points = badness(m->era, &m->kernel, &in, m->machine_pages);
+	out->oom_score = badness_oom_score(m->era, out->machine_points, m->machine_pages);
+	out->domain_points = badness(m->era, &m->kernel, &in, m->domain_pages);
 	out->ok = true;
 }
 
@@ -111,7 +107,7 @@ static long long event_pages(const struct model_env *m, const struct oom_event *
 				     : ev->mem.seen;
 
 	if (!memcg)
-		return machine_pages(m);
+		return m->machine_pages;
 	if (!ev->mem.seen)
 		return -1;
 	if (ev->swap.seen)
@@ -134,7 +130,6 @@ static bool listed(const long *pids, int n, long pid)
 static long long row_points(const struct model_env *m, const struct model_hints *h,
 			    const struct oom_task *t, long long pages)
 {
-	struct kver vfork_rule = { 4, 8, 0 };
 	struct badness_in in = { 0 };
 
 	in.rss = t->rss >= 0 ? t->rss : t->rss_anon + t->rss_file + t->rss_shmem;
@@ -145,7 +140,7 @@ static long long row_points(const struct model_env *m, const struct model_hints 
 		in.pgtables = (t->nr_ptes > 0 ? t->nr_ptes : 0) + (t->nr_pmds > 0 ? t->nr_pmds : 0);
 	in.adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
 	in.cap_sys_admin = t->uid == 0;
-	in.ineligible = listed(h->in_vfork, h->nvfork, t->pid) && kver_cmp(&m->kernel, &vfork_rule) >= 0;
+	in.ineligible = listed(h->in_vfork, h->nvfork, t->pid) && badness_vfork_ineligible(&m->kernel);
 	return badness(m->era, &m->kernel, &in, pages);
 }
 

@@ -25,6 +25,8 @@ struct model_env {
 	long long limit_kb;            /* the case cgroup's memory limit; -1 none */
 	long long swap_limit_kb;       /* v2 memory.swap.max, v1 memsw minus memory; -1 no limit */
 	int swappiness;                /* 0: the memcg domain gets no swap */
+	long long machine_pages;       /* MemTotal + SwapTotal */
+	long long domain_pages;        /* the case cgroup's limit + the swap it may use (or the machine) */
 	bool allocating_task;          /* vm.oom_kill_allocating_task is set */
 };
 
@@ -34,7 +36,6 @@ struct proc_model {
 	long long machine_points;      /* badness against RAM + swap */
 	long oom_score;                /* what /proc/PID/oom_score should show */
 	long long domain_points;       /* badness against the case cgroup's limit + swap */
-	long long domain_pages;
 };
 
 struct event_model {

@@ -170,6 +170,17 @@ static int parse_roles(struct loader *ld, const char *value, int line, struct ro
 	return 0;
 }
 
+/* "N" for a count key */
+static int parse_count(struct loader *ld, const char *key, const char *value, int line, long *out,
+		       bool *has, int *at)
+{
+	if (parse_long(value, out) || *out < 0)
+		return err_at(ld->e, ld->path, line, "%s: '%s' is not a count", key, value);
+	*has = true;
+	*at = line;
+	return 0;
+}
+
 /* "yes", or "no, WHY" (the reason is shown when the check is skipped) */
 static int parse_optout(struct loader *ld, const char *key, const char *value, int line,
 			struct model_optout *o)
@@ -178,8 +189,7 @@ static int parse_optout(struct loader *ld, const char *key, const char *value, i
 	o->line = line;
 	if (!strcmp(value, "yes"))
 		return 0;
-	if (strncmp(value, "no", 2) || (value[2] && value[2] != ',') || !value[2] ||
-	    !value[2 + 1 + strspn(value + 3, " \t")])
+	if (strncmp(value, "no", 2) || value[2] != ',' || !value[3 + strspn(value + 3, " \t")])
 		return err_at(ld->e, ld->path, line, "%s: expected yes, or no with the reason "
 			      "('no, the swapoff caller is chosen before any scoring'), got '%s'", key, value);
 	o->off = true;
@@ -238,6 +248,8 @@ static int parse_exit(struct loader *ld, struct expect_spec *x, const char *valu
 		return -1;
 	if (parse_long(value + n + strspn(value + n, " \t"), &code) || code < 0 || code > 255)
 		return err_at(ld->e, ld->path, line, "exit: expected 'ROLE CODE' with CODE 0 to 255");
+	if (x->nexits == CASE_MAX_PROCS)
+		return err_at(ld->e, ld->path, line, "too many exit lines");
 	x->exits[x->nexits++] = (struct exit_expect){ .line = line, .code = (int)code };
 	snprintf(x->exits[x->nexits - 1].role, ROLE_MAX, "%s", role);
 	return 0;
@@ -318,18 +330,15 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 	case K_SURVIVED: return parse_roles(ld, v, line, &x->survived);
 	case K_VICTIMS: return parse_roles(ld, v, line, &x->victims);
 	case K_OOM_KILLS:
-		if (parse_long(v, &x->oom_kills) || x->oom_kills < 0)
-			return err_at(ld->e, ld->path, line, "oom_kills: '%s' is not a count", v);
-		x->has_oom_kills = true;
-		x->oom_kills_line = line;
-		return 0;
+		return parse_count(ld, key_names[k], v, line, &x->oom_kills, &x->has_oom_kills,
+				   &x->oom_kills_line);
 	case K_ORDER: return parse_order(ld, v, line, &x->order);
 	case K_MODEL_ORDER: return parse_order(ld, v, line, &x->model_order);
 	case K_MODEL_SCORE: return parse_optout(ld, key_names[k], v, line, &x->model_score);
 	case K_MODEL_VICTIM: return parse_optout(ld, key_names[k], v, line, &x->model_victim);
-	case K_DMESG: x->dmesg.set = true; return add_pattern(ld, &x->dmesg, "", v, line);
-	case K_NO_DMESG: x->no_dmesg.set = true; return add_pattern(ld, &x->no_dmesg, "", v, line);
-	case K_EXIT: x->exits_set = true; return parse_exit(ld, x, v, line);
+	case K_DMESG: return add_pattern(ld, &x->dmesg, "", v, line);
+	case K_NO_DMESG: return add_pattern(ld, &x->no_dmesg, "", v, line);
+	case K_EXIT: return parse_exit(ld, x, v, line);
 	case K_OUTPUT:
 		n = strcspn(v, " \t");
 		if (n == 0 || n >= sizeof(role) || !v[n])
@@ -338,7 +347,6 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		if (role_ok(ld, role, line))
 			return -1;
 		rest = v + n + strspn(v + n, " \t");
-		x->output.set = true;
 		return add_pattern(ld, &x->output, role, rest, line);
 	case K_PANIC:
 		if (!strcmp(v, "yes") || !strcmp(v, "no")) {
@@ -352,15 +360,11 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		if (strchr(v, '{') && (strstr(v, "{pid:") || strstr(v, "{cgroup}")))
 			return err_at(ld->e, ld->path, line, "console: placeholders are not available "
 				      "(the host reads the console after the guest is gone)");
-		x->console.set = true;
 		return add_pattern(ld, &x->console, "", v, line);
 	case K_SAMPLE: return parse_sample(ld, x, v, line);
 	case K_OOM_EVENTS:
-		if (parse_long(v, &x->oom_events) || x->oom_events < 0)
-			return err_at(ld->e, ld->path, line, "oom_events: '%s' is not a count", v);
-		x->has_oom_events = true;
-		x->oom_events_line = line;
-		return 0;
+		return parse_count(ld, key_names[k], v, line, &x->oom_events, &x->has_oom_events,
+				   &x->oom_events_line);
 	case K_USAGE: {
 		char op[3] = "", size[32];
 		size_t bytes;
@@ -401,7 +405,6 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 				return err_at(ld->e, ld->path, line, "output_lines: expected 'ROLE COUNT REGEX'");
 		}
 		rest += n + strspn(rest + n, " \t");
-		x->output_lines.set = true;
 		if (add_pattern(ld, &x->output_lines, role, rest, line))
 			return -1;
 		x->output_lines.p[x->output_lines.n - 1].count = count;
@@ -486,9 +489,13 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 			for (k = 0; k < K_COUNT && strcmp(en->key, key_names[k]); k++)
 				;
 			if (k == K_COUNT) {
-				err_at(e, path, en->line, "unknown key '%s' (known: killed, survived, "
-				       "victims, oom_kills, oom_events, order, dmesg, no_dmesg, exit, "
-				       "output, output_lines, sample, usage, change, panic, console)", en->key);
+				char known[512];
+				size_t used = 0, n;
+
+				for (n = 0; n < K_COUNT && used < sizeof(known); n++)
+					used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+								 n ? ", " : "", key_names[n]);
+				err_at(e, path, en->line, "unknown key '%s' (known: %s)", en->key, known);
 				goto out;
 			}
 			if (k != K_DMESG && k != K_NO_DMESG && k != K_OUTPUT && k != K_EXIT &&
@@ -502,10 +509,6 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 				reset_key(target, (enum key)k);
 				if (applies)
 					owner[k] = sec;
-			}
-			if (target->nexits == CASE_MAX_PROCS && k == K_EXIT) {
-				err_at(e, path, en->line, "too many exit lines");
-				goto out;
 			}
 			if (apply_key(&ld, target, (enum key)k, en->value, en->line))
 				goto out;
@@ -521,19 +524,52 @@ out:
 	return rc;
 }
 
+void role_list_text(const struct role_list *rl, char *out, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	snprintf(out, len, "none");
+	for (i = 0; i < rl->n && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", rl->role[i]);
+}
+
 static void print_roles(const char *key, const struct role_list *rl,
+			void (*line)(void *ctx, const char *text), void *ctx)
+{
+	char list[400], text[512];
+
+	if (!rl->set)
+		return;
+	role_list_text(rl, list, sizeof(list));
+	snprintf(text, sizeof(text), "%s = %s", key, list);
+	line(ctx, text);
+}
+
+static void print_order(const char *key, const struct order_chain *oc,
 			void (*line)(void *ctx, const char *text), void *ctx)
 {
 	char text[512];
 	size_t used;
 	int i;
 
-	if (!rl->set)
+	if (!oc->set)
 		return;
-	used = (size_t)snprintf(text, sizeof(text), "%s = %s", key, rl->n ? "" : "none");
-	for (i = 0; i < rl->n && used < sizeof(text); i++)
-		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s", i ? ", " : "",
-					 rl->role[i]);
+	used = (size_t)snprintf(text, sizeof(text), "%s = %s", key, oc->role[0]);
+	for (i = 1; i < oc->n && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s", oc->op[i - 1],
+					 oc->role[i]);
+	line(ctx, text);
+}
+
+static void print_optout(const char *key, const struct model_optout *o,
+			 void (*line)(void *ctx, const char *text), void *ctx)
+{
+	char text[256];
+
+	if (!o->off)
+		return;
+	snprintf(text, sizeof(text), "%s = no, %s", key, o->why);
 	line(ctx, text);
 }
 
@@ -542,7 +578,7 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 	const struct pattern_list *lists[] = { &x->dmesg, &x->no_dmesg, &x->output, &x->console };
 	const char *names[] = { "dmesg", "no_dmesg", "output", "console" };
 	char text[4200];
-	size_t used, l;
+	size_t l;
 	int i;
 
 	print_roles("killed", &x->killed, line, ctx);
@@ -564,26 +600,10 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 		snprintf(text, sizeof(text), "change = %s", x->change);
 		line(ctx, text);
 	}
-	for (l = 0; l < 2; l++) {
-		const struct order_chain *oc = l ? &x->model_order : &x->order;
-
-		if (!oc->set)
-			continue;
-		used = (size_t)snprintf(text, sizeof(text), "%s = %s", l ? "model_order" : "order",
-					oc->role[0]);
-		for (i = 1; i < oc->n && used < sizeof(text); i++)
-			used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s",
-						 oc->op[i - 1], oc->role[i]);
-		line(ctx, text);
-	}
-	for (l = 0; l < 2; l++) {
-		const struct model_optout *o = l ? &x->model_victim : &x->model_score;
-
-		if (o->off) {
-			snprintf(text, sizeof(text), "%s = no, %s", l ? "model_victim" : "model_score", o->why);
-			line(ctx, text);
-		}
-	}
+	print_order("order", &x->order, line, ctx);
+	print_order("model_order", &x->model_order, line, ctx);
+	print_optout("model_score", &x->model_score, line, ctx);
+	print_optout("model_victim", &x->model_victim, line, ctx);
 	for (i = 0; i < x->nexits; i++) {
 		snprintf(text, sizeof(text), "exit = %s %d", x->exits[i].role, x->exits[i].code);
 		line(ctx, text);

@@ -53,7 +53,6 @@ struct pattern {
 };
 
 struct pattern_list {
-	bool set;
 	int n;
 	struct pattern p[EXPECT_MAX_PATTERNS];
 };
@@ -106,7 +105,6 @@ struct expect_spec {
 	struct pattern_list no_dmesg;/* none matches any */
 	struct pattern_list output;  /* each matches a line of the role's output */
 	struct pattern_list output_lines; /* exactly count lines of the role's output match */
-	bool exits_set;
 	int nexits;
 	struct exit_expect exits[CASE_MAX_PROCS];
 	int nsamples;
@@ -127,6 +125,9 @@ extern const char *const sample_field_names[];
 
 int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
 		const struct expect_env *env, struct err *e);
+
+/* "a, b, c", or "none" for an empty list. */
+void role_list_text(const struct role_list *rl, char *out, size_t len);
 
 /* The expectations in effect, one "key = value" line each, through line(). */
 void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const char *text), void *ctx);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "judge.h"
+#include "judging.h"
 
 #include <stdarg.h>
 
@@ -12,15 +13,7 @@
 
 #include "casediag.h"
 
-struct judge {
-	const struct case_run *r;
-	const struct expect_spec *x;
-	struct ktap *k;
-	int failures;
-};
-
-static void fail(struct judge *j, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail(struct judge *j, int line, const char *fmt, ...)
+void judge_fail(struct judge *j, int line, const char *fmt, ...)
 {
 	char text[3072];
 	va_list ap;
@@ -28,11 +21,14 @@ static void fail(struct judge *j, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	ktap_diag(j->k, "%s:%d: %s", j->x->path, line, text);
+	if (line)
+		ktap_diag(j->k, "%s:%d: %s", j->x->path, line, text);
+	else
+		ktap_diag(j->k, "%s: %s", j->x->path, text);
 	j->failures++;
 }
 
-static const struct proc_run *role_run(const struct case_run *r, const char *role)
+const struct proc_run *judge_role(const struct case_run *r, const char *role)
 {
 	int i;
 
@@ -40,6 +36,19 @@ static const struct proc_run *role_run(const struct case_run *r, const char *rol
 		if (!strcmp(r->procs[i].spec->role, role))
 			return &r->procs[i];
 	return NULL;
+}
+
+bool judge_op_holds(const char *op, long long a, long long b)
+{
+	if (!strcmp(op, "<"))
+		return a < b;
+	if (!strcmp(op, "<="))
+		return a <= b;
+	if (!strcmp(op, ">"))
+		return a > b;
+	if (!strcmp(op, ">="))
+		return a >= b;
+	return a == b;
 }
 
 static bool sigkilled(int status)
@@ -55,19 +64,19 @@ static void check_killed(struct judge *j)
 	int i, m;
 
 	for (i = 0; i < rl->n; i++) {
-		const struct proc_run *p = role_run(j->r, rl->role[i]);
+		const struct proc_run *p = judge_role(j->r, rl->role[i]);
 
 		if (p->run_state != PS_ENDED || !sigkilled(p->status)) {
-			fail(j, rl->line, "killed: expected %s (pid %d) killed by SIGKILL, saw it %s",
-			     rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
+			judge_fail(j, rl->line, "killed: expected %s (pid %d) killed by SIGKILL, saw it %s",
+			           rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
 			continue;
 		}
 		for (m = 0; m < p->nmembers; m++)
 			if (!sigkilled(p->members[m].status))
-				fail(j, rl->line, "killed: expected every process of %s killed; member pid %d "
-				     "was %s", rl->role[i], (int)p->members[m].pid,
-				     p->members[m].status == -1 ? "not seen to end"
-				     : describe_status(p->members[m].status, how, sizeof(how)));
+				judge_fail(j, rl->line, "killed: expected every process of %s killed; member pid %d "
+				           "was %s", rl->role[i], (int)p->members[m].pid,
+				           p->members[m].status == -1 ? "not seen to end"
+				           : describe_status(p->members[m].status, how, sizeof(how)));
 	}
 }
 
@@ -78,15 +87,15 @@ static void check_survived(struct judge *j)
 	int i, m;
 
 	for (i = 0; i < rl->n; i++) {
-		const struct proc_run *p = role_run(j->r, rl->role[i]);
+		const struct proc_run *p = judge_role(j->r, rl->role[i]);
 
 		if (p->run_state == PS_ENDED && sigkilled(p->status))
-			fail(j, rl->line, "survived: expected %s (pid %d) to survive, saw it %s",
-			     rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
+			judge_fail(j, rl->line, "survived: expected %s (pid %d) to survive, saw it %s",
+			           rl->role[i], (int)p->pid, proc_fate(p, how, sizeof(how)));
 		for (m = 0; m < p->nmembers; m++)
 			if (sigkilled(p->members[m].status))
-				fail(j, rl->line, "survived: expected %s to survive; member pid %d was killed",
-				     rl->role[i], (int)p->members[m].pid);
+				judge_fail(j, rl->line, "survived: expected %s to survive; member pid %d was killed",
+				           rl->role[i], (int)p->members[m].pid);
 	}
 }
 
@@ -122,18 +131,13 @@ static void logged_victims(const struct case_run *r, char *out, size_t len, int 
 static void check_victims(struct judge *j)
 {
 	const struct role_list *rl = &j->x->victims;
-	char want[512] = "", saw[1024];
-	size_t used = 0;
-	int i, n;
+	char want[512], saw[1024];
+	int n;
 
-	for (i = 0; i < rl->n; i++)
-		used += (size_t)snprintf(want + used, sizeof(want) - used, "%s%s", i ? ", " : "",
-					 rl->role[i]);
-	if (!rl->n)
-		snprintf(want, sizeof(want), "none");
+	role_list_text(rl, want, sizeof(want));
 	logged_victims(j->r, saw, sizeof(saw), &n);
 	if (strcmp(want, saw))
-		fail(j, rl->line, "victims: expected %s, saw %s in the kernel log", want, saw);
+		judge_fail(j, rl->line, "victims: expected %s, saw %s in the kernel log", want, saw);
 }
 
 static void check_oom_kills(struct judge *j)
@@ -141,21 +145,21 @@ static void check_oom_kills(struct judge *j)
 	const struct case_run *r = j->r;
 
 	if (!r->have_counters) {
-		fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, could not read the cgroup's "
-		     "counters", j->x->oom_kills);
+		judge_fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, could not read the cgroup's "
+		           "counters", j->x->oom_kills);
 		return;
 	}
 	if (!r->counters.has_oom_kill) {
 		/* Kernels before 4.13 do not count: the log is all there is. */
 		if (r->kills_logged != j->x->oom_kills)
-			fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, saw %d Killed process "
-			     "lines (this kernel has no oom_kill counter)", j->x->oom_kills, r->kills_logged);
+			judge_fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, saw %d Killed process "
+			           "lines (this kernel has no oom_kill counter)", j->x->oom_kills, r->kills_logged);
 		return;
 	}
 	if (r->counters.oom_kill != j->x->oom_kills)
-		fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, saw %lld (the cgroup's oom_kill "
-		     "counter; %d Killed process lines logged)", j->x->oom_kills, r->counters.oom_kill,
-		     r->kills_logged);
+		judge_fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, saw %lld (the cgroup's oom_kill "
+		           "counter; %d Killed process lines logged)", j->x->oom_kills, r->counters.oom_kill,
+		           r->kills_logged);
 }
 
 static void check_oom_events(struct judge *j)
@@ -163,26 +167,23 @@ static void check_oom_events(struct judge *j)
 	const struct case_run *r = j->r;
 
 	if (!r->have_counters || r->counters.oom < 0)
-		fail(j, j->x->oom_events_line, "oom_events: expected %ld; this cgroup has no oom event "
-		     "counter (cgroup v1): put it in an [expect cgroup v2] section", j->x->oom_events);
+		judge_fail(j, j->x->oom_events_line, "oom_events: expected %ld; this cgroup has no oom event "
+		           "counter (cgroup v1): put it in an [expect cgroup v2] section", j->x->oom_events);
 	else if (r->counters.oom != j->x->oom_events)
-		fail(j, j->x->oom_events_line, "oom_events: expected %ld, saw %lld (memory.events oom)",
-		     j->x->oom_events, r->counters.oom);
+		judge_fail(j, j->x->oom_events_line, "oom_events: expected %ld, saw %lld (memory.events oom)",
+		           j->x->oom_events, r->counters.oom);
 }
 
 static void check_usage(struct judge *j)
 {
 	const struct expect_spec *x = j->x;
 	long long u = j->r->counters.usage;
-	const char *op = x->usage_op;
-	bool ok = !strcmp(op, "<") ? u < x->usage : !strcmp(op, "<=") ? u <= x->usage
-		  : !strcmp(op, ">") ? u > x->usage : !strcmp(op, ">=") ? u >= x->usage : u == x->usage;
 
 	if (!j->r->have_counters)
-		fail(j, x->usage_line, "usage: the cgroup's usage could not be read");
-	else if (!ok)
-		fail(j, x->usage_line, "usage: expected %s %lld kB, saw %lld kB", op, x->usage / 1024,
-		     u / 1024);
+		judge_fail(j, x->usage_line, "usage: the cgroup's usage could not be read");
+	else if (!judge_op_holds(x->usage_op, u, x->usage))
+		judge_fail(j, x->usage_line, "usage: expected %s %lld kB, saw %lld kB", x->usage_op,
+			   x->usage / 1024, u / 1024);
 }
 
 static void check_change(struct judge *j)
@@ -190,11 +191,11 @@ static void check_change(struct judge *j)
 	const struct case_run *r = j->r;
 
 	if (!r->change_result[0])
-		fail(j, j->x->change_line, "change: expected %s, but the case has no [change] or it "
-		     "was not reached", j->x->change);
+		judge_fail(j, j->x->change_line, "change: expected %s, but the case has no [change] or it "
+		           "was not reached", j->x->change);
 	else if (strcmp(r->change_result, j->x->change))
-		fail(j, j->x->change_line, "change: expected %s, saw %s%s%s", j->x->change,
-		     r->change_result, r->change_detail[0] ? ": " : "", r->change_detail);
+		judge_fail(j, j->x->change_line, "change: expected %s, saw %s%s%s", j->x->change,
+		           r->change_result, r->change_detail[0] ? ": " : "", r->change_detail);
 }
 
 static void check_order(struct judge *j)
@@ -203,16 +204,15 @@ static void check_order(struct judge *j)
 	int i;
 
 	for (i = 0; i + 1 < oc->n; i++) {
-		const struct proc_run *a = role_run(j->r, oc->role[i]), *b = role_run(j->r, oc->role[i + 1]);
+		const struct proc_run *a = judge_role(j->r, oc->role[i]), *b = judge_role(j->r, oc->role[i + 1]);
 		long sa = a->sample.oom_score, sb = b->sample.oom_score;
-		bool ok = !strcmp(oc->op[i], ">") ? sa > sb : !strcmp(oc->op[i], ">=") ? sa >= sb : sa == sb;
 
 		if (!a->sample.ok || !b->sample.ok)
-			fail(j, oc->line, "order: no oom_score sample for %s", !a->sample.ok ? oc->role[i]
-			     : oc->role[i + 1]);
-		else if (!ok)
-			fail(j, oc->line, "order: expected %s %s %s, saw oom_score %s=%ld %s=%ld",
-			     oc->role[i], oc->op[i], oc->role[i + 1], oc->role[i], sa, oc->role[i + 1], sb);
+			judge_fail(j, oc->line, "order: no oom_score sample for %s", !a->sample.ok ? oc->role[i]
+			           : oc->role[i + 1]);
+		else if (!judge_op_holds(oc->op[i], sa, sb))
+			judge_fail(j, oc->line, "order: expected %s %s %s, saw oom_score %s=%ld %s=%ld",
+			           oc->role[i], oc->op[i], oc->role[i + 1], oc->role[i], sa, oc->role[i + 1], sb);
 	}
 }
 
@@ -224,7 +224,7 @@ static const char *placeholder(void *ctx, const char *kind, const char *role)
 
 	if (!strcmp(kind, "cgroup"))
 		return r->cg_kpath;
-	p = role_run(r, role);
+	p = judge_role(r, role);
 	if (!p || !p->pid)
 		return NULL;
 	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
@@ -269,17 +269,17 @@ static void check_dmesg(struct judge *j, const struct pattern_list *pl, bool wan
 		long at;
 
 		if (compile(j->r, &pl->p[i], &re, why, sizeof(why))) {
-			fail(j, pl->p[i].line, "%s: %s", want ? "dmesg" : "no_dmesg", why);
+			judge_fail(j, pl->p[i].line, "%s: %s", want ? "dmesg" : "no_dmesg", why);
 			continue;
 		}
 		at = find_line(j->r, &re);
 		regfree(&re);
 		if (want && at < 0)
-			fail(j, pl->p[i].line, "dmesg: expected a kernel log line matching '%s', saw none "
-			     "among the %zu lines logged during the case", pl->p[i].text, j->r->nlines);
+			judge_fail(j, pl->p[i].line, "dmesg: expected a kernel log line matching '%s', saw none "
+			           "among the %zu lines logged during the case", pl->p[i].text, j->r->nlines);
 		if (!want && at >= 0)
-			fail(j, pl->p[i].line, "no_dmesg: expected no line matching '%s', saw: %s",
-			     pl->p[i].text, j->r->lines[at].text);
+			judge_fail(j, pl->p[i].line, "no_dmesg: expected no line matching '%s', saw: %s",
+			           pl->p[i].text, j->r->lines[at].text);
 	}
 }
 
@@ -290,11 +290,11 @@ static void check_exits(struct judge *j)
 
 	for (i = 0; i < j->x->nexits; i++) {
 		const struct exit_expect *ex = &j->x->exits[i];
-		const struct proc_run *p = role_run(j->r, ex->role);
+		const struct proc_run *p = judge_role(j->r, ex->role);
 
 		if (p->run_state != PS_ENDED || !WIFEXITED(p->status) || WEXITSTATUS(p->status) != ex->code)
-			fail(j, ex->line, "exit: expected %s to exit with code %d, saw it %s", ex->role,
-			     ex->code, proc_fate(p, how, sizeof(how)));
+			judge_fail(j, ex->line, "exit: expected %s to exit with code %d, saw it %s", ex->role,
+			           ex->code, proc_fate(p, how, sizeof(how)));
 	}
 }
 
@@ -304,22 +304,22 @@ static void check_samples(struct judge *j)
 
 	for (i = 0; i < j->x->nsamples; i++) {
 		const struct sample_expect *se = &j->x->samples[i];
-		const struct proc_run *p = role_run(j->r, se->role);
+		const struct proc_run *p = judge_role(j->r, se->role);
 		long saw = se->field == SAMPLE_OOM_SCORE ? p->sample.oom_score
 			   : se->field == SAMPLE_OOM_SCORE_ADJ ? p->sample.oom_score_adj : p->sample.oom_adj;
 
 		if (!p->sample.ok)
-			fail(j, se->line, "sample: no /proc sample of %s", se->role);
+			judge_fail(j, se->line, "sample: no /proc sample of %s", se->role);
 		else if (saw != se->value)
-			fail(j, se->line, "sample: expected %s's %s to read %ld, saw %ld", se->role,
-			     sample_field_names[se->field], se->value, saw);
+			judge_fail(j, se->line, "sample: expected %s's %s to read %ld, saw %ld", se->role,
+			           sample_field_names[se->field], se->value, saw);
 	}
 }
 
 /* How many lines of the role's output the pattern matches; -1 with why on error. */
 static long count_output(const struct case_run *r, const struct pattern *pt, char *why, size_t len)
 {
-	const struct proc_run *p = role_run(r, pt->role);
+	const struct proc_run *p = judge_role(r, pt->role);
 	char *copy, *line, *save;
 	long count = 0;
 	regex_t re;
@@ -345,20 +345,20 @@ static void check_output(struct judge *j)
 
 		n = count_output(j->r, pt, why, sizeof(why));
 		if (n < 0)
-			fail(j, pt->line, "output: %s", why);
+			judge_fail(j, pt->line, "output: %s", why);
 		else if (n == 0)
-			fail(j, pt->line, "output: expected a line of %s's output matching '%s', saw none",
-			     pt->role, pt->text);
+			judge_fail(j, pt->line, "output: expected a line of %s's output matching '%s', saw none",
+			           pt->role, pt->text);
 	}
 	for (i = 0; i < j->x->output_lines.n; i++) {
 		const struct pattern *pt = &j->x->output_lines.p[i];
 
 		n = count_output(j->r, pt, why, sizeof(why));
 		if (n < 0)
-			fail(j, pt->line, "output_lines: %s", why);
+			judge_fail(j, pt->line, "output_lines: %s", why);
 		else if (n != pt->count)
-			fail(j, pt->line, "output_lines: expected %ld lines of %s's output matching '%s', "
-			     "saw %ld", pt->count, pt->role, pt->text, n);
+			judge_fail(j, pt->line, "output_lines: expected %ld lines of %s's output matching '%s', "
+			           "saw %ld", pt->count, pt->role, pt->text, n);
 	}
 }
 
@@ -436,7 +436,7 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 	check_exits(&j);
 	check_samples(&j);
 	check_output(&j);
-	j.failures += judge_model(r, x, k);
+	judge_model(&j);
 	if (j.failures || verbose)
 		casediag_print(r, k, j.failures > 0, verbose);
 	return j.failures ? V_FAIL : V_PASS;

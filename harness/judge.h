@@ -17,9 +17,6 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 			bool verbose);
 
 /* settle_fn for case_run: every dmesg pattern of x matches already. */
-/* The model's checks (judge_model.c): returns how many failed; each is printed. */
-int judge_model(const struct case_run *r, const struct expect_spec *x, struct ktap *k);
-
 bool judge_log_complete(const struct case_run *r, void *x);
 
 /* How many OOM kills x leads one to expect (for the kernel's report rate limit). */

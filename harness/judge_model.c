@@ -4,9 +4,8 @@
  * badness formula against the kernel's (within the counters' slack, or one), each OOM event's
  * predicted victim against the kernel's; and model_order when the expectation has it.
  */
-#include "judge.h"
+#include "judging.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +31,7 @@ static long long counter_slack_pages(void)
 static bool score_agrees(const struct model_env *env, const struct proc_model *m, long kernel,
 			 long *lo, long *hi)
 {
-	long long total = (env->mem_total_kb + env->swap_total_kb) / env->page_kb;
+	long long total = env->machine_pages;
 	long long slack = counter_slack_pages();
 
 	*lo = *hi = m->oom_score;
@@ -49,29 +48,6 @@ static bool score_agrees(const struct model_env *env, const struct proc_model *m
 	return kernel >= *lo && kernel <= *hi;
 }
 
-struct mjudge {
-	const struct case_run *r;
-	const struct expect_spec *x;
-	struct ktap *k;
-	int failures;
-};
-
-static void mfail(struct mjudge *j, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void mfail(struct mjudge *j, int line, const char *fmt, ...)
-{
-	char text[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	if (line)
-		ktap_diag(j->k, "%s:%d: %s", j->x->path, line, text);
-	else
-		ktap_diag(j->k, "%s: %s", j->x->path, text);
-	j->failures++;
-}
-
 /* "role hog" or "pid 1234 (comm)" */
 static const char *who(const struct case_run *r, long pid, const char *comm, char *buf, size_t len)
 {
@@ -84,7 +60,7 @@ static const char *who(const struct case_run *r, long pid, const char *comm, cha
 	return buf;
 }
 
-static void check_scores(struct mjudge *j)
+static void check_scores(struct judge *j)
 {
 	int i;
 
@@ -95,17 +71,17 @@ static void check_scores(struct mjudge *j)
 
 		if (!p->sample.ok || !m->ok || score_agrees(&j->r->model, m, p->sample.oom_score, &lo, &hi))
 			continue;
-		mfail(j, j->x->model_score.line, "model_score: %s: expected oom_score %ld from the model "
+		judge_fail(j, j->x->model_score.line, "model_score: %s: expected oom_score %ld from the model "
 		      "(%ld to %ld allowed; %s: rss %lld + swap %lld + pgtables %lld pages, oom_score_adj "
 		      "%ld, machine %lld pages), the kernel shows %ld", p->spec->role, m->oom_score, lo, hi,
 		      badness_era_name(j->r->model.era), m->rss, m->swap, m->pgtables,
 		      p->sample.oom_score_adj,
-		      (j->r->model.mem_total_kb + j->r->model.swap_total_kb) / j->r->model.page_kb,
+		      j->r->model.machine_pages,
 		      p->sample.oom_score);
 	}
 }
 
-static void check_victims(struct mjudge *j)
+static void check_victims(struct judge *j)
 {
 	const struct case_run *r = j->r;
 	size_t e;
@@ -122,7 +98,7 @@ static void check_victims(struct mjudge *j)
 		if (!m->made || m->pid == ev->kills[0].pid)
 			continue;
 		if (!strcmp(m->how, "badness"))
-			mfail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected the kernel "
+			judge_fail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected the kernel "
 			      "to kill %s, the highest badness %lld in a domain of %lld pages%s; it killed "
 			      "%s, badness %s%lld", n, who(r, m->pid, m->comm, a, sizeof(a)), m->points,
 			      m->totalpages, m->ties ? " (tied, the tie rule chose it)" : "",
@@ -130,53 +106,39 @@ static void check_victims(struct mjudge *j)
 			      m->victim_in_table ? "" : "unknown: not in the task table, ",
 			      m->victim_in_table ? m->victim_points : 0);
 		else
-			mfail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected %s to be "
+			judge_fail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected %s to be "
 			      "killed (%s), the kernel killed %s", n, who(r, m->pid, m->comm, a, sizeof(a)),
 			      m->how, who(r, ev->kills[0].pid, ev->kills[0].comm, b, sizeof(b)));
 	}
 }
 
-static void check_order(struct mjudge *j)
+static void check_order(struct judge *j)
 {
 	const struct order_chain *oc = &j->x->model_order;
-	int i, k;
+	int i;
 
 	for (i = 0; i + 1 < oc->n; i++) {
-		const struct proc_run *a = NULL, *b = NULL;
-		long long pa, pb;
-		bool ok;
+		const struct proc_run *a = judge_role(j->r, oc->role[i]);
+		const struct proc_run *b = judge_role(j->r, oc->role[i + 1]);
 
-		for (k = 0; k < j->r->nprocs; k++) {
-			if (!strcmp(j->r->procs[k].spec->role, oc->role[i]))
-				a = &j->r->procs[k];
-			if (!strcmp(j->r->procs[k].spec->role, oc->role[i + 1]))
-				b = &j->r->procs[k];
-		}
-		if (!a || !b || !a->model.ok || !b->model.ok) {
-			mfail(j, oc->line, "model_order: no model for %s (no /proc sample, or no model "
-			      "for kernel %s)", !a || !a->model.ok ? oc->role[i] : oc->role[i + 1],
-			      badness_era_name(j->r->model.era));
-			continue;
-		}
-		pa = a->model.domain_points;
-		pb = b->model.domain_points;
-		ok = !strcmp(oc->op[i], ">") ? pa > pb : !strcmp(oc->op[i], ">=") ? pa >= pb : pa == pb;
-		if (!ok)
-			mfail(j, oc->line, "model_order: expected %s %s %s, saw badness %s=%lld %s=%lld "
-			      "(domain %lld pages)", oc->role[i], oc->op[i], oc->role[i + 1], oc->role[i],
-			      pa, oc->role[i + 1], pb, a->model.domain_pages);
+		if (!a->model.ok || !b->model.ok)
+			judge_fail(j, oc->line, "model_order: no model for %s (no /proc sample, or no "
+				   "model for kernel %s)", !a->model.ok ? oc->role[i] : oc->role[i + 1],
+				   badness_era_name(j->r->model.era));
+		else if (!judge_op_holds(oc->op[i], a->model.domain_points, b->model.domain_points))
+			judge_fail(j, oc->line, "model_order: expected %s %s %s, saw badness %s=%lld "
+				   "%s=%lld (domain %lld pages)", oc->role[i], oc->op[i], oc->role[i + 1],
+				   oc->role[i], a->model.domain_points, oc->role[i + 1],
+				   b->model.domain_points, j->r->model.domain_pages);
 	}
 }
 
-int judge_model(const struct case_run *r, const struct expect_spec *x, struct ktap *k)
+void judge_model(struct judge *j)
 {
-	struct mjudge j = { .r = r, .x = x, .k = k };
-
-	if (!x->model_score.off)
-		check_scores(&j);
-	if (!x->model_victim.off)
-		check_victims(&j);
-	if (x->model_order.set)
-		check_order(&j);
-	return j.failures;
+	if (!j->x->model_score.off)
+		check_scores(j);
+	if (!j->x->model_victim.off)
+		check_victims(j);
+	if (j->x->model_order.set)
+		check_order(j);
 }
