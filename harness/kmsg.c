@@ -34,11 +34,29 @@ static int hexval(char c)
 	return -1;
 }
 
+size_t kmsg_unescape(char *dst, const char *src, size_t n)
+{
+	const char *s, *end = src + n;
+	char *out = dst;
+
+	for (s = src; s < end; s++) {
+		if (s[0] == '\\' && end - s >= 4 && s[1] == 'x' && hexval(s[2]) >= 0 &&
+		    hexval(s[3]) >= 0) {
+			*out++ = (char)(hexval(s[2]) * 16 + hexval(s[3]));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	return (size_t)(out - dst);
+}
+
 int kmsg_parse_record(const char *raw, size_t len, struct kmsg_record *r)
 {
 	unsigned long long pri, seq, ts;
-	const char *semi, *end, *s;
+	const char *semi, *end;
 	char *out;
+	size_t n, i;
 	int used = 0;
 
 	semi = memchr(raw, ';', len);
@@ -53,22 +71,14 @@ int kmsg_parse_record(const char *raw, size_t len, struct kmsg_record *r)
 		return -1;
 	r->text = out;
 	r->nlines = 1;
-	for (s = semi + 1; s < end; s++) {
-		if (s[0] == '\\' && end - s >= 4 && s[1] == 'x' && hexval(s[2]) >= 0 &&
-		    hexval(s[3]) >= 0) {
-			char c = (char)(hexval(s[2]) * 16 + hexval(s[3]));
-
-			if (c == '\n') {
-				c = '\0';
-				r->nlines++;
-			}
-			*out++ = c;
-			s += 3;
-		} else {
-			*out++ = *s;
+	n = kmsg_unescape(out, semi + 1, (size_t)(end - semi - 1));
+	for (i = 0; i < n; i++) {
+		if (out[i] == '\n') {
+			out[i] = '\0';
+			r->nlines++;
 		}
 	}
-	*out = '\0';
+	out[n] = '\0';
 	r->seq = seq;
 	r->ts_usec = ts;
 	r->level = (int)(pri & 7);

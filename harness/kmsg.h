@@ -35,6 +35,9 @@ int kmsg_open_at_end(const char *path, int *fd, struct err *e);
  * (written to /dev/kmsg, facility other than 0) are left out. */
 int kmsg_read_available(int fd, struct kmsg_log *log, struct err *e);
 
+/* Undo the kernel's \xNN escapes of [src, src + n) into dst (dst may be src). Returns the length. */
+size_t kmsg_unescape(char *dst, const char *src, size_t n);
+
 /* Parse one record as read from /dev/kmsg. Returns 0, or -1 when it is not one. */
 int kmsg_parse_record(const char *raw, size_t len, struct kmsg_record *r);
 

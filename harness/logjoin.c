@@ -87,48 +87,47 @@ static bool starts_with_field(enum key_kind kind, const char *cur, size_t clen)
 	return false;
 }
 
-/* Is prev followed directly by cur a whole line? */
-static bool joined_complete(enum key_kind kind, const char *prev, size_t plen, const char *cur,
-			    size_t clen)
+/* Is prev, then sep, then cur a whole line? */
+static bool complete_joined(enum key_kind kind, const char *prev, size_t plen, const char *sep,
+			    const char *cur, size_t clen)
 {
 	char both[4096];
+	size_t slen = strlen(sep);
 
-	if (plen + clen >= sizeof(both))
+	if (plen + slen + clen >= sizeof(both))
 		return false;
 	memcpy(both, prev, plen);
-	memcpy(both + plen, cur, clen);
-	return complete(kind, both, plen + clen);
+	memcpy(both + plen, sep, slen);
+	memcpy(both + plen + slen, cur, clen);
+	return complete(kind, both, plen + slen + clen);
 }
 
 enum logjoin logjoin_decide(const char *prev, size_t plen, const char *cur, size_t clen)
 {
 	enum key_kind kind = kind_of(prev, plen);
-	size_t blanks = 0;
+	size_t blanks = 0, full = plen;
+	enum logjoin space;
 
 	while (plen && (prev[plen - 1] == ' ' || prev[plen - 1] == '\t'))
 		plen--;
+	/* The blank the wrap took goes back, unless prev kept it at its end. */
+	space = plen < full ? JOIN_DIRECT : JOIN_SPACE;
 	while (blanks < clen && (cur[blanks] == ' ' || cur[blanks] == '\t'))
 		blanks++;
 	/* A line that is a key line itself starts a line of its own. */
 	if (kind == K_NONE || blanks == clen || kind_of(cur, clen) != K_NONE)
 		return JOIN_NO;
 	if (starts_with_field(kind, cur + blanks, clen - blanks))
-		return blanks || cur[0] == ',' ? JOIN_DIRECT : JOIN_SPACE;
+		return blanks || cur[0] == ',' ? JOIN_DIRECT : space;
 	if (complete(kind, prev, plen))
 		return JOIN_NO;
 	/* Cut short: after a comma the kernel put a blank (not in the oom-kill: summary). */
 	if (!blanks && kind != K_SUMMARY && plen && prev[plen - 1] == ',')
-		return JOIN_SPACE;
+		return space;
 	/* Cut at a blank that the wrapping took (a mail client), or inside a word (a
 	 * terminal)? The blank it is, when only that makes the line whole. */
-	if (!blanks && plen + 1 + clen < 4096) {
-		char both[4096];
-
-		memcpy(both, prev, plen);
-		both[plen] = ' ';
-		memcpy(both + plen + 1, cur, clen);
-		if (complete(kind, both, plen + 1 + clen) && !joined_complete(kind, prev, plen, cur, clen))
-			return JOIN_SPACE;
-	}
+	if (!blanks && complete_joined(kind, prev, plen, " ", cur, clen) &&
+	    !complete_joined(kind, prev, plen, "", cur, clen))
+		return space;
 	return JOIN_DIRECT;
 }

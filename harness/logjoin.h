@@ -15,7 +15,7 @@
 enum logjoin {
 	JOIN_NO,        /* cur is a line of its own */
 	JOIN_DIRECT,    /* cur continues prev as it is (cut inside a word, or cur starts with a blank) */
-	JOIN_SPACE,     /* cur continues prev after a blank the wrapping took away */
+	JOIN_SPACE,     /* cur continues prev after a blank the wrapping took away: add one */
 };
 
 /* prev: the logical line so far (no prefix); cur: the next line, without its prefix. */

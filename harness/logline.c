@@ -13,11 +13,10 @@ static bool starts(const char *s, size_t len, const char *word)
 }
 
 /* "PRI,SEQ,TS,FLAGS;" of a /dev/kmsg record: where the text starts, or NULL. */
-static const char *kmsg_prefix(const char *s, size_t len, double *ts)
+static const char *kmsg_prefix(const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *semi;
 	int fields = 0;
-	char *e;
 
 	if (!len || !isdigit((unsigned char)*s))
 		return NULL;
@@ -32,14 +31,11 @@ static const char *kmsg_prefix(const char *s, size_t len, double *ts)
 	}
 	if (fields < 3)
 		return NULL;
-	p = memchr(s, ',', (size_t)(semi - s));
-	p = memchr(p + 1, ',', (size_t)(semi - p - 1));
-	*ts = (double)strtoull(p + 1, &e, 10) / 1e6;
 	return semi + 1 < end ? semi + 1 : end;
 }
 
 /* "[  289.926475] " or "[Sun Nov 22 14:41:59 2026] ": where the text starts, or NULL. */
-static const char *bracket_prefix(const char *s, size_t len, double *ts)
+static const char *bracket_prefix(const char *s, size_t len)
 {
 	const char *close, *p = s + 1;
 	char *e;
@@ -52,12 +48,10 @@ static const char *bracket_prefix(const char *s, size_t len, double *ts)
 	while (p < close && *p == ' ')
 		p++;
 	if (p < close && isdigit((unsigned char)*p)) {
-		double v = strtod(p, &e);
-
 		/* seconds.microseconds; a task table row "[   8692] ..." is not a timestamp */
+		strtod(p, &e);
 		if (e != close || !memchr(p, '.', (size_t)(close - p)))
 			return NULL;
-		*ts = v;
 	} else if (close - s >= 20 && isalpha((unsigned char)s[1]) && isalpha((unsigned char)s[2]) &&
 		   isalpha((unsigned char)s[3]) && s[4] == ' ' && memchr(s, ':', (size_t)(close - s))) {
 		/* dmesg -T: a wall-clock time, not since boot */
@@ -134,13 +128,12 @@ static const char *host_kernel(const char *s, size_t len)
 void logline_strip(const char *raw, size_t len, struct logline *out)
 {
 	const char *end, *p;
-	double ts = -1;
 
 	out->prefixed = out->kmsg = false;
 	while (len && (raw[len - 1] == '\r' || raw[len - 1] == '\n'))
 		len--;
 	end = raw + len;
-	if ((p = kmsg_prefix(raw, len, &ts))) {
+	if ((p = kmsg_prefix(raw, len))) {
 		out->prefixed = out->kmsg = true;
 		raw = p;
 	} else if ((p = syslog_prefix(raw, len)) || (p = facility_prefix(raw, len)) ||
@@ -149,7 +142,7 @@ void logline_strip(const char *raw, size_t len, struct logline *out)
 		raw = p;
 	}
 	/* A printk time may follow a syslog, dmesg -x or dmesg -r prefix, or stand alone. */
-	if ((p = bracket_prefix(raw, (size_t)(end - raw), &ts))) {
+	if ((p = bracket_prefix(raw, (size_t)(end - raw)))) {
 		out->prefixed = true;
 		raw = p;
 		if ((p = host_kernel(raw, (size_t)(end - raw))))
@@ -157,5 +150,4 @@ void logline_strip(const char *raw, size_t len, struct logline *out)
 	}
 	out->text = raw;
 	out->len = (size_t)(end - raw);
-	out->ts = ts;
 }

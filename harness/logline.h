@@ -15,7 +15,6 @@
 struct logline {
 	const char *text;   /* into the raw line */
 	size_t len;
-	double ts;          /* seconds since boot when the line says; negative otherwise */
 	bool prefixed;      /* some prefix was found (a line without one may be a wrap) */
 	bool kmsg;          /* a /dev/kmsg record: \xNN escapes, " KEY=value" lines follow */
 };

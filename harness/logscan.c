@@ -12,6 +12,7 @@
 
 #include "logjoin.h"
 #include "logline.h"
+#include "kmsg.h"
 
 #define CHUNK ((size_t)1 << 20)          /* read() size */
 #define BACK ((size_t)256 << 10)         /* kept behind the scan position */
@@ -40,7 +41,6 @@ struct scan {
 	struct oom_parser *parser;
 	struct text pend;         /* the logical line not yet given to the parser */
 	long pend_line;
-	double pend_ts;
 	bool have_pend, kmsg_log;
 	struct text piece;        /* scratch: one physical line unescaped */
 };
@@ -135,9 +135,9 @@ static long newlines_before(struct scan *s, u64 off)
 	return s->nl_count;
 }
 
-static int feed(struct scan *s, const char *text, long line, double ts)
+static int feed(struct scan *s, const char *text, long line)
 {
-	int rc = oom_parser_line(s->parser, text, line, ts);
+	int rc = oom_parser_line(s->parser, text, line);
 
 	if (rc < 0)
 		errno = ENOMEM;
@@ -150,7 +150,7 @@ static int feed_pending(struct scan *s)
 	if (!s->have_pend)
 		return 0;
 	s->have_pend = false;
-	return feed(s, s->pend.s, s->pend_line, s->pend_ts);
+	return feed(s, s->pend.s, s->pend_line);
 }
 
 /*
@@ -160,36 +160,33 @@ static int feed_pending(struct scan *s)
  */
 static int take_pieces(struct scan *s, const struct logline *ll, long line)
 {
-	const char *p = ll->text;
-	bool rsyslog = memmem(p, ll->len, "#012", 4) != NULL;
+	const char *p;
 	char *q, *start;
 
-	if (text_set(&s->piece, p, ll->len, false))
+	if (text_set(&s->piece, ll->text, ll->len, false))
 		return -1;
-	for (q = s->piece.s, p = s->piece.s; p < s->piece.s + s->piece.len; p++) {
-		if (ll->kmsg && p[0] == '\\' && p[1] == 'x' && p[2] && p[3] &&
-		    strchr("0123456789abcdefABCDEF", p[2]) && strchr("0123456789abcdefABCDEF", p[3])) {
-			char hex[3] = { p[2], p[3], 0 };
-
-			*q++ = (char)strtol(hex, NULL, 16);
-			p += 3;
-		} else if (rsyslog && p[0] == '#' && p[1] == '0' && p[2] == '1' && (p[3] == '2' || p[3] == '1')) {
-			*q++ = p[3] == '2' ? '\n' : '\t';
-			p += 3;
-		} else {
-			*q++ = *p;
+	if (ll->kmsg)
+		s->piece.len = kmsg_unescape(s->piece.s, s->piece.s, s->piece.len);
+	if (memmem(s->piece.s, s->piece.len, "#012", 4)) {
+		for (q = s->piece.s, p = s->piece.s; p < s->piece.s + s->piece.len; p++) {
+			if (p[0] == '#' && p[1] == '0' && p[2] == '1' && (p[3] == '2' || p[3] == '1')) {
+				*q++ = p[3] == '2' ? '\n' : '\t';
+				p += 3;
+			} else {
+				*q++ = *p;
+			}
 		}
+		s->piece.len = (size_t)(q - s->piece.s);
 	}
-	*q = '\0';
+	s->piece.s[s->piece.len] = '\0';
 	for (start = s->piece.s; (q = strchr(start, '\n')); start = q + 1) {
 		*q = '\0';
-		if (feed(s, start, line, ll->ts) < 0)
+		if (feed(s, start, line) < 0)
 			return -1;
 	}
 	if (text_set(&s->pend, start, strlen(start), false))
 		return -1;
 	s->pend_line = line;
-	s->pend_ts = ll->ts;
 	s->have_pend = true;
 	return 0;
 }
@@ -206,6 +203,7 @@ static long long slow_feed(struct scan *s, u64 start)
 
 	for (;;) {
 		const char *nl = NULL;
+		enum logjoin join;
 		struct logline ll;
 		u64 next;
 
@@ -213,8 +211,11 @@ static long long slow_feed(struct scan *s, u64 start)
 		       data_end(s) - p < LINE_CUT)
 			if (refill(s, p))
 				return -1;
-		if (!nl && p == data_end(s))
+		if (!nl && p == data_end(s)) {
+			if (feed_pending(s) < 0)
+				return -1;
 			break; /* the end of the input */
+		}
 		next = nl ? (u64)(nl - s->buf) + s->base + 1 : data_end(s);
 		logline_strip(at(s, p), (size_t)(next - p), &ll);
 		if (ll.kmsg)
@@ -222,24 +223,17 @@ static long long slow_feed(struct scan *s, u64 start)
 		if (s->kmsg_log && !ll.prefixed && ll.len && ll.text[0] == ' ') {
 			/* a " KEY=value" line of the kmsg record before: not text */
 		} else if (s->have_pend && !ll.prefixed &&
-			   logjoin_decide(s->pend.s, s->pend.len, ll.text, ll.len) != JOIN_NO) {
-			/* The blank the wrap took, unless the line kept it at its end. */
-			if (logjoin_decide(s->pend.s, s->pend.len, ll.text, ll.len) == JOIN_SPACE &&
-			    s->pend.len && s->pend.s[s->pend.len - 1] != ' ' &&
-			    text_set(&s->pend, " ", 1, true))
-				return -1;
-			if (text_set(&s->pend, ll.text, ll.len, true))
+			   (join = logjoin_decide(s->pend.s, s->pend.len, ll.text, ll.len)) != JOIN_NO) {
+			if ((join == JOIN_SPACE && text_set(&s->pend, " ", 1, true)) ||
+			    text_set(&s->pend, ll.text, ll.len, true))
 				return -1;
 		} else {
 			int open = feed_pending(s);
 
 			if (open < 0)
 				return -1;
-			if (!open && !first) {
-				s->nl_pos = p;
-				s->nl_count = line - 1;
-				return (long long)p;
-			}
+			if (!open && !first)
+				break; /* the report ended: scan fast again from this line */
 			if (take_pieces(s, &ll, line))
 				return -1;
 		}
@@ -248,8 +242,6 @@ static long long slow_feed(struct scan *s, u64 start)
 		if (nl)
 			line++;
 	}
-	if (feed_pending(s) < 0)
-		return -1;
 	s->nl_pos = p;
 	s->nl_count = line - 1;
 	return (long long)p;

@@ -6,13 +6,26 @@ static const char *str_or_null(const char *s)
 	return s[0] ? s : NULL;
 }
 
+/* A count or size the log may not give (-1): the number, or null. */
+static void int_or_null(struct json *j, const char *key, long long v)
+{
+	json_int_known(j, key, v, v >= 0);
+}
+
+/* Open the object `key` when the log has it; else write null. Returns whether it opened. */
+static bool object_or_null(struct json *j, const char *key, bool present)
+{
+	if (present)
+		json_object_begin(j, key);
+	else
+		json_null(j, key);
+	return present;
+}
+
 static void proc_object(struct json *j, const char *key, const struct oom_proc *p, bool with_line)
 {
-	if (!p->seen) {
-		json_null(j, key);
+	if (!object_or_null(j, key, p->seen))
 		return;
-	}
-	json_object_begin(j, key);
 	if (with_line)
 		json_int(j, "line", p->line);
 	json_int(j, "pid", p->pid);
@@ -22,13 +35,10 @@ static void proc_object(struct json *j, const char *key, const struct oom_proc *
 
 static void trigger(struct json *j, const struct oom_event *ev)
 {
-	if (!ev->has_trigger) {
-		json_null(j, "trigger");
+	if (!object_or_null(j, "trigger", ev->has_trigger))
 		return;
-	}
-	json_object_begin(j, "trigger");
 	json_string(j, "comm", ev->trigger_comm);
-	json_int_known(j, "pid", ev->trigger_pid, ev->trigger_pid >= 0);
+	int_or_null(j, "pid", ev->trigger_pid);
 	json_string(j, "gfp_mask", str_or_null(ev->gfp_mask));
 	json_string(j, "nodemask", str_or_null(ev->trigger_nodemask));
 	json_int_known(j, "order", ev->order, ev->order >= -1);
@@ -40,11 +50,8 @@ static void trigger(struct json *j, const struct oom_event *ev)
 
 static void usage(struct json *j, const char *key, const struct oom_usage *u)
 {
-	if (!u->seen) {
-		json_null(j, key);
+	if (!object_or_null(j, key, u->seen))
 		return;
-	}
-	json_object_begin(j, key);
 	json_int(j, "usage_kb", u->usage_kb);
 	json_int(j, "limit_kb", u->limit_kb);
 	json_int(j, "failcnt", u->failcnt);
@@ -53,12 +60,11 @@ static void usage(struct json *j, const char *key, const struct oom_usage *u)
 
 static void memcg(struct json *j, const struct oom_event *ev)
 {
-	if (!ev->task_in[0] && !ev->limit_of[0] && !ev->stats_for[0] && !ev->mem.seen &&
-	    !ev->memsw.seen && !ev->kmem.seen && !ev->swap.seen) {
-		json_null(j, "memcg");
+	bool any = ev->task_in[0] || ev->limit_of[0] || ev->stats_for[0] || ev->mem.seen ||
+		   ev->memsw.seen || ev->kmem.seen || ev->swap.seen;
+
+	if (!object_or_null(j, "memcg", any))
 		return;
-	}
-	json_object_begin(j, "memcg");
 	json_string(j, "task_in", str_or_null(ev->task_in));
 	json_string(j, "limit_of", str_or_null(ev->limit_of));
 	usage(j, "memory", &ev->mem);
@@ -71,15 +77,12 @@ static void memcg(struct json *j, const struct oom_event *ev)
 
 static void meminfo(struct json *j, const struct oom_event *ev)
 {
-	if (!ev->has_meminfo) {
-		json_null(j, "meminfo");
+	if (!object_or_null(j, "meminfo", ev->has_meminfo))
 		return;
-	}
-	json_object_begin(j, "meminfo");
-	json_int_known(j, "ram_pages", ev->ram_pages, ev->ram_pages >= 0);
-	json_int_known(j, "free_pages", ev->free_pages, ev->free_pages >= 0);
-	json_int_known(j, "free_swap_kb", ev->free_swap_kb, ev->free_swap_kb >= 0);
-	json_int_known(j, "total_swap_kb", ev->total_swap_kb, ev->total_swap_kb >= 0);
+	int_or_null(j, "ram_pages", ev->ram_pages);
+	int_or_null(j, "free_pages", ev->free_pages);
+	int_or_null(j, "free_swap_kb", ev->free_swap_kb);
+	int_or_null(j, "total_swap_kb", ev->total_swap_kb);
 	json_object_end(j);
 }
 
@@ -87,18 +90,18 @@ static void task_row(struct json *j, const struct oom_task *t)
 {
 	json_object_begin(j, NULL);
 	json_int(j, "pid", t->pid);
-	json_int_known(j, "uid", t->uid, t->uid >= 0);
-	json_int_known(j, "tgid", t->tgid, t->tgid >= 0);
-	json_int_known(j, "total_vm", t->total_vm, t->total_vm >= 0);
-	json_int_known(j, "rss", t->rss, t->rss >= 0);
-	json_int_known(j, "rss_anon", t->rss_anon, t->rss_anon >= 0);
-	json_int_known(j, "rss_file", t->rss_file, t->rss_file >= 0);
-	json_int_known(j, "rss_shmem", t->rss_shmem, t->rss_shmem >= 0);
-	json_int_known(j, "pgtables_bytes", t->pgtables_bytes, t->pgtables_bytes >= 0);
-	json_int_known(j, "nr_ptes", t->nr_ptes, t->nr_ptes >= 0);
-	json_int_known(j, "nr_pmds", t->nr_pmds, t->nr_pmds >= 0);
-	json_int_known(j, "swapents", t->swapents, t->swapents >= 0);
-	json_int_known(j, "cpu", t->cpu, t->cpu >= 0);
+	int_or_null(j, "uid", t->uid);
+	int_or_null(j, "tgid", t->tgid);
+	int_or_null(j, "total_vm", t->total_vm);
+	int_or_null(j, "rss", t->rss);
+	int_or_null(j, "rss_anon", t->rss_anon);
+	int_or_null(j, "rss_file", t->rss_file);
+	int_or_null(j, "rss_shmem", t->rss_shmem);
+	int_or_null(j, "pgtables_bytes", t->pgtables_bytes);
+	int_or_null(j, "nr_ptes", t->nr_ptes);
+	int_or_null(j, "nr_pmds", t->nr_pmds);
+	int_or_null(j, "swapents", t->swapents);
+	int_or_null(j, "cpu", t->cpu);
 	json_int_known(j, "oom_adj", t->oom_adj, t->has_oom_adj);
 	json_int_known(j, "oom_score_adj", t->oom_score_adj, t->has_oom_score_adj);
 	json_string(j, "name", t->name);
@@ -107,15 +110,12 @@ static void task_row(struct json *j, const struct oom_task *t)
 
 static void selected(struct json *j, const struct oom_event *ev)
 {
-	if (!ev->selected.seen) {
-		json_null(j, "selected");
+	if (!object_or_null(j, "selected", ev->selected.seen))
 		return;
-	}
-	json_object_begin(j, "selected");
 	json_int(j, "line", ev->selected.line);
 	json_int(j, "pid", ev->selected.pid);
 	json_string(j, "comm", ev->selected.comm);
-	json_int_known(j, "score", ev->selected_score, ev->selected_score >= 0);
+	int_or_null(j, "score", ev->selected_score);
 	json_string(j, "reason", str_or_null(ev->selected_reason));
 	json_object_end(j);
 }
@@ -127,23 +127,20 @@ static void kill_object(struct json *j, const struct oom_kill *k)
 	json_int(j, "pid", k->pid);
 	json_string(j, "comm", k->comm);
 	json_string(j, "reason", str_or_null(k->reason));
-	json_int_known(j, "total_vm_kb", k->total_vm_kb, k->total_vm_kb >= 0);
-	json_int_known(j, "anon_rss_kb", k->anon_rss_kb, k->anon_rss_kb >= 0);
-	json_int_known(j, "file_rss_kb", k->file_rss_kb, k->file_rss_kb >= 0);
-	json_int_known(j, "shmem_rss_kb", k->shmem_rss_kb, k->shmem_rss_kb >= 0);
-	json_int_known(j, "pgtables_kb", k->pgtables_kb, k->pgtables_kb >= 0);
-	json_int_known(j, "uid", k->uid, k->uid >= 0);
+	int_or_null(j, "total_vm_kb", k->total_vm_kb);
+	int_or_null(j, "anon_rss_kb", k->anon_rss_kb);
+	int_or_null(j, "file_rss_kb", k->file_rss_kb);
+	int_or_null(j, "shmem_rss_kb", k->shmem_rss_kb);
+	int_or_null(j, "pgtables_kb", k->pgtables_kb);
+	int_or_null(j, "uid", k->uid);
 	json_int_known(j, "oom_score_adj", k->oom_score_adj, k->has_adj);
-	if (k->reaped || k->reap_failed) {
-		json_object_begin(j, "reaper");
+	if (object_or_null(j, "reaper", k->reaped || k->reap_failed)) {
 		json_int(j, "line", k->reaper_line);
 		json_string(j, "result", k->reaped ? "reaped" : "unable to reap");
 		json_int_known(j, "anon_rss_kb", k->reaped_anon_kb, k->reaped && k->reaped_anon_kb >= 0);
 		json_int_known(j, "file_rss_kb", k->reaped_file_kb, k->reaped && k->reaped_file_kb >= 0);
 		json_int_known(j, "shmem_rss_kb", k->reaped_shmem_kb, k->reaped && k->reaped_shmem_kb >= 0);
 		json_object_end(j);
-	} else {
-		json_null(j, "reaper");
 	}
 	json_object_end(j);
 }
@@ -172,14 +169,11 @@ void oomjson_event(struct json *j, const struct oom_event *ev)
 		json_bool(j, "global_oom", ev->global_oom);
 	else
 		json_null(j, "global_oom");
-	if (ev->has_summary) {
-		json_object_begin(j, "task");
+	if (object_or_null(j, "task", ev->has_summary)) {
 		json_string(j, "comm", str_or_null(ev->task_comm));
-		json_int_known(j, "pid", ev->task_pid, ev->task_pid >= 0);
-		json_int_known(j, "uid", ev->task_uid, ev->task_uid >= 0);
+		int_or_null(j, "pid", ev->task_pid);
+		int_or_null(j, "uid", ev->task_uid);
 		json_object_end(j);
-	} else {
-		json_null(j, "task");
 	}
 	memcg(j, ev);
 	meminfo(j, ev);
@@ -193,14 +187,11 @@ void oomjson_event(struct json *j, const struct oom_event *ev)
 		proc_object(j, NULL, &ev->sharers[i], true);
 	json_array_end(j);
 	proc_object(j, "exiting", &ev->exiting, true);
-	if (ev->pinned_victim.seen) {
-		json_object_begin(j, "mm_pinned");
+	if (object_or_null(j, "mm_pinned", ev->pinned_victim.seen)) {
 		json_int(j, "line", ev->pinned_victim.line);
 		proc_object(j, "victim", &ev->pinned_victim, false);
 		proc_object(j, "by", &ev->pinned_by, false);
 		json_object_end(j);
-	} else {
-		json_null(j, "mm_pinned");
 	}
 	json_string(j, "oom_group", str_or_null(ev->oom_group));
 	json_array_begin(j, "kills");

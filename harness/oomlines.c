@@ -104,8 +104,8 @@ static int cpuset_line(struct oom_parser *p, const char *t, long src)
 	const char *mems = strstr(t, " mems_allowed="), *cpuset = strstr(t, " cpuset=");
 
 	(void)src;
-	if (!p->cur || p->phase != PH_HEADER || !mems || !cpuset || cpuset > mems ||
-	    !strncmp(t, "oom-kill:", 9))
+	/* (an oom-kill: line has them too, but summary() takes it first) */
+	if (!p->cur || p->phase != PH_HEADER || !mems || !cpuset || cpuset > mems)
 		return 0;
 	oom_copy(p->cur->cpuset, sizeof(p->cur->cpuset), cpuset + 8, (size_t)(mems - cpuset - 8));
 	oom_copy(p->cur->mems_allowed, sizeof(p->cur->mems_allowed), mems + 14, strlen(mems + 14));
@@ -202,7 +202,8 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 		ev->free_pages = v;
 		return 1;
 	}
-	if (sscanf(t, "Free swap = %lldkB", &v) == 1 || sscanf(t, "Free swap  = %lldkB", &v) == 1) {
+	/* a blank in the format matches any run of blanks: "Free swap  = NkB" too */
+	if (sscanf(t, "Free swap = %lldkB", &v) == 1) {
 		ev->free_swap_kb = v;
 		return 1;
 	}
@@ -240,10 +241,8 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	ev->has_summary = true;
 	oom_field(t, "constraint=", after_constraint, ev->constraint, sizeof(ev->constraint));
 	oom_field(t, ",nodemask=", after_nodemask, ev->nodemask, sizeof(ev->nodemask));
-	if (strstr(t, ",cpuset="))
-		oom_field(t, ",cpuset=", after_cpuset, ev->cpuset, sizeof(ev->cpuset));
-	if (strstr(t, ",mems_allowed="))
-		oom_field(t, ",mems_allowed=", after_cpuset + 1, ev->mems_allowed, sizeof(ev->mems_allowed));
+	oom_field(t, ",cpuset=", after_cpuset, ev->cpuset, sizeof(ev->cpuset));
+	oom_field(t, ",mems_allowed=", after_cpuset + 1, ev->mems_allowed, sizeof(ev->mems_allowed));
 	oom_field(t, ",oom_memcg=", after_memcg, ev->oom_memcg, sizeof(ev->oom_memcg));
 	oom_field(t, ",task_memcg=", after_memcg + 1, ev->task_memcg, sizeof(ev->task_memcg));
 	ev->global_oom = strstr(t, ",global_oom") != NULL;
@@ -268,17 +267,10 @@ static int summary(struct oom_parser *p, const char *t, long src)
 int oom_lines_take(struct oom_parser *p, const char *t, long src)
 {
 	/* Most specific first: a later one may take a line an earlier one would mistake. */
-	int (*const steps[])(struct oom_parser *, const char *, long) = {
+	static oom_step *const steps[] = {
 		trigger, summary, oom_victim_lines, cpu_line, cpuset_line, usage_line, memcg_lines,
 		oom_table_lines, meminfo_lines,
 	};
-	size_t s;
 
-	for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
-		int rc = steps[s](p, t, src);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return oom_try(steps, sizeof(steps) / sizeof(steps[0]), p, t, src);
 }

@@ -53,6 +53,12 @@ bool oom_field(const char *s, const char *key, const char *const *stops, char *o
 bool oom_pid_and_comm(const char *s, const char *tail, long *pid, char *comm, size_t len,
 		      const char **after);
 
+/* A line recognizer: 1 took it, 2 took it but not as a line of the open report, 0 not its shape, -1. */
+typedef int oom_step(struct oom_parser *p, const char *t, long src);
+
+/* Try the steps in order; the first that does not return 0 decides. */
+int oom_try(oom_step *const *steps, size_t n, struct oom_parser *p, const char *t, long src);
+
 /* The recognizers of the task table (oomtable.c) and of a report's end (oomvictim.c). */
 int oom_table_lines(struct oom_parser *p, const char *t, long src);
 int oom_victim_lines(struct oom_parser *p, const char *t, long src);

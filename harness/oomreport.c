@@ -98,21 +98,20 @@ struct oom_parser *oom_parser_new(struct oom_report *out)
 	return p;
 }
 
-int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts)
+int oom_parser_line(struct oom_parser *p, const char *text, long src)
 {
 	int rc;
 
-	(void)ts;
-	text += strspn(text, " \t");
+	text = oom_skip_ws(text);
 	rc = oom_lines_take(p, text, src);
 	if (rc < 0)
 		return -1;
-	if (rc == 2) {
-		/* neither part of the open report nor the end of it */
-	} else if (rc > 0) {
+	if (rc == 1) {
 		p->unknown = 0;
 		if (p->cur && p->phase != PH_NONE)
 			p->cur->last_line = src;
+	} else if (rc == 2) {
+		/* a reaper line: neither part of the open report nor the end of it */
 	} else if (p->phase == PH_KILLED) {
 		/* After the kill, an unknown line ends the report. */
 		p->phase = PH_NONE;
@@ -135,7 +134,7 @@ int oom_parse(const struct oom_line *lines, size_t n, struct oom_report *out)
 	if (!p)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (oom_parser_line(p, lines[i].text, lines[i].src, lines[i].ts) < 0) {
+		if (oom_parser_line(p, lines[i].text, lines[i].src) < 0) {
 			oom_parser_end(p);
 			oom_report_free(out);
 			return -1;

@@ -94,7 +94,6 @@ struct oom_event {
 	char stats_for[OOM_PATH_MAX];   /* the first "Memory cgroup stats for X:" */
 	bool has_meminfo;
 	long long ram_pages, free_pages, free_swap_kb, total_swap_kb; /* -1 unknown */
-	bool tasks_state_line;          /* "Tasks state (memory values in pages):" (4.19+) */
 	struct oom_task *tasks;
 	size_t ntasks;
 	struct oom_proc selected;       /* "Kill process N (C) score S or sacrifice child" */
@@ -126,7 +125,7 @@ struct oom_parser *oom_parser_new(struct oom_report *out);
  * Take one line (NUL-terminated, no prefixes). Returns 1 while a report is open (the
  * next lines may belong to it), 0 when none is, -1 when out of memory.
  */
-int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts);
+int oom_parser_line(struct oom_parser *p, const char *text, long src);
 
 /* Close what is open and free the parser (the report stays). */
 void oom_parser_end(struct oom_parser *p);

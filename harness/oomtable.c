@@ -44,7 +44,6 @@ static int table_header(struct oom_parser *p, const char *t, long src)
 	if (!p->cur || p->phase != PH_HEADER)
 		return 0;
 	if (!strncmp(t, "Tasks state (memory values in pages)", 36)) {
-		p->cur->tasks_state_line = true;
 		oom_era_hint(p->cur, V(4, 19, 0), 0);
 		return 1;
 	}
@@ -143,7 +142,7 @@ static int table_row(struct oom_parser *p, const char *t, long src)
 
 int oom_table_lines(struct oom_parser *p, const char *t, long src)
 {
-	int rc = table_header(p, t, src);
+	static oom_step *const steps[] = { table_header, table_row };
 
-	return rc ? rc : table_row(p, t, src);
+	return oom_try(steps, 2, p, t, src);
 }

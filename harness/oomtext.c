@@ -94,3 +94,16 @@ bool oom_pid_and_comm(const char *s, const char *tail, long *pid, char *comm, si
 		*after = close + 1;
 	return true;
 }
+
+int oom_try(oom_step *const *steps, size_t n, struct oom_parser *p, const char *t, long src)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int rc = steps[i](p, t, src);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

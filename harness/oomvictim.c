@@ -207,7 +207,7 @@ static int pinned(struct oom_parser *p, const char *t, long src)
 			  sizeof(ev->pinned_by.comm), NULL))
 		return 0;
 	ev->pinned_victim.seen = ev->pinned_by.seen = true;
-	ev->pinned_victim.line = ev->pinned_by.line = src;
+	ev->pinned_victim.line = src;
 	oom_era_hint(ev, V(4, 8, 0), 0);
 	return 1;
 }
@@ -307,16 +307,9 @@ static int old_panic(struct oom_parser *p, const char *t, long src)
 
 int oom_victim_lines(struct oom_parser *p, const char *t, long src)
 {
-	int (*const steps[])(struct oom_parser *, const char *, long) = {
+	static oom_step *const steps[] = {
 		killed, selected, sharer, oom_group, pinned, exiting, reaper, end_lines, old_panic,
 	};
-	size_t s;
 
-	for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
-		int rc = steps[s](p, t, src);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return oom_try(steps, sizeof(steps) / sizeof(steps[0]), p, t, src);
 }
