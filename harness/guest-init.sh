@@ -18,10 +18,11 @@ for word in $(cat /proc/cmdline); do
 	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
 	oomlab.verbose=1) args="$args -v" ;;
 	oomlab.timeout_scale=*) args="$args --timeout-scale ${word#oomlab.timeout_scale=}" ;;
+	oomlab.timeout=*) args="$args --timeout ${word#oomlab.timeout=}" ;;
 	esac
 done
 
-# The sysctls cases may set, before and after: the host checks they were restored.
+# The sysctls cases may set, before and after (tests/test_vm.py checks they were restored).
 sysctls() {
 	for k in overcommit_memory overcommit_ratio overcommit_kbytes panic_on_oom \
 		oom_kill_allocating_task oom_dump_tasks; do

@@ -403,6 +403,7 @@ int suite_run(const struct suite_opts *o)
 		vo.expected_dir = o->expected_dir;
 		vo.stressor_dir = o->stressor_dir;
 		vo.case_timeout_ms = o->timeout_ms;
+		vo.case_timeout_forced = o->timeout_forced;
 		vo.sigfd = s.env.sigfd;
 		vo.interrupted = &s.interrupted;
 		vm_run_kernel(&s.k, &vo, o->kernels[kernel], names, n);

@@ -24,6 +24,7 @@ struct vm_opts {
 	const char *expected_dir;
 	const char *stressor_dir;    /* the host's, for reading case files */
 	long case_timeout_ms;        /* a case's default timeout */
+	bool case_timeout_forced;    /* --timeout: it overrides the case files', in the guest too */
 	long boot_timeout_ms;        /* a boot's deadline; 0: from its cases' timeouts */
 	int sigfd;                   /* SIGCHLD and interrupts */
 	bool *interrupted;

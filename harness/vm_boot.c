@@ -208,7 +208,7 @@ static bool last_console_line(const char *path, char *out, size_t len)
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
 	    long timeout_ms, struct boot *b, struct err *e)
 {
-	char append[4096], qemu_log[PATH_MAX], line[512];
+	char append[4096], qemu_log[PATH_MAX], line[512], forced[48] = "";
 	long t0 = now_ms();
 	int status = 0;
 	pid_t pid;
@@ -225,10 +225,12 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	unlink(b->ktap);
 	if (access(o->initramfs, R_OK))
 		return err_set(e, errno, "initramfs `%s` (make initramfs builds it)", o->initramfs);
+	if (o->case_timeout_forced)
+		snprintf(forced, sizeof(forced), " oomlab.timeout=%ldms", o->case_timeout_ms);
 	/* TCG runs the guest several times slower: give each case's timeout room. */
 	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 "
-		     "oomlab.timeout_scale=%d%s oomlab.cases=%s", b->kvm ? 1 : 3,
-		     o->verbose ? " oomlab.verbose=1" : "", cases) >= (int)sizeof(append))
+		     "oomlab.timeout_scale=%d%s%s oomlab.cases=%s", b->kvm ? 1 : 3,
+		     o->verbose ? " oomlab.verbose=1" : "", forced, cases) >= (int)sizeof(append))
 		return err_set(e, E2BIG, "the kernel command line for %s", prefix);
 	pid = start_qemu(o, kernel, append, b, qemu_log, e);
 	if (pid < 0)

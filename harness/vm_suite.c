@@ -208,6 +208,24 @@ static const char *end_words[] = {
  * first_missing: this is the first case of the boot without a result (the one running
  * when the guest stopped).
  */
+/* "KERNEL:case" failed before it could run, for why. */
+static void fail_case(struct ktap *k, const char *label, const char *name, const char *why)
+{
+	char full[192];
+
+	snprintf(full, sizeof(full), "%s:%s", label, name);
+	ktap_diag(k, "%s", why);
+	ktap_result(k, V_FAIL, full, NULL);
+}
+
+static void fail_all(struct ktap *k, const char *label, char **names, int n, const char *why)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fail_case(k, label, names[i], why);
+}
+
 static void emit_case(struct ktap *k, const char *label, const struct vm_case *c,
 		      const struct guest_result *r, const struct boot *b, bool first_missing)
 {
@@ -269,8 +287,8 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 	int i;
 
 	for (i = 0; i < n; i++) {
-		long t = cases[i]->loaded && cases[i]->cs.timeout_ms ? cases[i]->cs.timeout_ms
-								      : o->case_timeout_ms;
+		long t = !o->case_timeout_forced && cases[i]->loaded && cases[i]->cs.timeout_ms
+				 ? cases[i]->cs.timeout_ms : o->case_timeout_ms;
 
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? "," : "",
 					 cases[i]->name);
@@ -279,13 +297,11 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 	if (o->boot_timeout_ms)
 		timeout = o->boot_timeout_ms;
 	if (vm_boot(o, kernel, list, prefix, timeout, &b, &e)) {
-		for (i = 0; i < n; i++) {
-			char name[192];
+		char why[PATH_MAX + 600];
 
-			snprintf(name, sizeof(name), "%s:%s", label, cases[i]->name);
-			ktap_diag(k, "cannot boot %s: %s", kernel, e.msg);
-			ktap_result(k, V_FAIL, name, NULL);
-		}
+		snprintf(why, sizeof(why), "cannot boot %s: %s", kernel, e.msg);
+		for (i = 0; i < n; i++)
+			fail_case(k, label, cases[i]->name, why);
 		return;
 	}
 	read_guest_ktap(b.ktap, &g);
@@ -321,19 +337,6 @@ static bool on_path(const char *prog)
 	}
 	free(copy);
 	return found;
-}
-
-static void fail_all(struct ktap *k, const char *label, char **names, int n, const char *why)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		char name[192];
-
-		snprintf(name, sizeof(name), "%s:%s", label, names[i]);
-		ktap_diag(k, "%s", why);
-		ktap_result(k, V_FAIL, name, NULL);
-	}
 }
 
 void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, char **names,

@@ -14,6 +14,7 @@ BUILD = ROOT / "build"
 OOMLAB = BUILD / "oomlab"
 STRESSORS = BUILD / "stressors"
 FIXTURES = pathlib.Path(__file__).resolve().parent / "fixtures"
+CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.case"))
 
 
 def run(args, timeout=300, **kw):
@@ -33,7 +34,6 @@ class Ktap:
     """A KTAP stream as oomlab prints it."""
 
     def __init__(self, text):
-        self.text = text
         self.lines = text.splitlines()
         self.plan = None
         self.results = {}      # name -> dict(ok, number, directive, reason, diags)
@@ -90,8 +90,33 @@ def cases_can_run():
     return None
 
 
-needs_cases = pytest.mark.skipif(cases_can_run() is not None,
-                                 reason=str(cases_can_run()))
+CASES_CANNOT_RUN = cases_can_run()
+needs_cases = pytest.mark.skipif(CASES_CANNOT_RUN is not None, reason=str(CASES_CANNOT_RUN))
+
+
+class KernelLog:
+    """The kernel log from a cursor on: /dev/kmsg opened at its end."""
+
+    def __init__(self):
+        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+        os.lseek(self.fd, 0, os.SEEK_END)
+
+    def records(self):
+        """The raw records ("PRI,SEQ,TS,FLAGS;text") logged since, without their dictionary lines."""
+        records = []
+        while True:
+            try:
+                records.append(os.read(self.fd, 8192).decode("utf-8", "replace").split("\n")[0])
+            except BlockingIOError:
+                break
+            except BrokenPipeError:  # records overwritten before we read them
+                continue
+        os.close(self.fd)
+        return records
+
+    def read(self):
+        """The messages logged since."""
+        return [r.split(";", 1)[1] for r in self.records()]
 
 
 @pytest.fixture

@@ -9,32 +9,10 @@ import time
 
 import pytest
 
-from conftest import (OOMLAB, ROOT, Ktap, leftover_cgroups, memory_cgroup_info, needs_cases,
-                      oomlab, stray_stressors, suite_args, write_case)
+from conftest import (CASES, OOMLAB, ROOT, KernelLog, Ktap, leftover_cgroups, memory_cgroup_info,
+                      needs_cases, oomlab, stray_stressors, suite_args, write_case)
 
 pytestmark = needs_cases
-
-CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.case"))
-
-
-class KernelLog:
-    """The kernel log from a cursor on: /dev/kmsg opened at its end."""
-
-    def __init__(self):
-        self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
-        os.lseek(self.fd, 0, os.SEEK_END)
-
-    def read(self):
-        records = []
-        while True:
-            try:
-                records.append(os.read(self.fd, 8192).decode("utf-8", "replace"))
-            except BlockingIOError:
-                break
-            except BrokenPipeError:  # records overwritten before we read them
-                continue
-        os.close(self.fd)
-        return [r.split(";", 1)[1].split("\n")[0] for r in records]
 
 
 def assert_clean():
@@ -255,8 +233,7 @@ def test_stressors_inherit_no_descriptors(tmp_path):
                "trigger = yes\n", "[expect]\noutput = x ^0 1 2 3 [0-9]+ $\n")
     extra = os.open("/dev/null", os.O_RDONLY)  # an inherited descriptor
     try:
-        r = subprocess.run([OOMLAB, *suite_args(tmp_path), "--stressors", d], capture_output=True,
-                           text=True, pass_fds=[extra])
+        r = oomlab(*suite_args(tmp_path), "--stressors", d, pass_fds=[extra])
     finally:
         os.close(extra)
     # 0 1 2 3 and the directory ls reads /proc/self/fd with

@@ -1,6 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
 """Expected files: mistakes give file:line; the section rule decides what applies."""
-import pathlib
 
 import pytest
 

@@ -10,9 +10,8 @@ import time
 
 import pytest
 
-from conftest import BUILD, OOMLAB, ROOT, Ktap, oomlab, run
+from conftest import BUILD, CASES, OOMLAB, ROOT, Ktap, oomlab, run
 
-CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.case"))
 KERNELS_DIR = pathlib.Path(os.environ.get("OOMLAB_KERNELS", BUILD / "kernels"))
 
 
@@ -26,7 +25,8 @@ def vm_missing():
     return None
 
 
-pytestmark = pytest.mark.skipif(vm_missing() is not None, reason=str(vm_missing()))
+VM_MISSING = vm_missing()
+pytestmark = pytest.mark.skipif(VM_MISSING is not None, reason=str(VM_MISSING))
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +71,7 @@ def test_guest_run_exit_code_and_plan(suite_runs, series):
 
 
 @pytest.mark.parametrize("series", ["6.1", "6.12"])
-def test_guest_sysctls_are_restored(suite_runs, kernels, series):
+def test_guest_sysctls_are_restored(suite_runs, series):
     r, k = suite_runs[series]
     label = re.search(r"^# (\S+): booting ", r.stdout, re.M).group(1)
     log = (BUILD / "vm-logs" / label / "boot-1.ktap.log").read_text()
@@ -106,8 +106,7 @@ def test_killing_qemu_mid_run_is_a_clear_failure(kernels, tmp_path):
     os.kill(qemu_child(proc.pid), signal.SIGKILL)
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 1
-    assert "qemu stopped: qemu was ended by signal 9" in out or \
-           "qemu was ended by signal 9" in out, out
+    assert "qemu was ended by signal 9" in out, out
     assert re.search(r"^not ok \d+ \S+:", out, re.M), out
     assert f"# console log: {ktap.parent}/boot-1.console.log" in out
 
