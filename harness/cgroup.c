@@ -240,6 +240,19 @@ static int kernel_path_of(const char *proc_root, const char *dir, char *kpath, s
 	return 0;
 }
 
+bool cg_word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while ((p = strstr(p, word))) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 static int check_memory_controller(const struct cgroup_root *r, struct err *e)
 {
 	char buf[512];
@@ -252,9 +265,8 @@ static int check_memory_controller(const struct cgroup_root *r, struct err *e)
 	}
 	if (cg_read(r->dir, "cgroup.controllers", buf, sizeof(buf), e))
 		return -1;
-	for (char *save, *tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-		if (!strcmp(tok, "memory"))
-			return 0;
+	if (cg_word_in(buf, "memory"))
+		return 0;
 	return err_set(e, ENOENT, "the memory controller is not available in `%s` (cgroup.controllers "
 		       "does not list it)", r->dir);
 }

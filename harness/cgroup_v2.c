@@ -9,19 +9,6 @@
 
 #include "cgroup.h"
 
-static bool word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while ((p = strstr(p, word))) {
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
 static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 {
 	char buf[512];
@@ -29,7 +16,7 @@ static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 	*changed = false;
 	if (cg_read(dir, "cgroup.subtree_control", buf, sizeof(buf), e))
 		return -1;
-	if (word_in(buf, "memory"))
+	if (cg_word_in(buf, "memory"))
 		return 0;
 	if (cg_write(dir, "cgroup.subtree_control", "+memory", e)) {
 		if (e->errnum == EBUSY)
