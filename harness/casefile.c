@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "ini.h"
 #include "resources.h"
@@ -71,6 +72,14 @@ static void list_stressors(const char *dir, char *out, size_t len)
 		free(names);
 }
 
+/* A regular file we may execute (a directory named by "run = .." is not one). */
+static bool is_program(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+}
+
 static int parse_run(struct proc_spec *p, const char *value, const char *path, int line,
 		     const char *stressor_dir, struct err *e)
 {
@@ -110,30 +119,31 @@ static int parse_run(struct proc_spec *p, const char *value, const char *path, i
 				return err_at(e, path, line, "run: %s is set by the harness, not in a case "
 					      "(the role name is the section's, trigger = yes waits for go)",
 					      owned[k]);
+		if (n2 == 7 && !strncmp(p->argv[i], "--fault", 7))
+			return err_at(e, path, line, "run: --fault goes in a line of its own, fault = "
+				      "SYSCALL WHEN ERRNO (the harness counts and answers counted faults)");
 	}
 
 	snprintf(exe, sizeof(exe), "%s/%s", stressor_dir, p->stressor);
-	if (!name_ok(p->stressor, sizeof(p->stressor)) || access(exe, X_OK)) {
+	if (!name_ok(p->stressor, sizeof(p->stressor)) || p->stressor[0] == '.' ||
+	    !is_program(exe)) {
 		list_stressors(stressor_dir, known, sizeof(known));
 		return err_at(e, path, line, "unknown stressor '%s' (known: %s)", p->stressor,
 			      *known ? known : "none built: run make");
 	}
-	/* Placeholders get stand-in values for the check. */
-	{
-		char expanded[CASE_MAX_ARGS][PATH_MAX];
-		char *args[CASE_MAX_ARGS + 1];
-		int i;
+	/*
+	 * The stressor checks the run line as written: an option that names a resource
+	 * must hold its placeholder, so that the harness journals and removes the thing.
+	 */
+	for (int i = 0; i < p->argc; i++) {
+		char expanded[PATH_MAX];
 
-		for (i = 0; i < p->argc; i++) {
-			if (resources_expand(NULL, p->role, 0, p->argv[i], expanded[i], sizeof(expanded[i])))
-				return err_at(e, path, line, "run: unknown placeholder in '%s' (known: "
-					      "{swapfile}, {tmpfile}, {ipckey})", p->argv[i]);
-			args[i] = expanded[i];
-		}
-		args[i] = NULL;
-		if (stressor_check_args(exe, args, msg, sizeof(msg)))
-			return err_at(e, path, line, "%s", msg);
+		if (resources_expand(NULL, p->role, 0, p->argv[i], expanded, sizeof(expanded)))
+			return err_at(e, path, line, "run: unknown placeholder in '%s' (known: "
+				      "{swapfile}, {tmpfile}, {ipckey})", p->argv[i]);
 	}
+	if (stressor_check_args(exe, p->argv, msg, sizeof(msg)))
+		return err_at(e, path, line, "%s", msg);
 	return 0;
 }
 
@@ -209,14 +219,17 @@ static int case_key(struct case_spec *c, const struct ini_entry *en, struct err 
 		return 0;
 	}
 	if (!strcmp(en->key, "memory.max")) {
+		c->memory_max_line = en->line;
 		if (size_value(en, path, &c->memory_max, e))
 			return -1;
 		if (c->memory_max < (1 << 20))
 			return err_at(e, path, en->line, "memory.max: %lld bytes is below 1M", c->memory_max);
 		return 0;
 	}
-	if (!strcmp(en->key, "swap.max"))
+	if (!strcmp(en->key, "swap.max")) {
+		c->swap_max_line = en->line;
 		return size_value(en, path, &c->swap_max, e);
+	}
 	if (!strcmp(en->key, "timeout")) {
 		if (parse_duration_ms(en->value, &c->timeout_ms) || c->timeout_ms <= 0)
 			return err_at(e, path, en->line, "timeout: '%s' is not a duration such as 30s",
@@ -304,10 +317,14 @@ static int change_key(struct case_spec *c, const struct ini_entry *en, struct er
 				      en->key, en->value);
 		return 0;
 	}
-	if (!strcmp(en->key, "memory.max"))
+	if (!strcmp(en->key, "memory.max")) {
+		ch->memory_max_line = en->line;
 		return size_value(en, c->path, &ch->memory_max, e);
-	if (!strcmp(en->key, "swap.max"))
+	}
+	if (!strcmp(en->key, "swap.max")) {
+		ch->swap_max_line = en->line;
 		return size_value(en, c->path, &ch->swap_max, e);
+	}
 	if (!strcmp(en->key, "memory.oom.group"))
 		return oom_group_value(en, c->path, &ch->oom_group, e);
 	return err_at(e, c->path, en->line, "unknown key '%s' in [change] (known: at, hold, "
@@ -328,10 +345,27 @@ static bool case_name_from_path(struct case_spec *c, const char *path)
 	return n < sizeof(c->name);
 }
 
+/* memory.max + swap.max fits the page counter (cgroup v1 writes their sum as memsw). */
+static int limits_fit(const char *path, long long mem, long long swap, int line, struct err *e)
+{
+	if (mem < 0 || swap < 0 || swap <= CASE_MAX_LIMIT_BYTES - mem)
+		return 0;
+	return err_at(e, path, line, "memory.max + swap.max is more than the kernel's page counter "
+		      "holds (%lld bytes): cgroup v1 sets their sum as memory.memsw.limit_in_bytes",
+		      CASE_MAX_LIMIT_BYTES);
+}
+
 /* Checks that need the whole file. */
 static int case_check(struct case_spec *c, struct err *e)
 {
+	const struct case_change *ch = &c->change;
 	int i, triggers = 0;
+
+	if (limits_fit(c->path, c->memory_max, c->swap_max, c->swap_max_line, e) ||
+	    limits_fit(c->path, ch->memory_max >= 0 ? ch->memory_max : c->memory_max,
+		       ch->swap_max >= 0 ? ch->swap_max : c->swap_max,
+		       ch->swap_max_line ? ch->swap_max_line : ch->memory_max_line, e))
+		return -1;
 
 	if (!c->line)
 		return err_at(e, c->path, 0, "missing [case] section");
@@ -357,6 +391,12 @@ static int case_check(struct case_spec *c, struct err *e)
 	if (!triggers && !c->change.line)
 		return err_at(e, c->path, c->line, "no process has trigger = yes (and there is no "
 			      "[change] to start the OOM)");
+	for (i = 0; i < c->nprocs; i++)
+		for (int a = 0; !c->swap_file && a < c->procs[i].argc; a++)
+			if (strstr(c->procs[i].argv[a], "{swapfile}"))
+				return err_at(e, c->path, c->procs[i].run_line, "run: {swapfile} is the "
+					      "case's own swap file, and the case has none: add swap = SIZE "
+					      "to [case]");
 	return 0;
 }
 

@@ -30,6 +30,8 @@
 #define CASE_MAX_PROCS 16
 #define CASE_MAX_ARGS 32
 #define ROLE_MAX 16 /* a comm: 15 characters and the NUL */
+/* memory.max + swap.max must fit the kernel's page counter (v1 writes their sum). */
+#define CASE_MAX_LIMIT_BYTES (1LL << 62)
 
 struct proc_spec {
 	char role[ROLE_MAX];
@@ -55,6 +57,7 @@ struct case_change {
 	long hold_ms;                    /* then wait this long for the kernel (no trigger) */
 	long long memory_max;            /* -1: unchanged */
 	long long swap_max;              /* -1: unchanged */
+	int memory_max_line, swap_max_line;
 	int oom_group;                   /* -1: unchanged */
 };
 
@@ -70,6 +73,7 @@ struct case_spec {
 	enum case_scope scope;
 	long long memory_max;            /* bytes; -1 when unset */
 	long long swap_max;              /* bytes; -1 when unset */
+	int memory_max_line, swap_max_line;
 	long timeout_ms;                 /* 0: the harness default */
 	int want_cgroup;                 /* required cgroup version: 0 any, 1 or 2 */
 	bool has_kernel;

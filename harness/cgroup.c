@@ -198,8 +198,9 @@ int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
 	}
 }
 
-/* The longest cgroup mount that holds dir, and dir's path inside it. */
-static int kernel_path_of(const char *proc_root, const char *dir, char *kpath, size_t len)
+/* The longest cgroup mount that holds dir (into mount), and dir's path inside it. */
+static int kernel_path_of(const char *proc_root, const char *dir, char *kpath, char *mount,
+			  size_t len)
 {
 	char path[PATH_MAX], *line = NULL, best[PATH_MAX] = "";
 	size_t cap = 0, bestlen = 0;
@@ -228,6 +229,7 @@ static int kernel_path_of(const char *proc_root, const char *dir, char *kpath, s
 			bestlen = mlen;
 			snprintf(best, sizeof(best), "%s%s", strcmp(fields[3], "/") ? fields[3] : "",
 				 dir + mlen);
+			snprintf(mount, len, "%s", fields[4]);
 		}
 	}
 	free(line);
@@ -280,6 +282,7 @@ int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *g
 
 	memset(r, 0, sizeof(*r));
 	if (given) {
+		snprintf(r->placement, sizeof(r->placement), "--cgroup-root");
 		if (!realpath(given, r->dir))
 			return err_set(e, errno, "--cgroup-root `%s`", given);
 		r->given = true;
@@ -287,6 +290,7 @@ int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *g
 			/* A fake tree for tests: the directory stands for a hierarchy root. */
 			version = force_version;
 			snprintf(r->kpath, sizeof(r->kpath), "/");
+			snprintf(r->mount, sizeof(r->mount), "%s", r->dir);
 		} else {
 			if (statfs(r->dir, &sf))
 				return err_set(e, errno, "statfs `%s`", r->dir);
@@ -297,7 +301,7 @@ int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *g
 			else
 				return err_set(e, EINVAL, "--cgroup-root `%s` is not on a cgroup file system",
 					       r->dir);
-			if (kernel_path_of(proc_root, r->dir, r->kpath, sizeof(r->kpath)))
+			if (kernel_path_of(proc_root, r->dir, r->kpath, r->mount, sizeof(r->kpath)))
 				return err_set(e, errno, "--cgroup-root `%s`: no cgroup mount holds it",
 					       r->dir);
 		}
@@ -310,8 +314,19 @@ int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *g
 				       proc_root);
 		}
 		version = force_version ? force_version : loc.version;
-		snprintf(r->dir, sizeof(r->dir), "%s", loc.dir);
-		snprintf(r->kpath, sizeof(r->kpath), "%s", loc.path);
+		snprintf(r->mount, sizeof(r->mount), "%s", loc.mount);
+		if (version == 2 && strcmp(loc.dir, loc.mount)) {
+			/* A login session's scope, a CI runner's service, ...: use the top. */
+			snprintf(r->dir, sizeof(r->dir), "%s", loc.mount);
+			snprintf(r->kpath, sizeof(r->kpath), "%s", loc.mount_root);
+			snprintf(r->placement, sizeof(r->placement), "the hierarchy's top: oomlab's own "
+				 "cgroup %s holds processes, and cgroup v2 lets no cgroup with processes "
+				 "give its children the memory controller", loc.path);
+		} else {
+			snprintf(r->dir, sizeof(r->dir), "%s", loc.dir);
+			snprintf(r->kpath, sizeof(r->kpath), "%s", loc.path);
+			snprintf(r->placement, sizeof(r->placement), "oomlab's own memory cgroup");
+		}
 	}
 	r->ops = version == 2 ? &cgroup_v2_ops : &cgroup_v1_ops;
 	/* v1 without --cgroup-root: the freezer hierarchy, if mounted, freezes fork bombs. */

@@ -49,7 +49,9 @@ struct cgroup_root {
 	const struct cgroup_ops *ops;
 	char dir[PATH_MAX];     /* oomlab creates its cgroups below this directory */
 	char kpath[PATH_MAX];   /* the same cgroup as the kernel names it in OOM reports */
+	char mount[PATH_MAX];   /* the hierarchy's top directory as mounted (dir is below it) */
 	bool given;             /* from --cgroup-root */
+	char placement[PATH_MAX + 160]; /* why dir: "oomlab's own memory cgroup", ... */
 	/* v1: this process's cgroup in the freezer hierarchy, "" when there is none. The
 	 * case cgroups get a twin here, so a fork bomb can be frozen before it is killed. */
 	char freezer_dir[PATH_MAX];
@@ -58,8 +60,10 @@ struct cgroup_root {
 /*
  * Find where oomlab may create cgroups: `given` (a directory on a cgroup file system;
  * with force_version 1 or 2, any directory, for fake trees in tests) or else this
- * process's own memory cgroup. Fails with errno ENOENT when no hierarchy has the
- * memory controller.
+ * process's own memory cgroup. On cgroup v2 a cgroup that holds processes (oomlab's
+ * own, at least) cannot let its children use the memory controller; there the
+ * hierarchy's top is used, which the no-internal-process rule exempts. Changes
+ * nothing. Fails with errno ENOENT when no hierarchy has the memory controller.
  */
 int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *given,
 		     int force_version, struct err *e);

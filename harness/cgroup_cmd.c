@@ -39,8 +39,8 @@ static int info(const struct cgroup_root *r)
 	};
 	size_t i;
 
-	printf("version: %d\ndir: %s\nkernel_path: %s\nroot: %s\n", r->ops->version, r->dir,
-	       r->kpath, r->given ? "--cgroup-root" : "own memory cgroup");
+	printf("version: %d\ndir: %s\nkernel_path: %s\nmount: %s\nroot: %s\n", r->ops->version,
+	       r->dir, r->kpath, r->mount, r->placement);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		printf("%s: %s\n", files[i], yes_no(cg_has(r->dir, files[i])));
 	return 0;

@@ -21,8 +21,10 @@ static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 	if (cg_write(dir, "cgroup.subtree_control", "+memory", e)) {
 		if (e->errnum == EBUSY)
 			return err_wrap(e, "cannot enable the memory controller for children of `%s` while "
-					"processes live in it (cgroup v2 has no internal processes): run "
-					"oomlab in a cgroup of its own, or give --cgroup-root", dir);
+					"processes live in it (cgroup v2 has no internal processes; a "
+					"container without a delegated cgroup looks like this): give "
+					"--cgroup-root a cgroup whose children may use the memory controller",
+					dir);
 		return -1;
 	}
 	*changed = true;

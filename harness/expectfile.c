@@ -140,8 +140,17 @@ static int role_ok(struct loader *ld, const char *role, int line)
 		      ld->c->name, roles);
 }
 
-/* "a, b, c" or "none". */
-static int parse_roles(struct loader *ld, const char *value, int line, struct role_list *rl)
+static bool role_listed(const struct role_list *rl, const char *role)
+{
+	for (int i = 0; i < rl->n; i++)
+		if (!strcmp(rl->role[i], role))
+			return true;
+	return false;
+}
+
+/* "a, b, c" or "none". A role may repeat only where it may die twice (victims). */
+static int parse_roles(struct loader *ld, const char *value, int line, struct role_list *rl,
+		       bool allow_repeats)
 {
 	char buf[1024], *tok, *save;
 
@@ -163,6 +172,8 @@ static int parse_roles(struct loader *ld, const char *value, int line, struct ro
 		tok[end] = '\0';
 		if (role_ok(ld, tok, line))
 			return -1;
+		if (!allow_repeats && role_listed(rl, tok))
+			return err_at(ld->e, ld->path, line, "'%s' appears twice in the list", tok);
 		if (rl->n == CASE_MAX_PROCS)
 			return err_at(ld->e, ld->path, line, "too many roles");
 		snprintf(rl->role[rl->n++], ROLE_MAX, "%s", tok);
@@ -217,6 +228,10 @@ static int parse_order(struct loader *ld, const char *value, int line, struct or
 		snprintf(oc->role[oc->n], ROLE_MAX, "%.*s", (int)n, s);
 		if (role_ok(ld, oc->role[oc->n], line))
 			return -1;
+		for (int k = 0; k < oc->n; k++)
+			if (!strcmp(oc->role[k], oc->role[oc->n]))
+				return err_at(ld->e, ld->path, line, "order: '%s' appears twice (a chain names "
+					      "each role once)", oc->role[k]);
 		s += n + strspn(s + n, " \t");
 		if (!*s)
 			break;
@@ -326,9 +341,9 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 	size_t n;
 
 	switch (k) {
-	case K_KILLED: return parse_roles(ld, v, line, &x->killed);
-	case K_SURVIVED: return parse_roles(ld, v, line, &x->survived);
-	case K_VICTIMS: return parse_roles(ld, v, line, &x->victims);
+	case K_KILLED: return parse_roles(ld, v, line, &x->killed, false);
+	case K_SURVIVED: return parse_roles(ld, v, line, &x->survived, false);
+	case K_VICTIMS: return parse_roles(ld, v, line, &x->victims, true);
 	case K_OOM_KILLS:
 		return parse_count(ld, key_names[k], v, line, &x->oom_kills, &x->has_oom_kills,
 				   &x->oom_kills_line);
@@ -445,6 +460,18 @@ static int section_applies(struct loader *ld, const struct ini_section *s,
 	return 0;
 }
 
+/* Expectations that cannot all hold, once the sections that apply are merged. */
+static int check_consistent(struct loader *ld, const struct expect_spec *x)
+{
+	for (int i = 0; i < x->killed.n; i++)
+		if (role_listed(&x->survived, x->killed.role[i]))
+			return err_at(ld->e, ld->path, x->survived.line > x->killed.line ? x->survived.line
+				      : x->killed.line, "'%s' is both killed (line %d) and survived "
+				      "(line %d): it cannot be both", x->killed.role[i], x->killed.line,
+				      x->survived.line);
+	return 0;
+}
+
 void expect_free(struct expect_spec *x)
 {
 	free_patterns(&x->output_lines);
@@ -514,7 +541,7 @@ int expect_load(struct expect_spec *x, const char *path, const struct case_spec 
 				goto out;
 		}
 	}
-	rc = 0;
+	rc = check_consistent(&ld, x);
 out:
 	expect_free(scratch);
 	free(scratch);

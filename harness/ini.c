@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Files are a few hundred lines at most; anything bigger is a mistake. */
 #define INI_MAX_BYTES (1 << 20)
@@ -105,29 +108,45 @@ static int ini_parse(struct ini *ini, const char *path, char *buf, struct err *e
 
 int ini_load(struct ini *ini, const char *path, struct err *e)
 {
-	FILE *f = fopen(path, "re");
-	size_t len = 0, n;
+	size_t len = 0, skip = 0;
+	struct stat st;
+	ssize_t n;
 	char *buf;
+	int fd;
 
 	memset(ini, 0, sizeof(*ini));
 	ini->path = path;
-	if (!f)
+	/* Non-blocking: a FIFO named like a case file must not hang the run. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return err_set(e, errno, "open `%s`", path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_at(e, path, 0, "not a regular file (%s)", S_ISFIFO(st.st_mode) ? "a FIFO"
+				  : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket");
+	}
+	if (st.st_size > INI_MAX_BYTES) {
+		close(fd);
+		return err_at(e, path, 0, "larger than %d bytes", INI_MAX_BYTES);
+	}
 	buf = malloc(INI_MAX_BYTES + 1);
 	if (!buf) {
-		fclose(f);
+		close(fd);
 		return err_set(e, ENOMEM, "reading `%s`", path);
 	}
-	while ((n = fread(buf + len, 1, INI_MAX_BYTES + 1 - len, f)) > 0)
-		len += n;
-	if (ferror(f)) {
-		int err = errno;
+	while (len <= INI_MAX_BYTES && (n = read(fd, buf + len, INI_MAX_BYTES + 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
 
-		fclose(f);
-		free(buf);
-		return err_set(e, err, "read `%s`", path);
+			close(fd);
+			free(buf);
+			return err_set(e, err, "read `%s`", path);
+		}
+		len += (size_t)n;
 	}
-	fclose(f);
+	close(fd);
 	if (len > INI_MAX_BYTES) {
 		free(buf);
 		return err_at(e, path, 0, "larger than %d bytes", INI_MAX_BYTES);
@@ -136,7 +155,11 @@ int ini_load(struct ini *ini, const char *path, struct err *e)
 		free(buf);
 		return err_at(e, path, 0, "contains a NUL byte: not a text file");
 	}
-	buf[len] = '\0';
+	/* A UTF-8 byte order mark (some editors write one) is not part of the text. */
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
+		skip = 3;
+	memmove(buf, buf + skip, len - skip);
+	buf[len - skip] = '\0';
 	return ini_parse(ini, path, buf, e);
 }
 

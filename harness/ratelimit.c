@@ -13,7 +13,7 @@
 
 /* oom_rs: DEFAULT_RATELIMIT_BURST reports per DEFAULT_RATELIMIT_INTERVAL (5 s). */
 #define BURST 10
-#define INTERVAL_USEC 5000000ULL
+#define INTERVAL_USEC RATELIMIT_INTERVAL_USEC
 /* printk time and CLOCK_MONOTONIC differ by milliseconds; keep a wide margin. */
 #define MARGIN_USEC 1000000ULL
 
@@ -72,6 +72,19 @@ long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)
 	if (excess > recent)
 		excess = recent;
 	return (long)((rl->kill_usec[rl->n - recent + excess - 1] + window - now) / 1000) + 1;
+}
+
+int ratelimit_kills_before(struct oom_ratelimit *rl, unsigned long long usec)
+{
+	int i, n = 0;
+
+	if (rl->fd < 0)
+		return 0;
+	update(rl);
+	for (i = 0; i < rl->n; i++)
+		if (rl->kill_usec[i] < usec && rl->kill_usec[i] + INTERVAL_USEC >= usec)
+			n++;
+	return n;
 }
 
 void ratelimit_close(struct oom_ratelimit *rl)

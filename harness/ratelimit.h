@@ -27,6 +27,15 @@ int ratelimit_open(struct oom_ratelimit *rl, const char *kmsg_path, struct err *
  */
 long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills);
 
+/*
+ * How many "Killed process" lines, from anyone, the kernel logged in the interval
+ * (5 s) before log time usec. Reads what was logged since the last call first.
+ */
+int ratelimit_kills_before(struct oom_ratelimit *rl, unsigned long long usec);
+
+/* The kernel's interval, in microseconds of log time. */
+#define RATELIMIT_INTERVAL_USEC 5000000ULL
+
 void ratelimit_close(struct oom_ratelimit *rl);
 
 #endif

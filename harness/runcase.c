@@ -79,6 +79,25 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid)
 	return NULL;
 }
 
+/* Wait until no other run's case is running on this machine, and take the lock. */
+static enum wait_result lock_wait(struct case_run *r, const struct run_env *env)
+{
+	struct err e;
+	int got;
+
+	while ((got = machine_lock_try(env->lock, &e)) == 0) {
+		enum wait_result w = runloop_wait(r, env, now_ms() + 20, NULL, NULL);
+
+		if (w != WAIT_DEADLINE)
+			return w;
+	}
+	if (got < 0) {
+		snprintf(r->why, sizeof(r->why), "%s", e.msg);
+		return WAIT_ERROR;
+	}
+	return WAIT_MET;
+}
+
 /* Wait until the kernel's report rate limit has room for this case's kills. */
 static enum wait_result ratelimit_wait(struct case_run *r, const struct run_env *env, int kills)
 {
@@ -236,6 +255,65 @@ static void model_hints_of(const struct case_run *r, struct model_hints *h)
 	}
 }
 
+/* Does the text name one of the case's pids (a whole number)? */
+static bool names_case_pid(const struct case_run *r, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		if (*p >= '0' && *p <= '9' && (p == text || p[-1] < '0' || p[-1] > '9')) {
+			char *end;
+			long n = strtol(p, &end, 10);
+
+			if ((*end < '0' || *end > '9') && case_run_owner(r, n))
+				return true;
+			p = end;
+			continue;
+		}
+		p++;
+	}
+	return false;
+}
+
+/*
+ * The lines that are the case's, and the only ones its dmesg patterns see: its own
+ * OOM events, the lines between them that belong to no other event, its kills' reaper
+ * lines, and lines that name one of its pids outside other events. Other runs' and
+ * other programs' reports on the same machine are left out.
+ */
+static void mark_own_lines(struct case_run *r)
+{
+	long first = -1, last = -1;
+	size_t e, i, k;
+
+	for (e = 0; e < r->report.n; e++) {
+		const struct oom_event *ev = &r->report.events[e];
+
+		if (!r->ours[e])
+			continue;
+		if (first < 0 || ev->first_line < first)
+			first = ev->first_line;
+		if (ev->last_line > last)
+			last = ev->last_line;
+	}
+	for (i = 0; i < r->nlines; i++)
+		r->line_ours[i] = (first >= 0 && (long)i >= first && (long)i <= last) ||
+				  names_case_pid(r, r->lines[i].text);
+	for (e = 0; e < r->report.n; e++) {
+		const struct oom_event *ev = &r->report.events[e];
+
+		for (i = (size_t)ev->first_line; (long)i <= ev->last_line && i < r->nlines; i++)
+			r->line_ours[i] = r->ours[e];
+		for (k = 0; r->ours[e] && k < ev->nkills; k++)
+			if (ev->kills[k].reaped && ev->kills[k].reaper_line >= 0 &&
+			    (size_t)ev->kills[k].reaper_line < r->nlines)
+				r->line_ours[ev->kills[k].reaper_line] = true;
+	}
+	r->nlines_ours = 0;
+	for (i = 0; i < r->nlines; i++)
+		r->nlines_ours += r->line_ours[i];
+}
+
 /* Split the records read so far into lines, parse them, and find this case's events. */
 static int analyse_log(struct case_run *r)
 {
@@ -243,17 +321,20 @@ static int analyse_log(struct case_run *r)
 	size_t i, total = 0;
 
 	free(r->lines);
+	free(r->line_ours);
 	free(r->ours);
 	free(r->models);
 	oom_report_free(&r->report);
 	r->lines = NULL;
+	r->line_ours = NULL;
 	r->ours = NULL;
 	r->models = NULL;
 	r->nlines = 0;
 	for (i = 0; i < r->klog.n; i++)
 		total += (size_t)r->klog.recs[i].nlines;
 	r->lines = calloc(total ? total : 1, sizeof(*r->lines));
-	if (!r->lines)
+	r->line_ours = calloc(total ? total : 1, sizeof(*r->line_ours));
+	if (!r->lines || !r->line_ours)
 		return -1;
 	for (i = 0; i < r->klog.n; i++) {
 		const char *text = r->klog.recs[i].text;
@@ -293,6 +374,7 @@ static int analyse_log(struct case_run *r)
 			model_event(&r->model, ev, &hints, &r->models[i]);
 		}
 	}
+	mark_own_lines(r);
 	return 0;
 }
 
@@ -353,6 +435,54 @@ static void settle(struct case_run *r, const struct run_env *env, int kfd, settl
 		if (runloop_wait(r, env, now_ms() + 10, NULL, NULL) != WAIT_DEADLINE ||
 		    now_ms() >= deadline)
 			return;
+	}
+}
+
+/* Log time of a line, in microseconds. */
+static unsigned long long line_usec(const struct case_run *r, long line)
+{
+	return line >= 0 && (size_t)line < r->nlines ? (unsigned long long)(r->lines[line].ts * 1e6) : 0;
+}
+
+/* The case's own kills logged in the kernel's rate-limit interval before usec. */
+static int own_kills_before(const struct case_run *r, unsigned long long usec)
+{
+	size_t e, k;
+	int n = 0;
+
+	for (e = 0; e < r->report.n; e++)
+		for (k = 0; r->ours[e] && k < r->report.events[e].nkills; k++) {
+			unsigned long long t = line_usec(r, r->report.events[e].kills[k].line);
+
+			n += t < usec && t + RATELIMIT_INTERVAL_USEC >= usec;
+		}
+	return n;
+}
+
+/*
+ * A report of the case that has its Killed line but no header: the kernel's rate limit
+ * (shared by the whole machine) suppressed the rest. When OOM kills outside the case
+ * used it up, the case's log cannot be judged; say so.
+ */
+static void check_suppressed(struct case_run *r, const struct run_env *env)
+{
+	size_t e;
+
+	for (e = 0; e < r->report.n; e++) {
+		const struct oom_event *ev = &r->report.events[e];
+		unsigned long long t;
+		int others;
+
+		if (!r->ours[e] || !ev->nkills || ev->has_trigger || ev->has_summary)
+			continue;
+		t = line_usec(r, ev->kills[0].line);
+		others = ratelimit_kills_before(env->ratelimit, t) - own_kills_before(r, t);
+		if (others > 0) {
+			snprintf(r->not_judged, sizeof(r->not_judged), "not judged: the kernel suppressed "
+				 "this case's OOM report (its rate limit, 10 reports per 5 s for the whole "
+				 "machine, was used up by %d OOM kills outside this case)", others);
+			return;
+		}
 	}
 }
 
@@ -437,13 +567,13 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 	r->timeout_ms = env->timeout_forced || !cs->timeout_ms ? env->timeout_ms : cs->timeout_ms;
 	r->timeout_ms *= env->timeout_scale;
 	r->t0 = now_ms();
-	w = ratelimit_wait(r, env, expected_kills);
-	if (w == WAIT_INTERRUPTED) {
-		r->outcome = OUT_INTERRUPTED;
-		return;
-	}
-	if (w == WAIT_ERROR) {
-		r->outcome = OUT_SETUP_FAILED;
+	w = lock_wait(r, env);
+	r->lock_waited_ms = now_ms() - r->t0;
+	if (w == WAIT_MET)
+		w = ratelimit_wait(r, env, expected_kills);
+	if (w == WAIT_INTERRUPTED || w == WAIT_ERROR) {
+		r->outcome = w == WAIT_INTERRUPTED ? OUT_INTERRUPTED : OUT_SETUP_FAILED;
+		machine_lock_release(env->lock);
 		return;
 	}
 	r->waited_ms = now_ms() - r->t0;
@@ -483,6 +613,7 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 		r->outcome = OUT_SETUP_FAILED;
 	}
 	settle(r, env, kfd, r->outcome == OUT_DONE ? settled : NULL, settle_ctx);
+	check_suppressed(r, env);
 	r->t_settled_ms = now_ms() - r->t0;
 out:
 	/* The state the judge sees: after the log settled, before cleanup kills anything. */
@@ -494,6 +625,7 @@ out:
 	if (kfd >= 0)
 		close(kfd);
 	cleanup(r, env);
+	machine_lock_release(env->lock);
 	r->t_total_ms = now_ms() - r->t0;
 }
 
@@ -507,6 +639,7 @@ void case_run_free(struct case_run *r)
 	}
 	kmsg_log_free(&r->klog);
 	free(r->lines);
+	free(r->line_ours);
 	free(r->ours);
 	free(r->models);
 	oom_report_free(&r->report);

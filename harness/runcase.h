@@ -17,6 +17,7 @@
 #include "hostinfo.h"
 #include "journal.h"
 #include "kmsg.h"
+#include "machinelock.h"
 #include "oomreport.h"
 #include "procinfo.h"
 #include "ratelimit.h"
@@ -38,6 +39,7 @@ struct run_env {
 	int timeout_scale;           /* multiplies the timeout (slow machines, TCG guests) */
 	bool *interrupted;           /* set on SIGINT/SIGTERM/SIGHUP */
 	struct oom_ratelimit *ratelimit; /* the kernel's report rate limit */
+	struct machine_lock *lock;   /* one case at a time on this machine, across runs */
 	const char *swap_dir;        /* where a case's swap file goes (a disk) */
 	const char *tmpfile_dir;     /* where {tmpfile} goes (a tmpfs) */
 };
@@ -102,12 +104,16 @@ struct case_run {
 	size_t nlines;
 	struct oom_report report;     /* parsed from lines */
 	bool *ours;                   /* per event: it belongs to this case */
+	bool *line_ours;              /* per line: the case's (what dmesg patterns see) */
+	size_t nlines_ours;
 	struct model_env model;       /* the domains, read before go */
 	struct event_model *models;   /* per event of the case: the predicted victim */
 	int kills_logged;             /* "Killed process" lines of this case */
+	char not_judged[256];         /* why the log cannot be judged (a report suppressed by others) */
 	long timeout_ms;
 	struct sysctl_saved sysctls;  /* what the case changed, to restore */
-	long waited_ms;               /* for the kernel's report rate limit, before t0 */
+	long lock_waited_ms;          /* for another run's case to end, before t0 */
+	long waited_ms;               /* for the lock and the kernel's report rate limit, before t0 */
 	long t0;                      /* monotonic ms at case start; the t_* are relative */
 	long t_ready_ms, t_go_ms, t_end_ms, t_settled_ms, t_total_ms;
 };

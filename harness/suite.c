@@ -20,8 +20,10 @@
 #include "journal.h"
 #include "judge.h"
 #include "ktap.h"
+#include "memlimit.h"
 #include "resources.h"
 #include "runcase.h"
+#include "units.h"
 
 struct suite {
 	const struct suite_opts *o;
@@ -33,6 +35,7 @@ struct suite {
 	struct run_env env;
 	bool interrupted;
 	struct oom_ratelimit ratelimit;
+	struct machine_lock lock;
 	struct ktap k;
 };
 
@@ -171,6 +174,7 @@ static int prepare(struct suite *s)
 		       s->host.cap_sys_resource ? strerror(errno) : "no CAP_SYS_RESOURCE");
 	journal_recover(s->o->state_dir, note);
 	if (journal_open(&s->journal, s->o->state_dir, &e) ||
+	    machine_lock_open(&s->lock, s->o->state_dir, &e) ||
 	    ratelimit_open(&s->ratelimit, s->o->kmsg_path, &e))
 		goto fail;
 	/* v2: children of the root need the memory controller. */
@@ -208,13 +212,16 @@ fail:
 static void teardown(struct suite *s)
 {
 	ratelimit_close(&s->ratelimit);
+	machine_lock_close(&s->lock);
 	if (s->env.sigfd >= 0)
 		close(s->env.sigfd);
 	if (s->journal.fd < 0)
 		return; /* nothing was set up */
-	/* The run's cgroups, its twin and the controller it enabled: all in the journal. */
-	if (journal_close(&s->journal, warn) == 0)
-		rmdir(s->o->state_dir); /* only when empty: other runs may use it */
+	/*
+	 * The run's cgroups, its twin and the controller it enabled: all in the journal.
+	 * The state directory stays: it is the lock other runs may be waiting on.
+	 */
+	journal_close(&s->journal, warn);
 }
 
 /* Between cases: was Ctrl-C (or SIGTERM, SIGHUP) pressed? */
@@ -282,6 +289,51 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 	return false;
 }
 
+static long long larger(long long a, long long b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * A case on a host must be limited well below the machine: its memory.max plus the
+ * swap it may use, or a lower limit above its cgroup (the lowest one counts), at most
+ * half of MemTotal. Otherwise it could exhaust the machine and OOM the host. Fills why
+ * with file:line and the numbers.
+ */
+static bool host_limit_refused(const struct suite *s, const struct case_spec *cs, char *why,
+			       size_t len)
+{
+	unsigned long long total = mem_total_bytes(), chain = MEMLIMIT_NONE, effective;
+	long long mem = larger(cs->memory_max, cs->change.memory_max);
+	long long swap_total = (long long)meminfo_kb("SwapTotal") * 1024 + cs->swap_file;
+	long long swap_max = cs->change.swap_max >= 0 ? larger(cs->swap_max, cs->change.swap_max)
+						      : cs->swap_max;
+	long long swap = swap_max >= 0 && swap_max < swap_total ? swap_max : swap_total;
+	char a[32], b[32], c[32], d[32], above[96] = "";
+	int line = cs->change.memory_max > cs->memory_max ? cs->change.memory_max_line
+							   : cs->memory_max_line;
+
+	if (cs->scope != SCOPE_CGROUP || s->o->guest)
+		return false;
+	if (s->have_root)
+		chain = memory_limit_of_chain(s->root.ops->version, s->root.mount, s->root.dir);
+	effective = (unsigned long long)mem + (unsigned long long)swap;
+	if (chain < effective) {
+		effective = chain;
+		snprintf(above, sizeof(above), "; the lowest limit above it is %s",
+			 format_size_about(chain, d, sizeof(d)));
+	}
+	if (memory_limit_safe(effective, total))
+		return false;
+	snprintf(why, len, "%s:%d: memory.max %s plus the swap it may use (%s) is not well below "
+		 "this machine's memory (MemTotal %s)%s: a case on a host must be limited to at most "
+		 "half of it (%s); lower memory.max or swap.max, or make it scope = machine (VM "
+		 "guests only)", cs->path, line, format_size((size_t)mem, a, sizeof(a)),
+		 format_size((size_t)swap, b, sizeof(b)), format_size_about(total, c, sizeof(c)), above,
+		 format_size_about(total / 2, d, sizeof(d)));
+	return true;
+}
+
 static void print_expectation(void *ctx, const char *text)
 {
 	ktap_diag(ctx, "  %s", text);
@@ -290,7 +342,7 @@ static void print_expectation(void *ctx, const char *text)
 static void run_one(struct suite *s, const char *name)
 {
 	const struct suite_opts *o = s->o;
-	char path[PATH_MAX + 64], expath[PATH_MAX + 64], why[512], reason[64];
+	char path[PATH_MAX + 64], expath[PATH_MAX + 64], why[PATH_MAX + 512], reason[64];
 	struct expect_env xenv = { .kernel = s->host.kernel };
 	struct case_spec cs;
 	struct expect_spec x;
@@ -311,7 +363,10 @@ static void run_one(struct suite *s, const char *name)
 		ktap_result(&s->k, V_FAIL, name, NULL);
 		return;
 	}
-	if (o->validate_only) {
+	if (host_limit_refused(s, &cs, why, sizeof(why))) {
+		ktap_diag(&s->k, "%s", why);
+		ktap_result(&s->k, V_FAIL, name, NULL);
+	} else if (o->validate_only) {
 		if (o->verbose)
 			expect_print(&x, print_expectation, &s->k);
 		if (s->skip_reason[0] || unmet(s, &cs, why, sizeof(why)))
@@ -328,7 +383,8 @@ static void run_one(struct suite *s, const char *name)
 		case_run(&r, &cs, &s->env, judge_log_complete, &x, judge_expected_kills(&x));
 		v = judge_case(&r, &x, &s->k, o->verbose);
 		snprintf(reason, sizeof(reason), "%ld ms", r.timeout_ms);
-		ktap_result(&s->k, v, name, v == V_TIMEOUT ? reason : v == V_SKIP ? r.why : NULL);
+		ktap_result(&s->k, v, name, v == V_TIMEOUT ? reason
+					    : v != V_SKIP ? NULL : r.not_judged[0] ? r.not_judged : r.why);
 		case_run_free(&r);
 	}
 	expect_free(&x);
@@ -368,12 +424,13 @@ int suite_run(const struct suite_opts *o)
 		return 1;
 	s.journal.fd = -1;
 	s.ratelimit.fd = -1;
+	s.lock.fd = -1;
 	s.env = (struct run_env){
 		.host = &s.host, .root = &s.root, .journal = &s.journal,
 		.stressor_dir = o->stressor_dir, .kmsg_path = o->kmsg_path, .sigfd = -1,
 		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
 		.timeout_scale = o->timeout_scale,
-		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit,
+		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit, .lock = &s.lock,
 		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir,
 	};
 	ktap_start(&s.k, stdout, n * (host + kernels));
@@ -385,7 +442,8 @@ int suite_run(const struct suite_opts *o)
 			  s.have_root ? (s.root.ops->version == 2 ? "memory cgroup v2" : "memory cgroup v1")
 				      : "no memory cgroup");
 		if (!o->validate_only && !s.skip_reason[0] && prepare(&s) == 0)
-			ktap_note(&s.k, "cases run in cgroups below %s", s.env.run_kpath);
+			ktap_note(&s.k, "cases run in cgroups below %s (%s)", s.env.run_kpath,
+				  s.root.placement);
 		if (s.skip_reason[0] && !o->validate_only)
 			ktap_note(&s.k, "cases are skipped: %s", s.skip_reason);
 		for (i = 0; i < n; i++) {

@@ -144,17 +144,17 @@ static int find_own_path(const char *proc_root, const char *controller, int vers
 
 int cgroup_locate(const char *proc_root, const char *controller, struct cgroup_loc *loc)
 {
-	char root[PATH_MAX], file[PATH_MAX + 32];
+	char *root = loc->mount_root, file[PATH_MAX + 32];
 	const char *rel;
 	size_t rootlen;
 
 	memset(loc, 0, sizeof(*loc));
 	loc->version = 1;
-	if (find_mount(proc_root, controller, 1, loc->mount, root, sizeof(root))) {
+	if (find_mount(proc_root, controller, 1, loc->mount, root, sizeof(loc->mount_root))) {
 		if (errno != ENOENT)
 			return -1;
 		loc->version = 2;
-		if (find_mount(proc_root, controller, 2, loc->mount, root, sizeof(root)))
+		if (find_mount(proc_root, controller, 2, loc->mount, root, sizeof(loc->mount_root)))
 			return -1;
 		snprintf(file, sizeof(file), "%s/cgroup.controllers", loc->mount);
 		if (!file_has_word(file, controller)) {

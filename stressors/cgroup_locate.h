@@ -12,6 +12,7 @@
 struct cgroup_loc {
 	int version;             /* 1 or 2 */
 	char mount[PATH_MAX];    /* where the hierarchy is mounted */
+	char mount_root[PATH_MAX]; /* the cgroup the mount shows at its top ("/" for the root) */
 	char path[PATH_MAX];     /* this process's cgroup, relative to the hierarchy root ("/a/b") */
 	char dir[PATH_MAX];      /* mount + path: the directory of this process's cgroup */
 };

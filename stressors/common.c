@@ -8,7 +8,8 @@
  *   --control-fd N    socket to the harness for the ready/go handshake
  *   --wait-go         this process is the trigger: after ready, wait for go
  *   --machine-wide    allow allocations that are not bounded by a memory cgroup
- *   --check-args      parse the arguments, print nothing, exit 0 or 2
+ *   --check-args      check the arguments as a case's run line gives them (resource
+ *                     options hold their placeholder), print nothing, exit 0 or 2
  *   --fault SPEC      inject a fault with seccomp: SYSCALL:WHEN:ERRNO, WHEN a call
  *                     number, every, or afterN (counted faults need the harness)
  *   --help            describe the stressor and its options
@@ -74,10 +75,46 @@ static bool choice_ok(const char *choices, const char *value)
 	return false;
 }
 
-static int set_option(const struct stressor_opt *o, const char *value)
+static const char *const placeholders[] = { "{swapfile}", "{tmpfile}", "{ipckey}" };
+
+/*
+ * In a case's run line: an option for a resource holds exactly its placeholder, and
+ * no other option holds one. Returns 1 when the value was a placeholder (accepted, not
+ * parsed), 0 when it is an ordinary value, -1 on a mistake (reported).
+ */
+static int check_placeholder(const struct stressor_opt *o, const char *value)
+{
+	size_t i;
+
+	if (o->placeholder) {
+		if (!strcmp(value, o->placeholder))
+			return 1;
+		return bad_value(o, value, o->placeholder[1] == 's'
+				 ? "in a case this is {swapfile}: the harness makes the case's own "
+				   "swap file (swap = SIZE), and swaps off no other"
+				 : o->placeholder[1] == 't'
+				 ? "in a case this is {tmpfile}: the harness names the file, journals it "
+				   "and removes it after the case"
+				 : "in a case this is {ipckey}: the harness picks the key, journals it "
+				   "and removes the segment after the case");
+	}
+	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
+		if (strstr(value, placeholders[i]))
+			return bad_value(o, value, "placeholders stand only for the options that "
+					 "name a resource (swapoff --file, shmem --path, shmem --key)");
+	return 0;
+}
+
+static int set_option(const struct stressor_opt *o, const char *value, bool case_line)
 {
 	long v;
 
+	if (case_line) {
+		int rc = check_placeholder(o, value);
+
+		if (rc)
+			return rc < 0 ? -1 : 0;
+	}
 	switch (o->type) {
 	case OPT_SIZE:
 		if (parse_size(value, o->dest))
@@ -122,7 +159,7 @@ static int apply_defaults(void)
 	for (o = stressor.opts; o->name; o++) {
 		if (o->type == OPT_FLAG)
 			*(bool *)o->dest = false;
-		else if (o->def && set_option(o, o->def))
+		else if (o->def && set_option(o, o->def, false))
 			return -1;
 	}
 	return 0;
@@ -176,6 +213,10 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 {
 	int i;
 
+	/* Known before any option is set: a run line is checked as the case wrote it. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--check-args"))
+			*check_only = true;
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *eq, *value = NULL;
 		const struct stressor_opt *o;
@@ -225,7 +266,7 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 			}
 			value = argv[++i];
 		}
-		if (o ? set_option(o, value) : named(arg, len, "fault") ? add_fault(ctx, value)
+		if (o ? set_option(o, value, *check_only) : named(arg, len, "fault") ? add_fault(ctx, value)
 		      : named(arg, len, "role") ? set_role(ctx, value) : set_control_fd(ctx, value))
 			return -1;
 	}

@@ -22,9 +22,9 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "size", OPT_SIZE, &cfg.size, "256M", NULL, "the file's size" },
-	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the file lives (a disk, not tmpfs)" },
-	{ "passes", OPT_COUNT, &cfg.passes, "2", NULL, "times the file is read through" },
+	{ "size", OPT_SIZE, &cfg.size, "256M", NULL, "the file's size", NULL },
+	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the file lives (a disk, not tmpfs)", NULL },
+	{ "passes", OPT_COUNT, &cfg.passes, "2", NULL, "times the file is read through", NULL },
 	{ 0 },
 };
 

@@ -6,6 +6,7 @@
  */
 #include "cgroup_locate.h"
 #include "keyfile.h"
+#include "memlimit.h"
 #include "stressor.h"
 #include "units.h"
 
@@ -14,65 +15,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned long long mem_total_bytes(void)
-{
-	return keyfile_value("/proc/meminfo", "MemTotal", 0) * 1024;
-}
-
-/* The smallest memory limit on this process's cgroup and its ancestors. */
+/* The effective memory limit of this process's cgroup chain: the lowest one counts. */
 static unsigned long long own_memory_limit(void)
 {
-	unsigned long long limit = UINT64_MAX;
 	struct cgroup_loc loc;
-	char path[PATH_MAX + 16];
-	size_t mlen;
 
 	if (cgroup_locate("/proc", "memory", &loc))
-		return UINT64_MAX;
-	if (loc.version == 1) {
-		snprintf(path, sizeof(path), "%s/memory.stat", loc.dir);
-		return keyfile_value(path, "hierarchical_memory_limit", UINT64_MAX);
-	}
-	mlen = strlen(loc.mount);
-	for (;;) {
-		char value[64] = "";
-		FILE *f;
-		char *slash;
-
-		snprintf(path, sizeof(path), "%s/memory.max", loc.dir);
-		f = fopen(path, "re");
-		if (f) {
-			if (fgets(value, sizeof(value), f) && strncmp(value, "max", 3)) {
-				unsigned long long v = strtoull(value, NULL, 10);
-
-				if (v < limit)
-					limit = v;
-			}
-			fclose(f);
-		}
-		slash = strrchr(loc.dir, '/');
-		if (!slash || (size_t)(slash - loc.dir) < mlen)
-			break;
-		*slash = '\0';
-	}
-	return limit;
+		return MEMLIMIT_NONE;
+	return memory_limit_of_chain(loc.version, loc.mount, loc.dir);
 }
 
 void st_guard_size(const struct stressor_ctx *ctx, size_t bytes)
 {
-	unsigned long long total = mem_total_bytes();
-	char want[32], have[32];
+	unsigned long long total = mem_total_bytes(), avail, limit;
+	char want[32], have[32], lim[32], av[32];
 
 	if (ctx->machine_wide)
 		return;
-	/* Small requests cannot exhaust the machine. */
-	if (bytes != SIZE_MAX && total && bytes < total / 4)
+	/* Under a limit well below the machine, whatever the cgroup's processes add up to. */
+	limit = own_memory_limit();
+	if (memory_limit_safe(limit, total))
 		return;
-	if (own_memory_limit() < total)
+	/*
+	 * Otherwise only a small request, and only while the machine keeps half of itself
+	 * available after it: several small processes cannot add up to the whole machine.
+	 */
+	avail = keyfile_value("/proc/meminfo", "MemAvailable", 0) * 1024;
+	if (bytes != SIZE_MAX && total && bytes < total / 8 && avail > bytes &&
+	    avail - bytes >= total / 2)
 		return;
-	st_msg(ctx, 0, "refusing to allocate %s outside a memory-limited cgroup (MemTotal %s): "
-	       "run it from an oomlab case, in a cgroup with a memory limit, or with "
-	       "--machine-wide inside a throw-away VM",
-	       format_size(bytes, want, sizeof(want)), format_size(total, have, sizeof(have)));
+	if (limit == MEMLIMIT_NONE)
+		snprintf(lim, sizeof(lim), "none");
+	else
+		format_size_about(limit, lim, sizeof(lim));
+	st_msg(ctx, 0, "refusing to allocate %s: this cgroup's effective memory limit (%s) is not "
+	       "well below the machine (MemTotal %s, MemAvailable %s): run it from an oomlab case, "
+	       "in a cgroup limited to at most half of the machine, or with --machine-wide inside "
+	       "a throw-away VM", format_size(bytes, want, sizeof(want)), lim,
+	       format_size_about(total, have, sizeof(have)), format_size_about(avail, av, sizeof(av)));
 	exit(ST_EXIT_USAGE);
 }

@@ -27,17 +27,17 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "total to allocate; max: until killed or refused" },
-	{ "chunk", OPT_SIZE, &cfg.chunk, "1M", NULL, "bytes per allocation call" },
-	{ "alloc", OPT_CHOICE, &cfg.alloc, "malloc", "malloc|mmap|brk", "allocation call" },
+	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "total to allocate; max: until killed or refused", NULL },
+	{ "chunk", OPT_SIZE, &cfg.chunk, "1M", NULL, "bytes per allocation call", NULL },
+	{ "alloc", OPT_CHOICE, &cfg.alloc, "malloc", "malloc|mmap|brk", "allocation call", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate|none",
-	  "how pages are faulted in" },
+	  "how pages are faulted in", NULL },
 	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit",
-	  "when the size is reached: hold the memory until killed, or exit 0" },
+	  "when the size is reached: hold the memory until killed, or exit 0", NULL },
 	{ "on-fail", OPT_CHOICE, &cfg.on_fail, "exit", "exit|retry",
-	  "when an allocation fails: exit 3, or report it and go on (three in a row: exit 3)" },
+	  "when an allocation fails: exit 3, or report it and go on (three in a row: exit 3)", NULL },
 	{ "classic", OPT_FLAG, &cfg.classic, NULL, NULL,
-	  "4 KiB malloc blocks, one byte written each, progress printed per MiB" },
+	  "4 KiB malloc blocks, one byte written each, progress printed per MiB", NULL },
 	{ 0 },
 };
 

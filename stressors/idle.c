@@ -24,12 +24,12 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "rss", OPT_SIZE, &cfg.rss, "16M", NULL, "anonymous memory to allocate and touch" },
-	{ "file", OPT_SIZE, &cfg.file, "0", NULL, "file-backed memory: an unlinked file mapped shared" },
-	{ "shmem", OPT_SIZE, &cfg.shmem, "0", NULL, "shmem: a memfd mapped shared" },
-	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the --file memory's file lives" },
+	{ "rss", OPT_SIZE, &cfg.rss, "16M", NULL, "anonymous memory to allocate and touch", NULL },
+	{ "file", OPT_SIZE, &cfg.file, "0", NULL, "file-backed memory: an unlinked file mapped shared", NULL },
+	{ "shmem", OPT_SIZE, &cfg.shmem, "0", NULL, "shmem: a memfd mapped shared", NULL },
+	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the --file memory's file lives", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
-	  "how pages are faulted in" },
+	  "how pages are faulted in", NULL },
 	{ 0 },
 };
 

@@ -20,8 +20,8 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "pipes", OPT_COUNT, &cfg.pipes, "1024", NULL, "pipes to create and fill (64K each)" },
-	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
+	{ "pipes", OPT_COUNT, &cfg.pipes, "1024", NULL, "pipes to create and fill (64K each)", NULL },
+	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0", NULL },
 	{ 0 },
 };
 

@@ -22,11 +22,11 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "memory to allocate and lock" },
-	{ "chunk", OPT_SIZE, &cfg.chunk, "1M", NULL, "bytes per allocation" },
+	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "memory to allocate and lock", NULL },
+	{ "chunk", OPT_SIZE, &cfg.chunk, "1M", NULL, "bytes per allocation", NULL },
 	{ "mode", OPT_CHOICE, &cfg.mode, "mlock", "mlock|mlockall",
-	  "mlock each chunk, or mlockall(MCL_CURRENT|MCL_FUTURE) before allocating" },
-	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
+	  "mlock each chunk, or mlockall(MCL_CURRENT|MCL_FUTURE) before allocating", NULL },
+	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0", NULL },
 	{ 0 },
 };
 

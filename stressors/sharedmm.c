@@ -29,13 +29,13 @@ static struct {
 } cfg = { .child_adj = -2000 };  /* -2000: none */
 
 static const struct stressor_opt opts[] = {
-	{ "children", OPT_COUNT, &cfg.children, "4", NULL, "processes sharing the mm, 1 to 64" },
-	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "what the parent allocates after go" },
+	{ "children", OPT_COUNT, &cfg.children, "4", NULL, "processes sharing the mm, 1 to 64", NULL },
+	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "what the parent allocates after go", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
-	  "how pages are faulted in" },
+	  "how pages are faulted in", NULL },
 	{ "child-adj", OPT_INT, &cfg.child_adj, NULL, NULL,
-	  "write this oom_score_adj to the last child only (-1000 to 1000; default: none)" },
-	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
+	  "write this oom_score_adj to the last child only (-1000 to 1000; default: none)", NULL },
+	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0", NULL },
 	{ 0 },
 };
 

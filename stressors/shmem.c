@@ -27,14 +27,16 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "kind", OPT_CHOICE, &cfg.kind, "memfd", "memfd|tmpfs|sysv", "which shared memory" },
-	{ "size", OPT_SIZE, &cfg.size, "16M", NULL, "how much to fill" },
-	{ "path", OPT_STRING, &cfg.path, "", NULL, "tmpfs: the file to create (in a case: {tmpfile})" },
-	{ "key", OPT_INT, &cfg.key, "0", NULL, "sysv: the segment's key (in a case: {ipckey})" },
+	{ "kind", OPT_CHOICE, &cfg.kind, "memfd", "memfd|tmpfs|sysv", "which shared memory", NULL },
+	{ "size", OPT_SIZE, &cfg.size, "16M", NULL, "how much to fill", NULL },
+	{ "path", OPT_STRING, &cfg.path, "", NULL, "tmpfs: the file to create (in a case: {tmpfile})",
+	  "{tmpfile}" },
+	{ "key", OPT_INT, &cfg.key, "0", NULL, "sysv: the segment's key (in a case: {ipckey})",
+	  "{ipckey}" },
 	{ "map", OPT_FLAG, &cfg.map, NULL, NULL,
 	  "keep it mapped, so it counts in RssShmem (memfd and tmpfs are written through a map "
-	  "anyway; this keeps the map)" },
-	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
+	  "anyway; this keeps the map)", NULL },
+	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0", NULL },
 	{ 0 },
 };
 

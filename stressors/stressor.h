@@ -48,6 +48,12 @@ struct stressor_opt {
 	const char *def;     /* the default as it would be written on the command line */
 	const char *choices; /* OPT_CHOICE only: "malloc|mmap|brk" */
 	const char *help;
+	/*
+	 * For an option that names something outside the process that outlives it (a file,
+	 * an IPC key, a swap file): in a case's run line (checked with --check-args) the
+	 * value must be this placeholder, which the harness fills in, journals and removes.
+	 */
+	const char *placeholder;
 };
 
 /* What the shared code knows about this run; passed to run(). */

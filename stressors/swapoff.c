@@ -16,7 +16,7 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "file", OPT_STRING, &cfg.file, "", NULL, "the swap file (in a case: {swapfile})" },
+	{ "file", OPT_STRING, &cfg.file, "", NULL, "the swap file (in a case: {swapfile})", "{swapfile}" },
 	{ 0 },
 };
 

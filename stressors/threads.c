@@ -20,12 +20,12 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "threads", OPT_COUNT, &cfg.threads, "4", NULL, "threads that allocate, 1 to 256" },
-	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "total to allocate, shared out among the threads" },
-	{ "chunk", OPT_SIZE, &cfg.chunk, "1M", NULL, "bytes per allocation" },
+	{ "threads", OPT_COUNT, &cfg.threads, "4", NULL, "threads that allocate, 1 to 256", NULL },
+	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "total to allocate, shared out among the threads", NULL },
+	{ "chunk", OPT_SIZE, &cfg.chunk, "1M", NULL, "bytes per allocation", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
-	  "how pages are faulted in" },
-	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0" },
+	  "how pages are faulted in", NULL },
+	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0", NULL },
 	{ 0 },
 };
 

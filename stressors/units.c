@@ -126,6 +126,27 @@ const char *format_size(size_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+const char *format_size_about(size_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double v = (double)bytes;
+	int i = -1;
+
+	if (bytes == SIZE_MAX) {
+		snprintf(buf, len, "max");
+		return buf;
+	}
+	while (v >= 1024 && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%zu", bytes);
+	else
+		snprintf(buf, len, v < 10 && v != (double)(long)v ? "%.1f%c" : "%.0f%c", v, units[i]);
+	return buf;
+}
+
 size_t size_add(size_t a, size_t b)
 {
 	return a > SIZE_MAX - b ? SIZE_MAX : a + b;

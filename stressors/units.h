@@ -24,4 +24,7 @@ size_t size_mul(size_t a, size_t b);
 /* "64M", "1536K", "123" (exact, the largest unit that divides), or "max". */
 const char *format_size(size_t bytes, char *buf, size_t len);
 
+/* "23.5G", "12G", "640K": for messages about machine sizes, rounded. */
+const char *format_size_about(size_t bytes, char *buf, size_t len);
+
 #endif

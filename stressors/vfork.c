@@ -27,10 +27,10 @@ static struct {
 } cfg;
 
 static const struct stressor_opt opts[] = {
-	{ "rss", OPT_SIZE, &cfg.rss, "16M", NULL, "memory the parent holds before go" },
-	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "memory the vfork child allocates" },
+	{ "rss", OPT_SIZE, &cfg.rss, "16M", NULL, "memory the parent holds before go", NULL },
+	{ "size", OPT_SIZE, &cfg.size, "1G", NULL, "memory the vfork child allocates", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
-	  "how pages are faulted in" },
+	  "how pages are faulted in", NULL },
 	{ 0 },
 };
 

@@ -4,8 +4,10 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -150,3 +152,48 @@ def stray_stressors():
         if exe.startswith(str(STRESSORS) + "/"):
             found.append(f"{proc.name} {exe}")
     return found
+
+
+@pytest.fixture
+def scratch_cgroup():
+    """make(name, limit): a memory cgroup below oomlab's cgroup root, made for one test
+    (named oomlab-test.PID.NAME) with its memory limit; removed after, with what runs in it."""
+    info = memory_cgroup_info()
+    base = pathlib.Path(info["dir"])
+    version = info["version"]
+    made = []
+
+    if version == "2" and "memory" not in (base / "cgroup.subtree_control").read_text().split():
+        pytest.skip(f"{base} does not give its children the memory controller")
+
+    def make(name, limit):
+        parts = name.split("/")
+        path = base / f"oomlab-test.{os.getpid()}.{parts[0]}"
+        for part in parts[1:]:
+            path = path / part
+        path.mkdir()
+        made.append(path)
+        if version == "1":
+            (path / "memory.limit_in_bytes").write_text(limit)
+        else:
+            if path.parent != base:  # ours: let its children use the controller
+                (path.parent / "cgroup.subtree_control").write_text("+memory")
+            (path / "memory.max").write_text(limit)
+        return path
+
+    yield make
+    for path in reversed(made):
+        for pid in (path / "cgroup.procs").read_text().split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                path.rmdir()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)

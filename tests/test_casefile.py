@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Case files: good ones validate; each mistake gives file:line and fails that case only."""
+import os
+
 import pytest
 
 from conftest import Ktap, oomlab, suite_args, write_case
@@ -73,6 +75,33 @@ BAD = [
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog\noom_adj = 3\n"
      "oom_score_adj = 3\ntrigger = yes\n", 4, "[process x] sets both oom_score_adj and oom_adj"),
     ("", 0, "missing [case] section"),
+    # Resources a stressor makes or changes go through the placeholders the harness
+    # journals; a literal path or key would be left behind, or act on the machine's own.
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = shmem --kind tmpfs --path "
+     "/dev/shm/X\ntrigger = yes\n", 5, "shmem: --path: invalid value '/dev/shm/X': in a case "
+     "this is {tmpfile}"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = shmem --kind sysv --key 31337\n"
+     "trigger = yes\n", 5, "shmem: --key: invalid value '31337': in a case this is {ipckey}"),
+    ("[case]\nsummary = x\nmemory.max = 64M\nswap = 16M\n[process x]\nrun = swapoff --file "
+     "/some/path\ntrigger = yes\n", 6, "swapoff: --file: invalid value '/some/path': in a case "
+     "this is {swapfile}"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size {tmpfile}\n"
+     "trigger = yes\n", 5, "hog: --size: invalid value '{tmpfile}': placeholders stand only"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = swapoff --file {swapfile}\n"
+     "trigger = yes\n", 5, "run: {swapfile} is the case's own swap file, and the case has none"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --fault mmap:3:ENOMEM\n"
+     "trigger = yes\n", 5, "run: --fault goes in a line of its own, fault = SYSCALL WHEN ERRNO"),
+    ("[case]\nsummary = x\nmemory.max = 64M\nswap.max = 4E\n[process hog]\nrun = hog\n"
+     "trigger = yes\n", 4, "memory.max + swap.max is more than the kernel's page counter holds"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = ..\ntrigger = yes\n", 5,
+     "unknown stressor '..'"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = .hidden\ntrigger = yes\n", 5,
+     "unknown stressor '.hidden'"),
+    # A case on a host whose limit the machine cannot keep below its own memory.
+    ("[case]\nsummary = x\nmemory.max = 100T\n[process hog]\nrun = hog\ntrigger = yes\n", 3,
+     "memory.max 100T plus the swap it may use (0) is not well below this machine's memory"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[change]\nmemory.max = 100T\n[process hog]\n"
+     "run = hog\ntrigger = yes\n", 5, "memory.max 100T plus the swap it may use"),
 ]
 
 
@@ -87,6 +116,21 @@ def test_bad_case_fails_that_case_only(tmp_path, text, line, message):
     assert not k.results["bad"]["ok"], r.stdout
     where = f"{tmp_path}/cases/bad.case:{line}: " if line else f"{tmp_path}/cases/bad.case: "
     assert where + message in k.diags("bad"), r.stdout
+
+
+def test_a_fifo_named_like_a_case_is_refused_at_once(tmp_path):
+    write_case(tmp_path, "good", GOOD_CASE, GOOD_EXPECT)
+    os.mkfifo(tmp_path / "cases" / "pipe.case")
+    r = oomlab("--validate", *suite_args(tmp_path), timeout=20)
+    assert r.returncode == 1
+    assert f"{tmp_path}/cases/pipe.case: not a regular file (a FIFO)" in r.stdout
+    assert Ktap(r.stdout).results["good"]["ok"]
+
+
+def test_a_byte_order_mark_is_skipped(tmp_path):
+    write_case(tmp_path, "bom", "\ufeff" + GOOD_CASE, "\ufeff" + GOOD_EXPECT)
+    r = oomlab("--validate", *suite_args(tmp_path))
+    assert r.returncode == 0, r.stdout
 
 
 def test_good_case_validates(tmp_path):

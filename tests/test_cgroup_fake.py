@@ -178,7 +178,7 @@ def test_detects_v1_memory_in_a_hybrid_layout(tmp_path):
     r = oomlab("cgroup", "--proc-root", proc, "info")
     assert r.returncode == 0, r.stderr
     assert "version: 1\n" in r.stdout and f"dir: {mem}/a/b\n" in r.stdout
-    assert "kernel_path: /a/b\n" in r.stdout and "root: own memory cgroup\n" in r.stdout
+    assert "kernel_path: /a/b\n" in r.stdout and "root: oomlab's own memory cgroup\n" in r.stdout
 
 
 def test_detects_v2_with_escaped_mount_point(tmp_path):
@@ -190,7 +190,20 @@ def test_detects_v2_with_escaped_mount_point(tmp_path):
                      "0::/user.slice/x\n")
     r = oomlab("cgroup", "--proc-root", proc, "info")
     assert r.returncode == 0, r.stderr
-    assert "version: 2\n" in r.stdout and f"dir: {uni}/user.slice/x\n" in r.stdout
+    # v2: oomlab's own cgroup holds processes (oomlab itself), so its children cannot get
+    # the memory controller; the hierarchy's top is used instead.
+    assert "version: 2\n" in r.stdout and f"dir: {uni}\n" in r.stdout
+    assert "kernel_path: /\n" in r.stdout
+    assert "root: the hierarchy's top: oomlab's own cgroup /user.slice/x holds processes" in r.stdout
+
+
+def test_v2_in_the_root_cgroup_uses_it(tmp_path):
+    uni = tmp_path / "unified"
+    make_files(uni, {"cgroup.controllers": "cpu memory pids\n"})
+    proc = fake_proc(tmp_path, f"40 30 0:37 / {uni} rw - cgroup2 cgroup2 rw\n", "0::/\n")
+    r = oomlab("cgroup", "--proc-root", proc, "info")
+    assert r.returncode == 0, r.stderr
+    assert f"dir: {uni}\n" in r.stdout and "root: oomlab's own memory cgroup\n" in r.stdout
 
 
 def test_no_memory_controller_anywhere(tmp_path):

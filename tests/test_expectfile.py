@@ -48,6 +48,14 @@ BAD = [
     ("[expect]\nkilled = hog\n[expect kernel < 1.0]\nkilled = nobody\n", 4,
      "'nobody' is not a role of case x"),
     ("", 0, "no [expect] section"),
+    ("[expect]\norder = hog > guard > hog\n", 2, "order: 'hog' appears twice"),
+    ("[expect]\nmodel_order = hog >= hog\n", 2, "order: 'hog' appears twice"),
+    ("[expect]\nkilled = hog, hog\n", 2, "'hog' appears twice in the list"),
+    ("[expect]\nkilled = hog\nsurvived = guard, hog\n", 3,
+     "'hog' is both killed (line 2) and survived (line 3): it cannot be both"),
+    # Contradictions count once the sections that apply are merged.
+    ("[expect]\nsurvived = hog\n[expect kernel >= 2.6]\nkilled = hog\n", 4,
+     "'hog' is both killed (line 4) and survived (line 2)"),
 ]
 
 

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import STRESSORS, run
+from conftest import STRESSORS, needs_cases, run, scratch_cgroup  # noqa: F401 (a fixture)
 
 ALL = sorted(p.name for p in STRESSORS.iterdir() if os.access(p, os.X_OK))
 
@@ -66,7 +66,58 @@ def test_hog_refuses_an_unbounded_size_outside_a_limited_cgroup():
         pytest.skip("this test runs in a memory-limited cgroup, where the guard allows it")
     r = run([STRESSORS / "hog", "--size", "max"])
     assert r.returncode == 2
-    assert "refusing to allocate max outside a memory-limited cgroup" in r.stderr
+    assert "refusing to allocate max: this cgroup's effective memory limit" in r.stderr
+
+
+def mem_total():
+    return int(open("/proc/meminfo").read().split("MemTotal:")[1].split()[0]) * 1024
+
+
+def run_in_cgroup(directory, args):
+    """Run a stressor by hand inside an existing cgroup."""
+    def join():
+        (directory / "cgroup.procs").write_text(str(os.getpid()))
+    return subprocess.run([str(a) for a in args], preexec_fn=join, capture_output=True, text=True,
+                          timeout=60)
+
+
+@needs_cases
+def test_the_guard_counts_the_cgroup_chain_not_the_process(scratch_cgroup):
+    # A limit the machine cannot reach is no limit: a process of a fifth of the machine
+    # (under a quarter: the old guard let it through) is refused, so that a few of them
+    # cannot add up to a machine-wide OOM.
+    size = str(mem_total() // 5)
+    huge = scratch_cgroup("huge", "100T")
+    r = run_in_cgroup(huge, [STRESSORS / "hog", "--size", size, "--touch", "none", "--after", "exit"])
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "this cgroup's effective memory limit (100T) is not well below the machine" in r.stderr
+    # Below a parent limited to 256M, the same 100T limit is fine: the lowest one counts.
+    parent = scratch_cgroup("parent", "256M")
+    child = scratch_cgroup("parent/child", "100T")
+    r = run_in_cgroup(child, [STRESSORS / "hog", "--size", size, "--touch", "none", "--after",
+                              "exit"])
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_forkbomb_says_done_once_every_child_has_its_memory():
+    # Under CPU load the children fill their memory late; "done" must wait for them.
+    proc, sock = spawn_with_socket([STRESSORS / "forkbomb", "--children", "4", "--each", "48M",
+                                    "--touch", "page", "--wait-go"], "bomb")
+    try:
+        assert read_line(sock) == "ready\n"
+        sock.sendall(b"go\n")
+        members = []
+        while (line := read_line(sock)) != "done\n":
+            assert line.startswith("member "), line
+            members.append(int(line.split()[1]))
+        assert len(members) == 4
+        for pid in members:
+            status = open(f"/proc/{pid}/status").read()
+            rss = int(status.split("RssAnon:")[1].split()[0])
+            assert rss >= 48 * 1024, f"child {pid} has RssAnon {rss} kB when the parent said done"
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def spawn_with_socket(args, role):
