@@ -91,7 +91,7 @@ BAD = [
      "trigger = yes\n", 5, "run: {swapfile} is the case's own swap file, and the case has none"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --fault mmap:3:ENOMEM\n"
      "trigger = yes\n", 5, "run: --fault goes in a line of its own, fault = SYSCALL WHEN ERRNO"),
-    ("[case]\nsummary = x\nmemory.max = 64M\nswap.max = 4E\n[process hog]\nrun = hog\n"
+    ("[case]\nsummary = x\nmemory.max = 64M\nswap.max = 4194304T\n[process hog]\nrun = hog\n"
      "trigger = yes\n", 4, "memory.max + swap.max is more than the kernel's page counter holds"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = ..\ntrigger = yes\n", 5,
      "unknown stressor '..'"),
