@@ -5,7 +5,6 @@
  * backend operation on an existing cgroup below that root (they never create or
  * remove one). Tests point them at fake trees with --cgroup-root and --cgroup-version.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,64 +95,99 @@ static int limit(const struct cgroup_root *r, const char *dir, int argc, char **
 	return 0;
 }
 
+/* --cgroup-root, --cgroup-version, --proc-root and --help, before or after COMMAND. */
+struct cg_cmd_opts {
+	const char *given, *proc_root;
+	int version;
+	bool help;
+};
+
+/*
+ * Take the options out of argv wherever they stand; what is left (COMMAND and its
+ * arguments) is moved to the front. Returns how many words are left, or -1.
+ */
+static int take_options(int argc, char **argv, struct cg_cmd_opts *o)
+{
+	static const char *const names[] = { "--cgroup-root", "--cgroup-version", "--proc-root" };
+	int i, left = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL;
+		size_t k, n = strcspn(arg, "=");
+		long v;
+
+		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+			o->help = true;
+			continue;
+		}
+		for (k = 0; k < 3 && (strlen(names[k]) != n || strncmp(arg, names[k], n)); k++)
+			;
+		if (k == 3) {
+			argv[left++] = argv[i];
+			continue;
+		}
+		value = arg[n] == '=' ? arg + n + 1 : i + 1 < argc ? argv[++i] : NULL;
+		if (!value) {
+			fprintf(stderr, "oomlab cgroup: %s needs a value\n", names[k]);
+			return -1;
+		}
+		if (k == 0) {
+			o->given = value;
+		} else if (k == 2) {
+			o->proc_root = value;
+		} else if (parse_long(value, &v) || (v != 1 && v != 2)) {
+			fprintf(stderr, "oomlab cgroup: --cgroup-version: expected 1 or 2, got '%s'\n", value);
+			return -1;
+		} else {
+			o->version = (int)v;
+		}
+	}
+	return left;
+}
+
 int cgroup_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "cgroup-root", required_argument, NULL, 'R' },
-		{ "cgroup-version", required_argument, NULL, 'C' },
-		{ "proc-root", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *given = NULL, *proc_root = "/proc", *cmd;
+	struct cg_cmd_opts o = { .proc_root = "/proc" };
+	const char *cmd;
 	char dir[PATH_MAX + 256];
 	struct cgroup_root root;
 	struct cg_counters c;
-	int version = 0, opt;
-	long v;
+	int next = 0;
 	struct err e;
 	bool changed;
 
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'R': given = optarg; break;
-		case 'C':
-			if (parse_long(optarg, &v) || (v != 1 && v != 2)) {
-				fprintf(stderr, "oomlab cgroup: --cgroup-version: expected 1 or 2\n");
-				return 1;
-			}
-			version = (int)v;
-			break;
-		case 'P': proc_root = optarg; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 1;
-		}
+	argc = take_options(argc, argv, &o);
+	if (argc < 0)
+		return 1;
+	if (o.help) {
+		usage(stdout);
+		return 0;
 	}
-	if (optind >= argc) {
+	if (next >= argc) {
 		usage(stderr);
 		return 1;
 	}
-	cmd = argv[optind++];
+	cmd = argv[next++];
 	if (strcmp(cmd, "info") && strcmp(cmd, "limit") && strcmp(cmd, "counters") &&
 	    strcmp(cmd, "kill") && strcmp(cmd, "enable")) {
 		fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
 		usage(stderr);
 		return 1;
 	}
-	if (cgroup_root_find(&root, proc_root, given, version, &e)) {
+	if (cgroup_root_find(&root, o.proc_root, o.given, o.version, &e)) {
 		fprintf(stderr, "oomlab cgroup: %s\n", e.msg);
 		return 1;
 	}
 	if (!strcmp(cmd, "info"))
 		return info(&root);
-	if (optind >= argc || below_root(&root, argv[optind], dir, sizeof(dir))) {
-		if (optind >= argc)
+	if (next >= argc || below_root(&root, argv[next], dir, sizeof(dir))) {
+		if (next >= argc)
 			usage(stderr);
 		return 1;
 	}
-	optind++;
+	next++;
 	if (!strcmp(cmd, "limit"))
-		return limit(&root, dir, argc - optind, argv + optind);
+		return limit(&root, dir, argc - next, argv + next);
 	if (!strcmp(cmd, "counters")) {
 		if (root.ops->read_counters(dir, &c, &e)) {
 			fprintf(stderr, "oomlab cgroup counters: %s\n", e.msg);

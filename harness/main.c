@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* oomlab: command line. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,35 @@ static void usage(FILE *out)
 		"--cgroup-version 1|2 (treat --cgroup-root as a hierarchy of that version).\n");
 }
 
+static const struct option longopts[] = {
+	{ "list", no_argument, NULL, 'l' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "validate", no_argument, NULL, 'V' },
+	{ "cgroup-root", required_argument, NULL, 'R' },
+	{ "cgroup-version", required_argument, NULL, 'C' },
+	{ "cases", required_argument, NULL, 'c' },
+	{ "expected", required_argument, NULL, 'e' },
+	{ "stressors", required_argument, NULL, 's' },
+	{ "state-dir", required_argument, NULL, 'S' },
+	{ "proc-root", required_argument, NULL, 'P' },
+	{ "kmsg-path", required_argument, NULL, 'K' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "vm-only", no_argument, NULL, 'O' },
+	{ "vm-memory", required_argument, NULL, 'M' },
+	{ "vm-cpus", required_argument, NULL, 'U' },
+	{ "vm-logs", required_argument, NULL, 'L' },
+	{ "initramfs", required_argument, NULL, 'I' },
+	{ "qemu", required_argument, NULL, 'Q' },
+	{ "vm-boot-timeout", required_argument, NULL, 'B' },
+	{ "timeout-scale", required_argument, NULL, 'X' },
+	{ "guest", no_argument, NULL, 'G' },
+	{ "swap-dir", required_argument, NULL, 'W' },
+	{ "tmpfile-dir", required_argument, NULL, 'F' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
 /* dir/name if it exists, else dir/../name: a build tree or an installed tree. */
 static void default_dir(char *out, size_t len, const char *exe_dir, const char *name)
 {
@@ -71,34 +101,6 @@ static void default_dir(char *out, size_t len, const char *exe_dir, const char *
 
 static int run_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "list", no_argument, NULL, 'l' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "validate", no_argument, NULL, 'V' },
-		{ "cgroup-root", required_argument, NULL, 'R' },
-		{ "cgroup-version", required_argument, NULL, 'C' },
-		{ "cases", required_argument, NULL, 'c' },
-		{ "expected", required_argument, NULL, 'e' },
-		{ "stressors", required_argument, NULL, 's' },
-		{ "state-dir", required_argument, NULL, 'S' },
-		{ "proc-root", required_argument, NULL, 'P' },
-		{ "kmsg-path", required_argument, NULL, 'K' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "vm-only", no_argument, NULL, 'O' },
-		{ "vm-memory", required_argument, NULL, 'M' },
-		{ "vm-cpus", required_argument, NULL, 'U' },
-		{ "vm-logs", required_argument, NULL, 'L' },
-		{ "initramfs", required_argument, NULL, 'I' },
-		{ "qemu", required_argument, NULL, 'Q' },
-		{ "vm-boot-timeout", required_argument, NULL, 'B' },
-		{ "timeout-scale", required_argument, NULL, 'X' },
-		{ "guest", no_argument, NULL, 'G' },
-		{ "swap-dir", required_argument, NULL, 'W' },
-		{ "tmpfile-dir", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct suite_opts o = {
 		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .proc_root = "/proc",
 		.swap_dir = "/var/tmp", .tmpfile_dir = "/dev/shm",
@@ -130,7 +132,8 @@ static int run_main(int argc, char **argv)
 		case 'v': o.verbose = true; break;
 		case 't':
 			if (parse_duration_ms(optarg, &o.timeout_ms) || o.timeout_ms <= 0) {
-				fprintf(stderr, "oomlab: --timeout: '%s' is not a duration such as 30s\n", optarg);
+				fprintf(stderr, "oomlab: --timeout: expected a duration above 0 such as 30s "
+					"or 500ms, got '%s'\n", optarg);
 				return 1;
 			}
 			o.timeout_forced = true;
@@ -161,8 +164,9 @@ static int run_main(int argc, char **argv)
 		case 'M':
 		case 'U':
 			if (parse_long(optarg, &v) || v < 1 || v > (c == 'M' ? 65536 : 64)) {
-				fprintf(stderr, "oomlab: --vm-%s: '%s' is out of range\n",
-					c == 'M' ? "memory" : "cpus", optarg);
+				fprintf(stderr, "oomlab: --vm-%s: expected %s, got '%s'\n",
+					c == 'M' ? "memory" : "cpus",
+					c == 'M' ? "1 to 65536 (MiB)" : "1 to 64", optarg);
 				return 1;
 			}
 			*(c == 'M' ? &o.vm.memory_mb : &o.vm.cpus) = (int)v;
@@ -172,7 +176,8 @@ static int run_main(int argc, char **argv)
 		case 'Q': o.vm.qemu = optarg; break;
 		case 'B':
 			if (parse_duration_ms(optarg, &o.vm.boot_timeout_ms) || o.vm.boot_timeout_ms <= 0) {
-				fprintf(stderr, "oomlab: --vm-boot-timeout: '%s' is not a duration\n", optarg);
+				fprintf(stderr, "oomlab: --vm-boot-timeout: expected a duration above 0 such "
+					"as 300s, got '%s'\n", optarg);
 				return 1;
 			}
 			break;
@@ -201,13 +206,68 @@ static int run_main(int argc, char **argv)
 	return suite_run(&o);
 }
 
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+} subcommands[] = {
+	{ "parse", parse_main },
+	{ "cgroup", cgroup_main },
+};
+
+/* Does this option of ours take a value in the next word? */
+static bool takes_value(const char *arg)
+{
+	size_t n;
+
+	if (arg[1] != '-')
+		return arg[1] && strchr("tk", arg[1]) && !arg[2];
+	n = strcspn(arg + 2, "=");
+	if (arg[2 + n] == '=')
+		return false;
+	for (int i = 0; longopts[i].name; i++)
+		if (strlen(longopts[i].name) == n && !strncmp(longopts[i].name, arg + 2, n))
+			return longopts[i].has_arg == required_argument;
+	return false;
+}
+
+/*
+ * The subcommand named by the first word that is not an option ("oomlab --cgroup-root
+ * DIR cgroup info" is "cgroup" with that option). argv is reordered so that it starts
+ * with the subcommand's name, options before it kept. -1: none (run the suite).
+ */
+static int find_subcommand(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return -1;
+		if (argv[i][0] == '-' && argv[i][1]) {
+			i += takes_value(argv[i]);
+			continue;
+		}
+		for (size_t c = 0; c < sizeof(subcommands) / sizeof(subcommands[0]); c++) {
+			if (strcmp(argv[i], subcommands[c].name))
+				continue;
+			char *word = argv[i];
+
+			memmove(argv + 2, argv + 1, (size_t)(i - 1) * sizeof(*argv));
+			argv[1] = word;
+			return (int)c;
+		}
+		return -1;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
+	int sub;
+
 	/* Line-buffered before any fork: children must not inherit unwritten output. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc > 1 && !strcmp(argv[1], "parse"))
-		return parse_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "cgroup"))
-		return cgroup_main(argc - 1, argv + 1);
+	sub = find_subcommand(argc, argv);
+	if (sub >= 0)
+		return subcommands[sub].main(argc - 1, argv + 1);
 	return run_main(argc, argv);
 }

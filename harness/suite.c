@@ -353,6 +353,11 @@ static void run_one(struct suite *s, const char *name)
 	snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, name);
 	snprintf(expath, sizeof(expath), "%s/%s.expect", o->expected_dir, name);
 	xenv.cgroup_version = s->have_root ? s->root.ops->version : 0;
+	if (access(path, F_OK) && errno == ENOENT) {
+		ktap_diag(&s->k, "no case %s in %s (see --list)", name, o->cases_dir);
+		ktap_result(&s->k, V_FAIL, name, NULL);
+		return;
+	}
 	if (case_load(&cs, path, o->stressor_dir, &e)) {
 		ktap_diag(&s->k, "%s", e.msg);
 		ktap_result(&s->k, V_FAIL, name, NULL);

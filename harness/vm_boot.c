@@ -24,12 +24,18 @@ int bzimage_version(const char *path, char *out, size_t len, struct err *e)
 {
 	unsigned char hdr[0x210];
 	char text[256];
+	struct stat st;
 	unsigned off;
 	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return err_set(e, errno, "kernel image `%s`", path);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return err_set(e, 0, "kernel image `%s` is a directory: give the image file, a bzImage "
+			       "such as /boot/vmlinuz-VERSION or arch/x86/boot/bzImage", path);
+	}
 	n = pread(fd, hdr, sizeof(hdr), 0);
 	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr + 0x202, "HdrS", 4)) {
 		close(fd);
