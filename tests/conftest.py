@@ -3,10 +3,12 @@
 import os
 import pathlib
 import re
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -97,24 +99,44 @@ needs_cases = pytest.mark.skipif(CASES_CANNOT_RUN is not None, reason=str(CASES_
 
 
 class KernelLog:
-    """The kernel log from a cursor on: /dev/kmsg opened at its end."""
+    """The kernel log from a cursor on: /dev/kmsg opened at its end and drained by a thread
+    while the test runs, because the kernel's ring buffer (about 128 KiB here) does not
+    hold a whole suite, least of all with other runs writing to it too. Records that were
+    overwritten before the thread could read them are counted in lost."""
 
     def __init__(self):
         self.fd = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
         os.lseek(self.fd, 0, os.SEEK_END)
+        self.raw = []
+        self.lost = 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
 
-    def records(self):
-        """The raw records ("PRI,SEQ,TS,FLAGS;text") logged since, without their dictionary lines."""
-        records = []
+    def _read_available(self):
         while True:
             try:
-                records.append(os.read(self.fd, 8192).decode("utf-8", "replace").split("\n")[0])
+                self.raw.append(os.read(self.fd, 8192).decode("utf-8", "replace").split("\n")[0])
             except BlockingIOError:
-                break
-            except BrokenPipeError:  # records overwritten before we read them
-                continue
+                return
+            except BrokenPipeError:  # overwritten before we read it
+                self.lost += 1
+
+    def _drain(self):
+        poller = select.poll()
+        poller.register(self.fd, select.POLLIN)
+        while not self.stopping.is_set():
+            poller.poll(50)
+            self._read_available()
+
+    def records(self):
+        """The raw records ("PRI,SEQ,TS,FLAGS;text") logged since, without their dictionary
+        lines. Stops the reader."""
+        self.stopping.set()
+        self.thread.join()
+        self._read_available()
         os.close(self.fd)
-        return records
+        return self.raw
 
     def read(self):
         """The messages logged since."""
