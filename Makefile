@@ -23,7 +23,7 @@ STRESSOR_LIB := common handshake guard alloc units cgroup_locate memlimit sandbo
 PARSER := logscan logline logjoin kmsg err oomreport oomlines oomtext oomtable oomvictim oomjson json
 HARNESS := $(PARSER) main suite machinelock fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 journal \
            sysctl resources procinfo ratelimit spawn caseenv runcase runloop clock judge judge_model \
-           badness casemodel casediag ktap hostinfo parse_cmd cgroup_cmd vm_boot vm_suite
+           badness casemodel casediag ktap hostinfo parse_cmd cgroup_cmd vm_boot vm_watch vm_suite
 # Shared with the stressors: size parsing, cgroup location, fault specs, keyed /proc files.
 HARNESS_SHARED := units cgroup_locate memlimit faultspec keyfile
 

@@ -12,9 +12,12 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp
 mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 
-args=
+args="--cases /oomlab/cases --expected /oomlab/expected"
+boot= busy=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
+	oomlab.boot=*) boot=${word#oomlab.boot=} ;;
+	oomlab.busy_cgroup=1) busy=1 ;;
 	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
 	oomlab.verbose=1) args="$args -v" ;;
 	oomlab.timeout_scale=*) args="$args --timeout-scale ${word#oomlab.timeout_scale=}" ;;
@@ -30,6 +33,20 @@ sysctls() {
 	done
 }
 before=$(sysctls)
+
+# The host counts only results that follow this boot's word (from its command line).
+echo "# oomlab-guest: boot $boot" >/dev/ttyS1
+
+# As a login shell's or a CI runner's would be: oomlab starts in a cgroup that is not
+# the root and holds another process.
+if [ -n "$busy" ]; then
+	mkdir /sys/fs/cgroup/session.scope
+	sleep 100000 &
+	sleeper=$!
+	echo "$sleeper" >/sys/fs/cgroup/session.scope/cgroup.procs
+	echo $$ >/sys/fs/cgroup/session.scope/cgroup.procs
+	echo "# oomlab-guest: started from /session.scope beside pid $sleeper" >/dev/ttyS1
+fi
 
 # KTAP on ttyS1; oomlab's own errors on the console, beside the kernel's messages.
 /oomlab/build/oomlab --guest $args >/dev/ttyS1 2>/dev/console

@@ -56,10 +56,16 @@ static void usage(FILE *out)
 		"      --initramfs FILE     the guest's initramfs (default: initramfs.cpio.gz next to\n"
 		"                           oomlab; make initramfs builds it)\n"
 		"      --qemu PROGRAM       default qemu-system-x86_64\n"
+		"      --accel auto|kvm|tcg KVM or software emulation (default auto: KVM where\n"
+		"                           /dev/kvm opens; a guest KVM cannot run is booted again\n"
+		"                           under TCG, and so are the run's later boots)\n"
+		"      --vm-busy-cgroup     in the guest, start oomlab from a non-root cgroup that\n"
+		"                           holds another process (as a login shell's does)\n"
 		"  -h, --help\n"
 		"\n"
 		"For tests: --proc-root DIR (instead of /proc), --kmsg-path PATH (not /dev/kmsg),\n"
-		"--cgroup-version 1|2 (treat --cgroup-root as a hierarchy of that version).\n");
+		"--cgroup-version 1|2 (treat --cgroup-root as a hierarchy of that version),\n"
+		"--kvm-device PATH (not /dev/kvm).\n");
 }
 
 static const struct option longopts[] = {
@@ -83,6 +89,9 @@ static const struct option longopts[] = {
 	{ "initramfs", required_argument, NULL, 'I' },
 	{ "qemu", required_argument, NULL, 'Q' },
 	{ "vm-boot-timeout", required_argument, NULL, 'B' },
+	{ "accel", required_argument, NULL, 'A' },
+	{ "kvm-device", required_argument, NULL, 'D' },
+	{ "vm-busy-cgroup", no_argument, NULL, 'Y' },
 	{ "timeout-scale", required_argument, NULL, 'X' },
 	{ "guest", no_argument, NULL, 'G' },
 	{ "swap-dir", required_argument, NULL, 'W' },
@@ -94,9 +103,13 @@ static const struct option longopts[] = {
 /* dir/name if it exists, else dir/../name: a build tree or an installed tree. */
 static void default_dir(char *out, size_t len, const char *exe_dir, const char *name)
 {
+	char real[PATH_MAX];
+
 	snprintf(out, len, "%s/%s", exe_dir, name);
 	if (access(out, F_OK))
 		snprintf(out, len, "%s/../%s", exe_dir, name);
+	if (realpath(out, real)) /* messages name the file plainly */
+		snprintf(out, len, "%s", real);
 }
 
 static int run_main(int argc, char **argv)
@@ -122,7 +135,7 @@ static int run_main(int argc, char **argv)
 	snprintf(vm_logs, sizeof(vm_logs), "%s/vm-logs", exe_dir);
 	o.vm = (struct vm_opts){
 		.qemu = "qemu-system-x86_64", .initramfs = initramfs, .log_dir = vm_logs,
-		.memory_mb = 512, .cpus = 2,
+		.memory_mb = 512, .cpus = 2, .accel = ACCEL_AUTO, .kvm_device = "/dev/kvm",
 	};
 	while ((c = getopt_long(argc, argv, "lvt:k:h", longopts, NULL)) != -1) {
 		long v;
@@ -181,6 +194,16 @@ static int run_main(int argc, char **argv)
 				return 1;
 			}
 			break;
+		case 'A':
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "kvm") || !strcmp(optarg, "tcg")) {
+				o.vm.accel = optarg[0] == 'a' ? ACCEL_AUTO : optarg[0] == 'k' ? ACCEL_KVM
+											: ACCEL_TCG;
+				break;
+			}
+			fprintf(stderr, "oomlab: --accel: expected auto, kvm or tcg, got '%s'\n", optarg);
+			return 1;
+		case 'D': o.vm.kvm_device = optarg; break;
+		case 'Y': o.vm.busy_cgroup = true; break;
 		case 'X':
 			if (parse_long(optarg, &v) || v < 1 || v > 100) {
 				fprintf(stderr, "oomlab: --timeout-scale: expected 1 to 100, got '%s'\n", optarg);

@@ -416,7 +416,8 @@ int suite_run(const struct suite_opts *o)
 	struct suite s = { .o = o };
 	int n, i, rc, kernel, host = !o->vm_only || o->validate_only;
 	int kernels = o->validate_only ? 0 : o->nkernels;
-	char **names;
+	char **names, labels[MAX_KERNELS][128];
+	bool kvm_broken = false;
 
 	if (o->guest && !in_oomlab_guest()) {
 		fprintf(stderr, "oomlab: --guest is only for oomlab's VM guest, and the kernel command "
@@ -458,6 +459,7 @@ int suite_run(const struct suite_opts *o)
 			run_one(&s, names[i]);
 		}
 	}
+	vm_kernel_labels(o->kernels, o->nkernels, labels);
 	for (kernel = 0; kernel < kernels && !s.interrupted; kernel++) {
 		struct vm_opts vo = o->vm;
 
@@ -469,7 +471,8 @@ int suite_run(const struct suite_opts *o)
 		vo.case_timeout_forced = o->timeout_forced;
 		vo.sigfd = s.env.sigfd;
 		vo.interrupted = &s.interrupted;
-		vm_run_kernel(&s.k, &vo, o->kernels[kernel], names, n);
+		vo.kvm_broken = &kvm_broken;
+		vm_run_kernel(&s.k, &vo, o->kernels[kernel], labels[kernel], names, n);
 	}
 	if (s.interrupted)
 		printf("Bail out! interrupted: cleaned up and stopped\n");

@@ -13,8 +13,20 @@
 #include "err.h"
 #include "ktap.h"
 
+/* How qemu runs the guest. */
+enum vm_accel {
+	ACCEL_AUTO,      /* KVM where /dev/kvm opens; if KVM cannot run the guest, TCG */
+	ACCEL_KVM,       /* KVM only: a failure is a boot failure */
+	ACCEL_TCG,       /* software emulation only */
+};
+
 struct vm_opts {
 	const char *qemu;            /* qemu-system-x86_64 */
+	enum vm_accel accel;
+	const char *kvm_device;      /* /dev/kvm (tests point it elsewhere) */
+	bool *kvm_broken;            /* set once KVM failed in this run: later boots use TCG */
+	bool busy_cgroup;            /* the guest starts oomlab from a non-root cgroup that holds
+					another process, as a login shell's or CI runner's is */
 	const char *initramfs;
 	const char *log_dir;         /* console logs are kept here */
 	int memory_mb;
@@ -34,7 +46,7 @@ struct vm_opts {
 enum boot_end {
 	BOOT_FINISHED,   /* the guest's oomlab ran to the end and the guest powered off */
 	BOOT_PANIC,      /* "Kernel panic - not syncing" after oomlab started */
-	BOOT_FAILED,     /* the guest never started oomlab (no KTAP header) */
+	BOOT_FAILED,     /* the guest never started oomlab (no KTAP header from this boot) */
 	BOOT_TIMEOUT,    /* killed by the host after the boot's deadline */
 	BOOT_STOPPED,    /* qemu ended without the guest finishing (killed, crashed) */
 	BOOT_INTERRUPTED,
@@ -42,26 +54,46 @@ enum boot_end {
 
 struct boot {
 	enum boot_end end;
-	char detail[512];            /* the panic line, qemu's status, ... */
+	char detail[768];            /* the panic line, qemu's status and message, ... */
 	char console[PATH_MAX];      /* ttyS0: the kernel's console */
 	char ktap[PATH_MAX];         /* ttyS1: the guest oomlab's KTAP */
+	char qemu_log[PATH_MAX];     /* qemu's own stdout and stderr */
+	char nonce[40];              /* on the guest's command line; its KTAP must say it */
 	long elapsed_ms;
 	bool kvm;
+	bool kvm_failed;             /* KVM could not run the guest (TCG may) */
 };
 
 /*
- * Boot kernel with the initramfs; the guest runs `cases` (a comma-separated list).
- * Logs go to log_dir/PREFIX.{console,ktap,qemu}.log. Returns 0 with the outcome in b,
- * or -1 when qemu could not be started at all (e says why).
+ * Boot kernel with the initramfs, under KVM or TCG; the guest runs `cases` (a
+ * comma-separated list). Logs go to log_dir/PREFIX.{console,ktap,qemu}.log, each
+ * created anew by this boot: only what this boot wrote is read. Returns 0 with the
+ * outcome in b, or -1 when the boot could not be tried at all (e says why).
  */
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
-	    long timeout_ms, struct boot *b, struct err *e);
+	    long timeout_ms, bool kvm, struct boot *b, struct err *e);
+
+/* Can KVM be used here (the device opens)? errno says why not. */
+bool kvm_usable(const char *device);
+
+/* Did this boot's guest write its KTAP log (the log names the boot's nonce)? */
+bool boot_ktap_is_ours(const struct boot *b);
 
 /* The version string of a bzImage ("6.1.0-56-amd64"), from its setup header. */
 int bzimage_version(const char *path, char *out, size_t len, struct err *e);
 
-/* Run the named cases in guests booted from kernel; their results go to k. */
-void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, char **names,
-		   int n);
+/*
+ * Names for the kernel images as results show them: each image's version, with "@2",
+ * "@3", ... for a version an earlier image has too (a patched kernel and its baseline).
+ * An image without a version is named by its file name.
+ */
+void vm_kernel_labels(const char *const *kernels, int n, char (*labels)[128]);
+
+/*
+ * Run the named cases in guests booted from kernel; their results go to k, named
+ * LABEL:case (the image's version, made unique by the caller).
+ */
+void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, const char *label,
+		   char **names, int n);
 
 #endif

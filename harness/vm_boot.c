@@ -4,6 +4,7 @@
 
 #include "clock.h"
 #include "spawn.h"
+#include "vm_watch.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -53,9 +55,30 @@ int bzimage_version(const char *path, char *out, size_t len, struct err *e)
 	return 0;
 }
 
-static bool kvm_usable(void)
+void vm_kernel_labels(const char *const *kernels, int n, char (*labels)[128])
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < n; i++) {
+		char version[96];
+		struct err e;
+		int same = 1;
+
+		if (bzimage_version(kernels[i], version, sizeof(version), &e)) {
+			const char *base = strrchr(kernels[i], '/');
+
+			snprintf(version, sizeof(version), "%s", base ? base + 1 : kernels[i]);
+		}
+		snprintf(labels[i], sizeof(labels[i]), "%s", version);
+		for (int j = 0; j < i; j++)
+			same += !strncmp(labels[j], version, strlen(version)) &&
+				(labels[j][strlen(version)] == '\0' || labels[j][strlen(version)] == '@');
+		if (same > 1)
+			snprintf(labels[i], sizeof(labels[i]), "%s@%d", version, same);
+	}
+}
+
+bool kvm_usable(const char *device)
+{
+	int fd = open(device, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
 		return false;
@@ -63,8 +86,40 @@ static bool kvm_usable(void)
 	return true;
 }
 
+/* How long the kernel may take to print its first line after qemu starts. */
+#define KVM_KERNEL_START_MS 5000
+#define TCG_KERNEL_START_MS 60000
+
+/*
+ * A file of this boot's, created anew: a previous boot's file never counts. Returns
+ * an open descriptor (the caller closes it), or -1 with e.
+ */
+static int create_fresh(const char *path, const char *what, struct err *e)
+{
+	int fd;
+
+	if (unlink(path) && errno != ENOENT)
+		return err_set(e, errno, "cannot remove the previous %s `%s`", what, path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(e, errno, "cannot create the %s `%s`", what, path);
+	return fd;
+}
+
+/* A word the guest's KTAP must repeat: it proves the log was written by this boot. */
+static void make_nonce(char *out, size_t len)
+{
+	unsigned char raw[12];
+	size_t i;
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		snprintf((char *)raw, sizeof(raw), "%08lx", (unsigned long)now_ms() ^ (unsigned long)getpid());
+	for (i = 0; i < sizeof(raw) && 2 * i + 2 < len; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
 static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char *append,
-			struct boot *b, const char *qemu_log, struct err *e)
+			const struct boot *b, int log_fd, struct err *e)
 {
 	char mem[16], cpus[16], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
 	const char *argv[40];
@@ -107,11 +162,8 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 		if (getppid() != parent)
 			_exit(127);
 		setpgid(0, 0);
-		fd = open(qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
+		dup2(log_fd, 1);
+		dup2(log_fd, 2);
 		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0)
 			dup2(fd, 0);
@@ -123,10 +175,33 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 	return pid;
 }
 
-/* Wait for qemu until the deadline; on interrupt or deadline, kill it. */
-static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct boot *b,
-		      int *status)
+/* Why the watch stops the boot early, in b->detail; false while it may go on. */
+static bool boot_stuck(const struct boot_watch *w, struct boot *b, long started)
 {
+	long limit = b->kvm ? KVM_KERNEL_START_MS : TCG_KERNEL_START_MS;
+	char last[256] = "";
+
+	if (b->kvm && w->kvm_error[0]) {
+		snprintf(b->detail, sizeof(b->detail), "KVM could not run the guest: qemu said '%s' "
+			 "(see %s)", w->kvm_error, b->qemu_log);
+		return b->kvm_failed = true;
+	}
+	if (w->kernel_started || now_ms() - started < limit)
+		return false;
+	if (!file_last_text_line(b->console, last, sizeof(last)))
+		snprintf(last, sizeof(last), "nothing");
+	snprintf(b->detail, sizeof(b->detail), "the kernel printed nothing within %d s of qemu's "
+		 "start under %s; the console's last line: %s", (int)(limit / 1000),
+		 b->kvm ? "KVM (KVM cannot run this guest here)" : "TCG", last);
+	b->kvm_failed = b->kvm;
+	return true;
+}
+
+/* Wait for qemu until the deadline, watching the boot; on interrupt, deadline or a stuck boot, kill it. */
+static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct boot *b,
+		      struct boot_watch *w, int *status)
+{
+	long started = now_ms();
 	bool killed = false;
 
 	for (;;) {
@@ -135,113 +210,130 @@ static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct 
 
 		if (waitpid(pid, status, WNOHANG) == pid)
 			return;
-		if (!killed && (left <= 0 || *o->interrupted)) {
+		boot_watch_poll(w);
+		if (!killed && (left <= 0 || *o->interrupted || boot_stuck(w, b, started))) {
 			kill(pid, SIGKILL);
 			killed = true;
-			b->end = *o->interrupted ? BOOT_INTERRUPTED : BOOT_TIMEOUT;
+			b->end = *o->interrupted ? BOOT_INTERRUPTED : left <= 0 ? BOOT_TIMEOUT : BOOT_FAILED;
 		}
-		poll(&p, 1, killed ? 100 : (int)(left > 1000 ? 1000 : left));
+		poll(&p, 1, killed ? 100 : (int)(left > 100 ? 100 : left));
 		if (sigfd_drain(o->sigfd))
 			*o->interrupted = true;
 	}
 }
 
-/* The first line of path that contains needle, copied into out; false when none. */
-static bool find_line(const char *path, const char *needle, char *out, size_t len)
+bool boot_ktap_is_ours(const struct boot *b)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false;
-	FILE *f = fopen(path, "re");
+	char want[80], line[128];
 
-	if (!f)
-		return false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char *at = strstr(line, needle);
-
-		if (at) {
-			at[strcspn(at, "\r\n")] = '\0';
-			snprintf(out, len, "%s", at);
-			found = true;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
+	snprintf(want, sizeof(want), "# oomlab-guest: boot %s", b->nonce);
+	return file_find_line(b->ktap, want, line, sizeof(line));
 }
 
-/* The last line of the console with printable text, escape sequences dropped. */
-static bool last_console_line(const char *path, char *out, size_t len)
+/* qemu's own last message (its stderr), for a boot that failed. */
+static void qemu_said(const struct boot *b, char *out, size_t len)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return false;
-	while (getline(&line, &cap, f) > 0) {
-		char clean[512];
-		size_t o = 0, i;
-
-		for (i = 0; line[i] && o + 1 < sizeof(clean); i++) {
-			if (line[i] == 0x1b) {
-				/* ESC [ parameters letter, or ESC and one character */
-				if (line[i + 1] == '[') {
-					for (i += 2; line[i] && !isalpha((unsigned char)line[i]); i++)
-						;
-					if (!line[i])
-						break;
-				} else if (line[i + 1]) {
-					i++;
-				}
-				continue;
-			}
-			if (line[i] >= ' ' && line[i] < 0x7f)
-				clean[o++] = line[i];
-		}
-		clean[o] = '\0';
-		if (o > 0 && clean[strspn(clean, " ")]) {
-			snprintf(out, len, "%s", clean + strspn(clean, " "));
-			found = true;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
+	if (!file_last_text_line(b->qemu_log, out, len))
+		snprintf(out, len, "nothing on its stderr");
 }
 
-int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
-	    long timeout_ms, struct boot *b, struct err *e)
+/* How the boot ended, once qemu is gone: from the logs of this boot only. */
+static void classify(struct boot *b, int status)
 {
-	char append[4096], qemu_log[PATH_MAX], line[512], forced[48] = "";
-	long t0 = now_ms();
-	int status = 0;
-	pid_t pid;
+	char line[512], said[384];
+	bool ours = boot_ktap_is_ours(b);
 
-	memset(b, 0, sizeof(*b));
-	b->end = BOOT_FINISHED;
-	b->kvm = kvm_usable();
+	if (file_find_line(b->console, "Kernel panic - not syncing", b->detail, sizeof(b->detail))) {
+		/* A panic before oomlab printed its header is a boot failure. */
+		b->end = ours ? BOOT_PANIC : BOOT_FAILED;
+		return;
+	}
+	if (ours && file_find_line(b->ktap, "# oomlab-guest: exit", line, sizeof(line)))
+		return;
+	if (!ours) {
+		qemu_said(b, said, sizeof(said));
+		b->end = WIFSIGNALED(status) ? BOOT_STOPPED : BOOT_FAILED;
+		if (WIFSIGNALED(status))
+			snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
+				 "started oomlab", WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			snprintf(b->detail, sizeof(b->detail), "qemu exited with code %d: %s",
+				 WEXITSTATUS(status), said);
+		else if (file_last_text_line(b->console, line, sizeof(line)))
+			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
+				 "console's last line: %s", line);
+		else
+			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
+				 "console is empty, and qemu said: %s", said);
+		return;
+	}
+	b->end = BOOT_STOPPED;
+	if (WIFSIGNALED(status))
+		snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
+			 "finished", WTERMSIG(status));
+	else
+		snprintf(b->detail, sizeof(b->detail), "qemu exited (code %d) before the guest finished",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+/* The boot's three log files, created anew. */
+static int create_logs(const struct vm_opts *o, const char *prefix, struct boot *b, int *log_fd,
+		       struct err *e)
+{
+	int fd;
+
 	if (mkdir(o->log_dir, 0755) && errno != EEXIST)
 		return err_set(e, errno, "mkdir `%s`", o->log_dir);
 	snprintf(b->console, sizeof(b->console), "%s/%s.console.log", o->log_dir, prefix);
 	snprintf(b->ktap, sizeof(b->ktap), "%s/%s.ktap.log", o->log_dir, prefix);
-	snprintf(qemu_log, sizeof(qemu_log), "%s/%s.qemu.log", o->log_dir, prefix);
-	unlink(b->console);
-	unlink(b->ktap);
+	snprintf(b->qemu_log, sizeof(b->qemu_log), "%s/%s.qemu.log", o->log_dir, prefix);
+	if ((fd = create_fresh(b->console, "console log", e)) < 0)
+		return -1;
+	close(fd);
+	if ((fd = create_fresh(b->ktap, "KTAP log", e)) < 0)
+		return -1;
+	close(fd);
+	*log_fd = create_fresh(b->qemu_log, "qemu log", e);
+	return *log_fd < 0 ? -1 : 0;
+}
+
+int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
+	    long timeout_ms, bool kvm, struct boot *b, struct err *e)
+{
+	char append[4096], forced[48] = "";
+	struct boot_watch w;
+	long t0 = now_ms();
+	int status = 0, log_fd = -1;
+	pid_t pid;
+
+	memset(b, 0, sizeof(*b));
+	b->end = BOOT_FINISHED;
+	b->kvm = kvm;
 	if (access(o->initramfs, R_OK))
 		return err_set(e, errno, "initramfs `%s` (make initramfs builds it)", o->initramfs);
+	if (kvm && !kvm_usable(o->kvm_device))
+		return err_set(e, errno, "KVM was asked for (--accel kvm), and `%s` cannot be opened",
+			       o->kvm_device);
+	if (create_logs(o, prefix, b, &log_fd, e))
+		return -1;
+	make_nonce(b->nonce, sizeof(b->nonce));
 	if (o->case_timeout_forced)
 		snprintf(forced, sizeof(forced), " oomlab.timeout=%ldms", o->case_timeout_ms);
 	/* TCG runs the guest several times slower: give each case's timeout room. */
-	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 "
-		     "oomlab.timeout_scale=%d%s%s oomlab.cases=%s", b->kvm ? 1 : 3,
-		     o->verbose ? " oomlab.verbose=1" : "", forced, cases) >= (int)sizeof(append))
+	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 oomlab.boot=%s "
+		     "oomlab.timeout_scale=%d%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,
+		     o->verbose ? " oomlab.verbose=1" : "", o->busy_cgroup ? " oomlab.busy_cgroup=1" : "",
+		     forced, cases) >= (int)sizeof(append)) {
+		close(log_fd);
 		return err_set(e, E2BIG, "the kernel command line for %s", prefix);
-	pid = start_qemu(o, kernel, append, b, qemu_log, e);
+	}
+	pid = start_qemu(o, kernel, append, b, log_fd, e);
+	close(log_fd);
 	if (pid < 0)
 		return -1;
-	wait_qemu(o, pid, t0 + timeout_ms, b, &status);
+	boot_watch_open(&w, b->console, b->qemu_log);
+	wait_qemu(o, pid, t0 + timeout_ms, b, &w, &status);
+	boot_watch_close(&w);
 	b->elapsed_ms = now_ms() - t0;
 
 	if (b->end == BOOT_TIMEOUT) {
@@ -253,35 +345,8 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 		snprintf(b->detail, sizeof(b->detail), "interrupted; qemu was killed");
 		return 0;
 	}
-	if (find_line(b->console, "Kernel panic - not syncing", b->detail, sizeof(b->detail))) {
-		/* A panic before oomlab printed its header is a boot failure. */
-		b->end = find_line(b->ktap, "TAP version", line, sizeof(line)) ? BOOT_PANIC : BOOT_FAILED;
-		return 0;
-	}
-	if (find_line(b->ktap, "# oomlab-guest: exit", line, sizeof(line)))
-		return 0;
-	if (!find_line(b->ktap, "TAP version", line, sizeof(line))) {
-		b->end = WIFSIGNALED(status) ? BOOT_STOPPED : BOOT_FAILED;
-		if (WIFSIGNALED(status))
-			snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
-				 "started oomlab", WTERMSIG(status));
-		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			snprintf(b->detail, sizeof(b->detail), "qemu exited with code %d (see %s)",
-				 WEXITSTATUS(status), qemu_log);
-		else if (last_console_line(b->console, line, sizeof(line)))
-			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
-				 "console's last line: %s", line);
-		else
-			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
-				 "console is empty");
-		return 0;
-	}
-	b->end = BOOT_STOPPED;
-	if (WIFSIGNALED(status))
-		snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
-			 "finished", WTERMSIG(status));
-	else
-		snprintf(b->detail, sizeof(b->detail), "qemu exited (code %d) before the guest finished",
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	if (b->end == BOOT_FAILED)
+		return 0; /* stopped by the watch, which said why */
+	classify(b, status);
 	return 0;
 }

@@ -98,23 +98,64 @@ static bool parse_result(const char *line, struct guest_result *r)
 	return true;
 }
 
-static void read_guest_ktap(const char *path, struct guest_ktap *g)
+/* Where the guest keeps the case and expected files (harness/guest-init.sh). */
+#define GUEST_CASES "/oomlab/cases/"
+#define GUEST_EXPECTED "/oomlab/expected/"
+
+/* A guest's diagnostic line with the guest's paths of case files made the host's. */
+static void host_paths(const struct vm_opts *o, const char *line, char *out, size_t len)
 {
-	char **pending = NULL, *line = NULL;
+	size_t used = 0;
+
+	while (*line && used + 1 < len) {
+		const char *dir = NULL;
+		size_t skip = 0;
+
+		if (!strncmp(line, GUEST_CASES, strlen(GUEST_CASES))) {
+			dir = o->cases_dir;
+			skip = strlen(GUEST_CASES);
+		} else if (!strncmp(line, GUEST_EXPECTED, strlen(GUEST_EXPECTED))) {
+			dir = o->expected_dir;
+			skip = strlen(GUEST_EXPECTED);
+		}
+		if (dir) {
+			used += (size_t)snprintf(out + used, len - used, "%s/", dir);
+			line += skip;
+		} else {
+			out[used++] = *line++;
+		}
+	}
+	out[used < len ? used : len - 1] = '\0';
+}
+
+/*
+ * The guest's results, from its KTAP log: only what follows this boot's nonce line
+ * counts (anything else in the file was not written by this boot).
+ */
+static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struct guest_ktap *g)
+{
+	char **pending = NULL, *line = NULL, nonce_line[80], mapped[PATH_MAX + 1024];
 	int npending = 0;
 	size_t cap = 0;
-	FILE *f = fopen(path, "re");
+	bool ours = false;
+	FILE *f = fopen(b->ktap, "re");
 
 	memset(g, 0, sizeof(*g));
 	if (!f)
 		return;
+	snprintf(nonce_line, sizeof(nonce_line), "# oomlab-guest: boot %s", b->nonce);
 	while (getline(&line, &cap, f) > 0) {
 		struct guest_result r, *grown;
 
 		line[strcspn(line, "\r\n")] = '\0';
+		if (!ours) {
+			ours = !strcmp(line, nonce_line);
+			continue;
+		}
 		if (!strncmp(line, "# ", 2)) {
+			host_paths(o, line + 2, mapped, sizeof(mapped));
 			if (strncmp(line, "# oomlab-guest: ", 16) && strncmp(line, "# Totals:", 9))
-				push(&pending, &npending, line + 2);
+				push(&pending, &npending, mapped);
 			continue;
 		}
 		if (!parse_result(line, &r))
@@ -127,6 +168,8 @@ static void read_guest_ktap(const char *path, struct guest_ktap *g)
 				push(&g->notes, &g->nnotes, pending[i]);
 			for (; i < npending && !strncmp(pending[i], "cases run in", 12); i++)
 				push(&g->notes, &g->nnotes, pending[i]);
+			for (int d = 0; d < i; d++)
+				free(pending[d]);
 			memmove(pending, pending + i, (size_t)(npending - i) * sizeof(*pending));
 			npending -= i;
 		}
@@ -273,6 +316,47 @@ static void emit_case(struct ktap *k, const char *label, const struct vm_case *c
 		    b->end == BOOT_TIMEOUT && first_missing ? b->detail : NULL);
 }
 
+/* Keep a failed KVM attempt's logs beside the retry's: PREFIX.kvm.*.log. */
+static void keep_failed_logs(const struct boot *b)
+{
+	const char *const files[] = { b->console, b->ktap, b->qemu_log };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char to[PATH_MAX + 8];
+		const char *dot = strrchr(files[i], '/');
+
+		dot = strchr(dot ? dot : files[i], '.');
+		if (!dot)
+			continue;
+		snprintf(to, sizeof(to), "%.*s.kvm%s", (int)(dot - files[i]), files[i], dot);
+		rename(files[i], to);
+	}
+}
+
+/*
+ * Boot under KVM where it can be used, else TCG. With --accel auto, a boot that KVM
+ * cannot run (qemu's "KVM internal error", or a kernel that prints nothing) is tried
+ * again under TCG at once, and the rest of the run uses TCG.
+ */
+static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const char *kernel,
+			      const char *label, const char *list, const char *prefix, long timeout,
+			      struct boot *b, struct err *e)
+{
+	bool kvm = o->accel == ACCEL_KVM ||
+		   (o->accel == ACCEL_AUTO && !*o->kvm_broken && kvm_usable(o->kvm_device));
+
+	if (vm_boot(o, kernel, list, prefix, timeout, kvm, b, e))
+		return -1;
+	if (b->end != BOOT_FAILED || !b->kvm_failed || o->accel != ACCEL_AUTO)
+		return 0;
+	ktap_note(k, "%s: boot %s (kvm): boot failure after %.1f s: %s; trying again under TCG, "
+		  "which the rest of this run uses", label, prefix, (double)b->elapsed_ms / 1000,
+		  b->detail);
+	*o->kvm_broken = true;
+	keep_failed_logs(b);
+	return vm_boot(o, kernel, list, prefix, timeout, false, b, e);
+}
+
 /* Boot once for these cases and report each. */
 static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel,
 		     const char *label, struct vm_case **cases, int n, const char *prefix)
@@ -296,7 +380,7 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 	}
 	if (o->boot_timeout_ms)
 		timeout = o->boot_timeout_ms;
-	if (vm_boot(o, kernel, list, prefix, timeout, &b, &e)) {
+	if (boot_with_fallback(k, o, kernel, label, list, prefix, timeout, &b, &e)) {
 		char why[PATH_MAX + 600];
 
 		snprintf(why, sizeof(why), "cannot boot %s: %s", kernel, e.msg);
@@ -304,7 +388,7 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 			fail_case(k, label, cases[i]->name, why);
 		return;
 	}
-	read_guest_ktap(b.ktap, &g);
+	read_guest_ktap(&b, o, &g);
 	ktap_note(k, "%s: boot %s (%s): %s after %.1f s%s%s", label, prefix, b.kvm ? "kvm" : "tcg",
 		  end_words[b.end], (double)b.elapsed_ms / 1000, b.end == BOOT_FINISHED ? "" : ": ",
 		  b.end == BOOT_FINISHED ? "" : b.detail);
@@ -339,11 +423,11 @@ static bool on_path(const char *prog)
 	return found;
 }
 
-void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, char **names,
-		   int n)
+void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, const char *label,
+		   char **names, int n)
 {
 	struct expect_env env = { .cgroup_version = 2 };
-	char label[128], why[PATH_MAX + 128];
+	char why[PATH_MAX + 128];
 	struct vm_opts ko = *o;
 	char log_dir[PATH_MAX];
 	struct vm_case *cases, **group;
@@ -351,10 +435,7 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 	size_t group_bytes = 0;
 	struct err e;
 
-	if (bzimage_version(kernel, label, sizeof(label), &e)) {
-		const char *base = strrchr(kernel, '/');
-
-		snprintf(label, sizeof(label), "%s", base ? base + 1 : kernel);
+	if (bzimage_version(kernel, why, sizeof(why), &e)) {
 		fail_all(k, label, names, n, e.msg);
 		return;
 	}
@@ -371,8 +452,9 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 		return;
 	}
 	ko.log_dir = log_dir;
-	ktap_note(k, "%s: booting %s with %d MiB and %d CPUs; console logs in %s", label, kernel,
-		  o->memory_mb, o->cpus, log_dir);
+	ktap_note(k, "%s: booting %s with %d MiB and %d CPUs (%s); console logs in %s", label,
+		  kernel, o->memory_mb, o->cpus, o->accel == ACCEL_KVM ? "KVM"
+		  : o->accel == ACCEL_TCG ? "TCG" : "KVM where it works, else TCG", log_dir);
 
 	cases = calloc((size_t)n, sizeof(*cases));
 	group = calloc((size_t)n + 1, sizeof(*group));

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The VM backend against a fake qemu (tests/fakes): how a boot is started, watched and
+judged, without a kernel to boot. Results must come from this boot only; a KVM that
+cannot run the guest must be noticed in seconds and the boot tried again under TCG."""
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import OOMLAB, Ktap, oomlab, run
+
+FAKE_QEMU = pathlib.Path(__file__).resolve().parent / "fakes" / "qemu-system-x86_64"
+
+
+def fake_bzimage(path, version="6.99.0-fake"):
+    """Just enough of a bzImage for oomlab to read its version from the setup header."""
+    data = bytearray(0x400)
+    data[0x202:0x206] = b"HdrS"
+    data[0x20e:0x210] = (0x300 - 0x200).to_bytes(2, "little")
+    text = f"{version} (fake@build) #1 SMP".encode()
+    data[0x300:0x300 + len(text)] = text
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.fixture
+def vm(tmp_path):
+    """Run oomlab's VM backend on a fake image with the fake qemu; returns run(mode, *args)."""
+    image = fake_bzimage(tmp_path / "bzImage")
+    initramfs = tmp_path / "initramfs.cpio.gz"
+    initramfs.write_bytes(b"not used by the fake")
+    logs = tmp_path / "logs"
+    argsfile = tmp_path / "qemu-args"
+
+    def go(mode, *args, kernels=(image,), timeout=120):
+        env = dict(os.environ, FAKE_QEMU=mode, FAKE_QEMU_ARGS=str(argsfile))
+        kernel_args = [a for k in kernels for a in ("--kernel", k)]
+        r = run([OOMLAB, "--vm-only", *kernel_args, "--qemu", FAKE_QEMU, "--initramfs", initramfs,
+                 "--vm-logs", logs, *args], env=env, timeout=timeout)
+        r.qemu_calls = argsfile.read_text().split("--\n")[:-1] if argsfile.exists() else []
+        return r
+
+    go.logs = logs / "6.99.0-fake"
+    go.image = image
+    return go
+
+
+def test_a_guest_that_finishes_passes(vm):
+    r = vm("guest", "--accel", "tcg", "hog-killed", "kmem-pipes")
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+    assert re.search(r"^ok 2 6\.99\.0-fake:kmem-pipes$", r.stdout, re.M)
+
+
+def test_kvm_runs_with_the_host_cpu(vm):
+    r = vm("guest", "--accel", "kvm", "--kvm-device", "/dev/null", "hog-killed")
+    assert r.returncode == 0, r.stdout
+    [call] = r.qemu_calls
+    assert "-accel\nkvm\n-cpu\nhost\n" in call
+
+
+def test_tcg_is_never_kvm(vm):
+    r = vm("guest", "--accel", "tcg", "--kvm-device", "/dev/null", "hog-killed")
+    assert r.returncode == 0, r.stdout
+    assert r.qemu_calls and all("-accel\ntcg\n" in c and "-accel\nkvm" not in c
+                                for c in r.qemu_calls)
+
+
+def test_a_silent_kvm_guest_is_retried_under_tcg_within_seconds(vm):
+    started = time.monotonic()
+    r = vm("kvm-hang", "--kvm-device", "/dev/null", "hog-killed", "kmem-pipes")
+    took = time.monotonic() - started
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: boot boot-1 \(kvm\): boot failure after [0-9.]+ s: the "
+                     r"kernel printed nothing within 5 s of qemu's start under KVM \(KVM cannot "
+                     r"run this guest here\); the console's last line: Probing EDD .*; trying "
+                     r"again under TCG", r.stdout, re.M), r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: boot boot-1 \(tcg\): finished", r.stdout, re.M)
+    assert re.search(r"^ok 2 6\.99\.0-fake:kmem-pipes$", r.stdout, re.M)
+    assert took < 60, f"took {took:.1f} s"
+    # The failed attempt's logs are kept beside the retry's.
+    assert (vm.logs / "boot-1.kvm.console.log").exists()
+    assert (vm.logs / "boot-1.console.log").read_text().count("Linux version") == 1
+
+
+def test_a_kvm_internal_error_is_seen_at_once_and_later_boots_use_tcg(vm):
+    started = time.monotonic()
+    # panic-on-oom-global boots on its own: a second boot, which goes straight to TCG.
+    r = vm("kvm-error", "--kvm-device", "/dev/null", "hog-killed", "panic-on-oom-global")
+    took = time.monotonic() - started
+    assert re.search(r"^# 6\.99\.0-fake: boot boot-1 \(kvm\): boot failure after [0-9.]+ s: KVM "
+                     r"could not run the guest: qemu said 'KVM internal error\. Suberror: 1'",
+                     r.stdout, re.M), r.stdout
+    assert took < 5, f"took {took:.1f} s"
+    assert [("-accel\nkvm" in c) for c in r.qemu_calls] == [True, False, False]
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+
+
+def test_accel_kvm_does_not_fall_back(vm):
+    r = vm("kvm-error", "--accel", "kvm", "--kvm-device", "/dev/null", "hog-killed")
+    assert r.returncode == 1
+    assert "# boot failure: KVM could not run the guest: qemu said 'KVM internal error" in r.stdout
+    assert re.search(r"^not ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+    assert len(r.qemu_calls) == 1
+
+
+def test_accel_kvm_without_a_kvm_device(vm, tmp_path):
+    r = vm("guest", "--accel", "kvm", "--kvm-device", tmp_path / "no-kvm", "hog-killed")
+    assert r.returncode == 1
+    assert f"KVM was asked for (--accel kvm), and `{tmp_path}/no-kvm` cannot be opened: No such " \
+           f"file or directory" in r.stdout
+    assert r.qemu_calls == []
+
+
+STALE = "# oomlab-guest: boot 0123\nTAP version 13\n1..1\nok 1 hog-killed\n# oomlab-guest: exit 0\n"
+
+
+def test_qemu_that_cannot_start_is_a_boot_failure_with_its_message(vm):
+    # A result file of an earlier run is there; it must not count.
+    vm.logs.mkdir(parents=True)
+    (vm.logs / "boot-1.ktap.log").write_text(STALE)
+    r = vm("fail-open", "--accel", "tcg", "hog-killed")
+    assert r.returncode == 1, r.stdout
+    assert re.search(r"^# boot failure: qemu exited with code 1: qemu-system-x86_64: -serial "
+                     r"file:\S+: Could not open '\S+': Permission denied$", r.stdout, re.M), r.stdout
+    assert re.search(r"^not ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+    assert (vm.logs / "boot-1.ktap.log").read_text() == ""
+
+
+def test_a_log_without_this_boots_word_does_not_count(vm):
+    r = vm("no-nonce", "--accel", "tcg", "hog-killed")
+    assert r.returncode == 1, r.stdout
+    assert "# boot failure: the guest never started oomlab" in r.stdout
+    assert re.search(r"^not ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user with setpriv")
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
+def test_a_read_only_log_folder_with_an_old_result_in_it(public_tmp):
+    # As nobody, the log folder (root's) cannot be written; an old passing result is in it.
+    shutil.copy2(OOMLAB, public_tmp / "oomlab")
+    for d in ("cases", "expected"):
+        shutil.copytree(OOMLAB.parent.parent / d, public_tmp / d)
+    image = fake_bzimage(public_tmp / "bzImage")
+    (public_tmp / "initramfs.cpio.gz").write_bytes(b"x")
+    logs = public_tmp / "logs" / "6.99.0-fake"
+    logs.mkdir(parents=True)
+    (logs / "boot-1.ktap.log").write_text(STALE)
+    for p in [public_tmp, *public_tmp.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() or os.access(p, os.X_OK) else 0o644)
+    r = run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", public_tmp / "oomlab",
+             "--vm-only", "--kernel", image, "--qemu", FAKE_QEMU, "--accel", "tcg",
+             "--initramfs", public_tmp / "initramfs.cpio.gz", "--vm-logs", public_tmp / "logs",
+             "--stressors", OOMLAB.parent / "stressors", "hog-killed"])
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert re.search(r"^# cannot boot \S+: cannot (remove|create) the \S+ log `\S+`: Permission "
+                     r"denied$", r.stdout, re.M), r.stdout
+    assert re.search(r"^not ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+    assert (logs / "boot-1.ktap.log").read_text() == STALE
+
+
+def test_two_images_with_one_version_get_two_names(vm, tmp_path):
+    other = fake_bzimage(tmp_path / "patched-bzImage")
+    r = vm("guest", "--accel", "tcg", "hog-killed", kernels=(vm.image, other))
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+    assert re.search(r"^ok 2 6\.99\.0-fake@2:hog-killed$", r.stdout, re.M)
+    assert f"# 6.99.0-fake@2: booting {other} " in r.stdout
+    assert (vm.logs.parent / "6.99.0-fake@2" / "boot-1.console.log").exists()
+
+
+def test_guest_diagnostics_name_the_hosts_files(vm):
+    r = vm("fail", "--accel", "tcg", "hog-killed")
+    assert r.returncode == 1
+    expected = os.path.realpath(OOMLAB.parent.parent / "expected")
+    assert f"# {expected}/hog-killed.expect:2: killed: expected hog" in r.stdout, r.stdout
+    assert "/oomlab/expected" not in r.stdout
