@@ -152,15 +152,49 @@ def public_tmp():
     shutil.rmtree(d, ignore_errors=True)
 
 
+def cgroup_mounts():
+    """The mount points of every cgroup hierarchy (v1 and v2)."""
+    mounts = []
+    for line in pathlib.Path("/proc/self/mountinfo").read_text().splitlines():
+        fields, _, rest = line.partition(" - ")
+        if rest.split()[0] in ("cgroup", "cgroup2"):
+            mounts.append(fields.split()[4].replace("\\040", " "))
+    return mounts
+
+
 def leftover_cgroups():
-    """Directories named oomlab.* below oomlab's cgroup root, and in the v1 freezer
-    hierarchy (there should be none)."""
-    info = memory_cgroup_info()
-    if not info:
-        return []
-    found = list(pathlib.Path(info["dir"]).glob("oomlab.*"))
-    found += list(pathlib.Path("/sys/fs/cgroup/freezer").glob("oomlab.*"))
-    return sorted(str(p) for p in found)
+    """Directories named oomlab.* in any cgroup hierarchy, up to 8 levels deep (there
+    should be none once a run is over)."""
+    found = []
+    for mount in cgroup_mounts():
+        base = len(pathlib.Path(mount).parts)
+        for top, dirs, _ in os.walk(mount):
+            depth = len(pathlib.Path(top).parts) - base
+            found += [os.path.join(top, d) for d in dirs if d.startswith("oomlab.")]
+            dirs[:] = [] if depth >= 8 else [d for d in dirs if not d.startswith("oomlab.")]
+    return sorted(found)
+
+
+def leftovers():
+    """Everything a run may make that must be gone after it (or after the next run, when
+    it was killed): cgroups, stressors, journals, swap, case files, SysV segments."""
+    left = leftover_cgroups() + stray_stressors()
+    journal = pathlib.Path("/run/oomlab")
+    if journal.exists():
+        left += [str(p) for p in journal.glob("journal.*")]
+    left += [line.split()[0] for line in pathlib.Path("/proc/swaps").read_text().splitlines()[1:]
+             if "oomlab" in line]
+    for d in ("/var/tmp", "/dev/shm", "/tmp"):
+        left += [str(p) for p in pathlib.Path(d).glob("oomlab.*")]
+    segments = pathlib.Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
+    left += [f"SysV segment key {s.split()[0]}" for s in segments
+             if 0x6f000000 <= int(s.split()[0]) < 0x70000000]
+    return left
+
+
+def assert_clean():
+    left = leftovers()
+    assert left == [], f"left behind: {left}"
 
 
 def stray_stressors():

@@ -9,23 +9,10 @@ import time
 
 import pytest
 
-from conftest import (CASES, OOMLAB, ROOT, KernelLog, Ktap, leftover_cgroups, memory_cgroup_info,
-                      needs_cases, oomlab, stray_stressors, suite_args, write_case)
+from conftest import (CASES, OOMLAB, ROOT, KernelLog, Ktap, assert_clean, leftover_cgroups,
+                      memory_cgroup_info, needs_cases, oomlab, suite_args, write_case)
 
 pytestmark = needs_cases
-
-
-def assert_clean():
-    assert leftover_cgroups() == []
-    assert stray_stressors() == []
-    journal = pathlib.Path("/run/oomlab")
-    assert not journal.exists() or not list(journal.glob("journal.*"))
-    # A case's own swap, tmpfs files and SysV segments
-    assert "oomlab" not in pathlib.Path("/proc/swaps").read_text()
-    assert not list(pathlib.Path("/var/tmp").glob("oomlab.*"))
-    assert not list(pathlib.Path("/dev/shm").glob("oomlab.*"))
-    segments = pathlib.Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
-    assert not [s for s in segments if 0x6f000000 <= int(s.split()[0]) < 0x70000000]
 
 
 @pytest.fixture(scope="module")
