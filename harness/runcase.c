@@ -196,7 +196,8 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	}
 	req = (struct spawn_req){
 		.exe = exe, .role = ps->role, .args = args, .wait_go = ps->trigger,
-		.machine_wide = r->cs->scope == SCOPE_MACHINE,
+		/* In a throw-away guest nothing beyond it can be harmed: no stressor guard. */
+		.machine_wide = r->cs->scope == SCOPE_MACHINE || env->guest,
 		.cgroup_procs = procs_file, .freezer_procs = r->fz_dir[0] ? fz_procs : NULL, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
 		.set_oom_adj = ps->has_oom_adj, .oom_adj = ps->oom_adj,
 		.faults = ps->faults, .nfaults = ps->nfaults,

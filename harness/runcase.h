@@ -42,6 +42,7 @@ struct run_env {
 	struct machine_lock *lock;   /* one case at a time on this machine, across runs */
 	const char *swap_dir;        /* where a case's swap file goes (a disk) */
 	const char *tmpfile_dir;     /* where {tmpfile} goes (a tmpfs) */
+	bool guest;                  /* inside oomlab's throw-away VM guest */
 };
 
 enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };

@@ -437,7 +437,7 @@ int suite_run(const struct suite_opts *o)
 		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
 		.timeout_scale = o->timeout_scale,
 		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit, .lock = &s.lock,
-		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir,
+		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir, .guest = o->guest,
 	};
 	ktap_start(&s.k, stdout, n * (host + kernels));
 	if (!o->validate_only)
