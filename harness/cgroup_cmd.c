@@ -168,6 +168,11 @@ int cgroup_main(int argc, char **argv)
 		return 1;
 	}
 	cmd = argv[next++];
+	if (cmd[0] == '-') {
+		fprintf(stderr, "oomlab cgroup: %s is not an option of oomlab cgroup\n", cmd);
+		usage(stderr);
+		return 1;
+	}
 	if (strcmp(cmd, "info") && strcmp(cmd, "limit") && strcmp(cmd, "counters") &&
 	    strcmp(cmd, "kill") && strcmp(cmd, "enable")) {
 		fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
