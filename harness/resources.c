@@ -12,6 +12,7 @@
 #include <sys/shm.h>
 #include <sys/swap.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -182,8 +183,20 @@ int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct
 
 int swapfile_remove(const char *path, struct err *e)
 {
-	if (swapoff(path) && errno != EINVAL && errno != ENOENT)
-		return err_set(e, errno, "swapoff `%s`", path);
+	int tries = 0;
+
+	/*
+	 * ENOMEM: the pages in it could not all be brought back yet (memory that the case's
+	 * processes held is still being freed). Try a few times before leaving it to the
+	 * journal, from which the next run tries again.
+	 */
+	while (swapoff(path) && errno != EINVAL && errno != ENOENT) {
+		struct timespec pause = { .tv_nsec = 200 * 1000000L };
+
+		if (errno != ENOMEM || ++tries == 5)
+			return err_set(e, errno, "swapoff `%s`", path);
+		nanosleep(&pause, NULL);
+	}
 	if (unlink(path) && errno != ENOENT)
 		return err_set(e, errno, "unlink `%s`", path);
 	return 0;

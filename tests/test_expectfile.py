@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Expected files: mistakes give file:line; the section rule decides what applies."""
 
+import re
+
 import pytest
 
-from conftest import Ktap, oomlab, suite_args, write_case
+from conftest import ROOT, Ktap, oomlab, suite_args, write_case
 
 CASE = """\
 [case]
@@ -123,3 +125,27 @@ def test_order_and_exit_and_output_print_back(tmp_path):
                               "output = hog ^hog: [0-9]+ MiB$\nno_dmesg = Killed process {pid:guard}\n")
     assert got == ["order = hog > guard", "exit = hog 3", "no_dmesg = Killed process {pid:guard}",
                    "output = hog ^hog: [0-9]+ MiB$"]
+
+
+def expect_pattern(name, starts):
+    """The dmesg pattern of expected/NAME.expect that starts with `starts`, as Python re."""
+    for line in (ROOT / "expected" / f"{name}.expect").read_text().splitlines():
+        if line.startswith("dmesg = " + starts):
+            return re.compile(line[len("dmesg = "):])
+    raise AssertionError(f"no dmesg = {starts}... in {name}.expect")
+
+
+@pytest.mark.parametrize("mask", [
+    "0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)",   # 6.12, a pipe's own structures
+    "0xcc0(GFP_KERNEL|__GFP_ACCOUNT)",           # another spelling of the same fact
+    "0x400cc0(GFP_KERNEL_ACCOUNT)",
+])
+def test_kmem_pipes_accepts_every_spelling_of_an_accounted_allocation(mask):
+    pattern = expect_pattern("kmem-pipes", "^pipes invoked")
+    assert pattern.search(f"pipes invoked oom-killer: gfp_mask={mask}, order=0, oom_score_adj=0")
+
+
+def test_kmem_pipes_refuses_an_allocation_that_is_not_accounted():
+    pattern = expect_pattern("kmem-pipes", "^pipes invoked")
+    assert not pattern.search("pipes invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+                              "oom_score_adj=0")
