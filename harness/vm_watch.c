@@ -94,27 +94,52 @@ void boot_watch_close(struct boot_watch *w)
 	w->console_fd = w->qemu_fd = -1;
 }
 
-bool file_find_line(const char *path, const char *needle, char *out, size_t len)
+/* Call fn with each line of path (without its end) until it returns true; false when path cannot be read. */
+static bool each_line(const char *path, bool (*fn)(char *line, void *ctx), void *ctx)
 {
 	char *line = NULL;
 	size_t cap = 0;
-	bool found = false;
+	ssize_t n;
 	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return false;
-	while (!found && getline(&line, &cap, f) > 0) {
-		char *at = strstr(line, needle);
-
-		if (at) {
-			at[strcspn(at, "\r\n")] = '\0';
-			snprintf(out, len, "%s", at);
-			found = true;
-		}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (fn(line, ctx))
+			break;
 	}
 	free(line);
 	fclose(f);
-	return found;
+	return true;
+}
+
+struct line_search {
+	const char *needle;
+	char *out;
+	size_t len;
+	bool found;
+};
+
+static bool holds_needle(char *line, void *ctx)
+{
+	struct line_search *s = ctx;
+	char *at = strstr(line, s->needle);
+
+	if (at) {
+		snprintf(s->out, s->len, "%s", at);
+		s->found = true;
+	}
+	return s->found;
+}
+
+bool file_find_line(const char *path, const char *needle, char *out, size_t len)
+{
+	struct line_search s = { .needle = needle, .out = out, .len = len };
+
+	each_line(path, holds_needle, &s);
+	return s.found;
 }
 
 /* line without escape sequences and unprintable bytes, into clean; its length. */
@@ -142,24 +167,22 @@ static size_t printable(const char *line, char *clean, size_t len)
 	return o;
 }
 
+static bool keep_if_text(char *line, void *ctx)
+{
+	struct line_search *s = ctx;
+	char clean[512];
+
+	if (printable(line, clean, sizeof(clean)) && clean[strspn(clean, " ")]) {
+		snprintf(s->out, s->len, "%s", clean + strspn(clean, " "));
+		s->found = true;
+	}
+	return false; /* the last one wins */
+}
+
 bool file_last_text_line(const char *path, char *out, size_t len)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false;
-	FILE *f = fopen(path, "re");
+	struct line_search s = { .out = out, .len = len };
 
-	if (!f)
-		return false;
-	while (getline(&line, &cap, f) > 0) {
-		char clean[512];
-
-		if (printable(line, clean, sizeof(clean)) && clean[strspn(clean, " ")]) {
-			snprintf(out, len, "%s", clean + strspn(clean, " "));
-			found = true;
-		}
-	}
-	free(line);
-	fclose(f);
-	return found;
+	each_line(path, keep_if_text, &s);
+	return s.found;
 }
