@@ -13,10 +13,11 @@ mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 
 args="--cases /oomlab/cases --expected /oomlab/expected"
-boot= busy=
+boot= busy= kill_after=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
 	oomlab.boot=*) boot=${word#oomlab.boot=} ;;
+	oomlab.kill_after=*) kill_after=${word#oomlab.kill_after=} ;;
 	oomlab.busy_cgroup=1) busy=1 ;;
 	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
 	oomlab.verbose=1) args="$args -v" ;;
@@ -46,6 +47,17 @@ if [ -n "$busy" ]; then
 	echo "$sleeper" >/sys/fs/cgroup/session.scope/cgroup.procs
 	echo $$ >/sys/fs/cgroup/session.scope/cgroup.procs
 	echo "# oomlab-guest: started from /session.scope beside pid $sleeper" >/dev/ttyS1
+fi
+
+# For tests/test_vm.py: SIGKILL oomlab after this many ms, then a run that must undo
+# what the dead one left (its sysctls above all); that run's KTAP is the boot's.
+if [ -n "$kill_after" ]; then
+	/oomlab/build/oomlab --guest $args >/dev/null 2>/dev/console &
+	usleep $((kill_after * 1000))
+	kill -9 $! 2>/dev/null
+	wait $!
+	echo "# oomlab-guest: killed oomlab after $kill_after ms; sysctls then:$(sysctls)" >/dev/ttyS1
+	args="--cases /oomlab/cases --expected /oomlab/expected no-oom-below-limit"
 fi
 
 # KTAP on ttyS1; oomlab's own errors on the console, beside the kernel's messages.

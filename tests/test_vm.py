@@ -179,3 +179,36 @@ def test_a_boot_that_takes_too_long_is_a_timeout(kernels, tmp_path):
                      r"was killed$", r.stdout, re.M), r.stdout
     assert re.search(r"^# not run: the guest stopped earlier in this boot \(timeout\)$", r.stdout, re.M)
     assert re.search(r"^# console log: \S+/boot-1.console.log$", r.stdout, re.M)
+
+
+# Cases that each set a sysctl first thing (VM only).
+SYSCTL_CASES = "oom-dump-tasks-off,oom-kill-allocating-task,overcommit-never-ratio,overcommit-always"
+
+
+def boot_direct(kernel, tmp_path, append):
+    """Boot the initramfs with our own command line (TCG), as oomlab's VM backend would;
+    returns the guest's KTAP log."""
+    console, ktap = tmp_path / "console.log", tmp_path / "ktap.log"  # qemu appends: fresh dirs
+    run(["qemu-system-x86_64", "-kernel", kernel, "-initrd", BUILD / "initramfs.cpio.gz",
+         "-append", f"console=ttyS0 panic=-1 oomlab.guest=1 oomlab.boot=t {append}",
+         "-m", "512", "-smp", "2", "-nographic", "-no-reboot", "-nic", "none", "-monitor", "none",
+         "-serial", f"file:{console}", "-serial", f"file:{ktap}", "-accel", "tcg"], timeout=300)
+    return ktap.read_text()
+
+
+def test_sysctls_a_killed_guest_run_left_are_restored_by_the_next(kernels, tmp_path):
+    changed = 0
+    for delay in (900, 1600, 2400):
+        (tmp_path / str(delay)).mkdir()
+        log = boot_direct(kernels["6.12"], tmp_path / str(delay),
+                          f"oomlab.timeout_scale=3 oomlab.kill_after={delay} oomlab.cases={SYSCTL_CASES}")
+        killed = re.search(r"^# oomlab-guest: killed oomlab after \d+ ms; sysctls then:(.*)$", log, re.M)
+        before = re.search(r"^# oomlab-guest: sysctls before:(.*)$", log, re.M)
+        after = re.search(r"^# oomlab-guest: sysctls after:(.*)$", log, re.M)
+        assert killed and before and after, log
+        assert after.group(1) == before.group(1), log
+        if killed.group(1) != before.group(1):
+            changed += 1
+            assert "# cleanup: left by a run that died" in log and "undid 'sysctl /proc/sys/vm/" in log, log
+    # At least one kill landed while a case had its sysctl set: the test saw a restore.
+    assert changed > 0
