@@ -21,8 +21,8 @@ STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem fileca
 STRESSOR_LIB := common handshake guard alloc units cgroup_locate memlimit sandbox faultspec keyfile
 # The kernel log parser (its fuzz target links exactly these), then the rest of the harness.
 PARSER := logscan logline logjoin kmsg err oomreport oomlines oomtext oomtable oomvictim oomjson json
-HARNESS := $(PARSER) main suite machinelock fileio ini casefile expectfile cgroup cgroup_v1 cgroup_v2 journal \
-           sysctl resources procinfo ratelimit spawn caseenv runcase runloop clock judge judge_model \
+HARNESS := $(PARSER) main suite machinelock fileio ini casefile expectfile expectprint cgroup cgroup_v1 cgroup_v2 journal \
+           sysctl resources procinfo ratelimit spawn caseenv caselog runcase runloop clock judge judge_model \
            badness casemodel casediag ktap hostinfo parse_cmd cgroup_cmd vm_boot vm_watch vm_suite
 # Shared with the stressors: size parsing, cgroup location, fault specs, keyed /proc files.
 HARNESS_SHARED := units cgroup_locate memlimit faultspec keyfile

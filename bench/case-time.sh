@@ -41,7 +41,8 @@ harness_once() {
 	t1=$(now_ms)
 	grep -q '^ok 1 hog-killed$' <<<"$out" || { echo "hog-killed failed" >&2; echo "$out" >&2; exit 1; }
 	total=$(sed -n 's/.*log settled \([0-9]*\) ms, cleaned up \([0-9]*\) ms.*/\2/p' <<<"$out")
-	waited=$(sed -n 's/.*after waiting \([0-9]*\) ms.*/\1/p' <<<"$out")
+	waited=$(sed -n 's/.*after waiting \([0-9]*\) ms for other runs.* and \([0-9]*\) ms for the kernel.*/\1 \2/p' <<<"$out")
+	waited=$(( ${waited% *} + ${waited#* } ))
 	echo "$total $((t1 - t0 - waited))"
 }
 

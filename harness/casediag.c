@@ -189,7 +189,8 @@ void casediag_print(const struct case_run *r, struct ktap *k, bool failed, bool 
 		print_output(r, k);
 	if (verbose)
 		ktap_diag(k, "timing: all ready %ld ms, go %ld ms, run ended %ld ms, log settled %ld ms, "
-			  "cleaned up %ld ms (after waiting %ld ms for the kernel's report rate limit)",
-			  r->t_ready_ms, r->t_go_ms, r->t_end_ms, r->t_settled_ms, r->t_total_ms,
-			  r->waited_ms);
+			  "cleaned up %ld ms (after waiting %ld ms for other runs' cases and %ld ms "
+			  "for the kernel's report rate limit)", r->t_ready_ms, r->t_go_ms, r->t_end_ms,
+			  r->t_settled_ms, r->t_total_ms, r->lock_waited_ms,
+			  r->waited_ms - r->lock_waited_ms);
 }

@@ -30,9 +30,14 @@ struct cg_counters {
 
 struct cgroup_ops {
 	int version;
+	/* May children of dir use the memory controller already? (v1: always.) */
+	bool (*memory_enabled)(const char *dir);
 	/* Let children of dir use the memory controller (v2 subtree_control). */
 	int (*enable_memory)(const char *dir, bool *changed, struct err *e);
-	/* Undo enable_memory. */
+	/*
+	 * Undo enable_memory, unless cgroups are below dir now: turning the controller off
+	 * would take memory accounting from cgroups that are not oomlab's (EBUSY then).
+	 */
 	int (*disable_memory)(const char *dir, struct err *e);
 	int (*set_limits)(const char *dir, const struct cg_limits *l, bool have_swap, struct err *e);
 	int (*read_counters)(const char *dir, struct cg_counters *c, struct err *e);

@@ -102,6 +102,22 @@ struct cg_cmd_opts {
 	bool help;
 };
 
+/* Which name the option word is: exact, or the one it abbreviates (as getopt_long). -1: none. */
+static int option_index(const char *arg, size_t n, const char *const *names, int count)
+{
+	int found = -1, matches = 0;
+
+	for (int i = 0; i < count; i++) {
+		if (strncmp(arg, names[i], n))
+			continue;
+		if (strlen(names[i]) == n)
+			return i;
+		found = i;
+		matches++;
+	}
+	return matches == 1 ? found : -1;
+}
+
 /*
  * Take the options out of argv wherever they stand; what is left (COMMAND and its
  * arguments) is moved to the front. Returns how many words are left, or -1.
@@ -113,16 +129,16 @@ static int take_options(int argc, char **argv, struct cg_cmd_opts *o)
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL;
-		size_t k, n = strcspn(arg, "=");
+		size_t n = strcspn(arg, "=");
+		int k;
 		long v;
 
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			o->help = true;
 			continue;
 		}
-		for (k = 0; k < 3 && (strlen(names[k]) != n || strncmp(arg, names[k], n)); k++)
-			;
-		if (k == 3) {
+		k = n > 2 ? option_index(arg, n, names, 3) : -1;
+		if (k < 0) {
 			argv[left++] = argv[i];
 			continue;
 		}

@@ -10,6 +10,13 @@
 
 #include "cgroup.h"
 
+/* v1 has no subtree_control: every cgroup of the hierarchy has the controller. */
+static bool v1_memory_enabled(const char *dir)
+{
+	(void)dir;
+	return true;
+}
+
 static int v1_enable_memory(const char *dir, bool *changed, struct err *e)
 {
 	(void)dir;
@@ -78,6 +85,7 @@ static int v1_set_oom_group(const char *dir, bool on, struct err *e)
 
 const struct cgroup_ops cgroup_v1_ops = {
 	.version = 1,
+	.memory_enabled = v1_memory_enabled,
 	.enable_memory = v1_enable_memory,
 	.disable_memory = v1_disable_memory,
 	.set_limits = v1_set_limits,

@@ -3,11 +3,21 @@
  * cgroup v2 memory controller: memory.max, memory.swap.max, memory.events (oom,
  * oom_kill, max), memory.current, cgroup.subtree_control, cgroup.kill (5.14+).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cgroup.h"
+
+static bool v2_memory_enabled(const char *dir)
+{
+	char buf[512];
+	struct err e;
+
+	return cg_read(dir, "cgroup.subtree_control", buf, sizeof(buf), &e) == 0 &&
+	       cg_word_in(buf, "memory");
+}
 
 static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 {
@@ -31,8 +41,34 @@ static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 	return 0;
 }
 
+/* The first child cgroup of dir, into name; false when it has none. */
+static bool first_child(const char *dir, char *name, size_t len)
+{
+	struct dirent *d;
+	bool found = false;
+	DIR *dh = opendir(dir);
+
+	if (!dh)
+		return false;
+	while (!found && (d = readdir(dh)))
+		if (d->d_type == DT_DIR && d->d_name[0] != '.') {
+			snprintf(name, len, "%s", d->d_name);
+			found = true;
+		}
+	closedir(dh);
+	return found;
+}
+
 static int v2_disable_memory(const char *dir, struct err *e)
 {
+	char child[256];
+
+	if (!v2_memory_enabled(dir))
+		return 0;
+	if (first_child(dir, child, sizeof(child)))
+		return err_set(e, EBUSY, "the memory controller oomlab turned on in `%s/cgroup.subtree_control` "
+			       "stays on while cgroups are below it (`%s`, ...): turning it off would take "
+			       "memory accounting from them; a later run tries again", dir, child);
 	return cg_write(dir, "cgroup.subtree_control", "-memory", e);
 }
 
@@ -85,6 +121,7 @@ static int v2_set_oom_group(const char *dir, bool on, struct err *e)
 
 const struct cgroup_ops cgroup_v2_ops = {
 	.version = 2,
+	.memory_enabled = v2_memory_enabled,
 	.enable_memory = v2_enable_memory,
 	.disable_memory = v2_disable_memory,
 	.set_limits = v2_set_limits,

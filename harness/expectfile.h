@@ -126,7 +126,7 @@ extern const char *const sample_field_names[];
 int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
 		const struct expect_env *env, struct err *e);
 
-/* "a, b, c", or "none" for an empty list. */
+/* "a, b, c", or "none" for an empty list (expectprint.c, as is expect_print). */
 void role_list_text(const struct role_list *rl, char *out, size_t len);
 
 /* The expectations in effect, one "key = value" line each, through line(). */

@@ -116,14 +116,19 @@ int ini_load(struct ini *ini, const char *path, struct err *e)
 
 	memset(ini, 0, sizeof(*ini));
 	ini->path = path;
-	/* Non-blocking: a FIFO named like a case file must not hang the run. */
+	/* Looked at before it is opened: a FIFO or a device named like a case file is not. */
+	if (stat(path, &st))
+		return err_set(e, errno, "open `%s`", path);
+	if (!S_ISREG(st.st_mode))
+		return err_at(e, path, 0, "not a regular file (%s)", S_ISFIFO(st.st_mode) ? "a FIFO"
+			      : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket");
+	/* Non-blocking all the same: it could have been replaced meanwhile. */
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, errno, "open `%s`", path);
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return err_at(e, path, 0, "not a regular file (%s)", S_ISFIFO(st.st_mode) ? "a FIFO"
-				  : S_ISDIR(st.st_mode) ? "a directory" : "a device or socket");
+		return err_at(e, path, 0, "not a regular file any more");
 	}
 	if (st.st_size > INI_MAX_BYTES) {
 		close(fd);

@@ -248,11 +248,11 @@ int journal_recover(const char *state_dir, void (*note)(const char *msg))
 			if (entries[i].id < 0)
 				continue;
 			if (journal_undo_entry(&entries[i], &e)) {
-				snprintf(msg, sizeof(msg), "left by a run that died (%s): could not undo "
+				snprintf(msg, sizeof(msg), "left by an earlier run (%s): could not undo "
 					 "'%s %s': %s", path, entries[i].kind, entries[i].arg, e.msg);
 				failed = 1;
 			} else {
-				snprintf(msg, sizeof(msg), "left by a run that died (%s): undid '%s %s'",
+				snprintf(msg, sizeof(msg), "left by an earlier run (%s): undid '%s %s'",
 					 path, entries[i].kind, entries[i].arg);
 			}
 			note(msg);

@@ -14,6 +14,7 @@ struct judge {
 	const struct expect_spec *x;
 	struct ktap *k;
 	int failures;
+	int log_failures;            /* of them: a dmesg line the kernel log lacks */
 };
 
 /* A failed check: "EXPECTFILE:LINE: text" (line 0, a default check: "EXPECTFILE: text"). */

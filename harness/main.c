@@ -237,9 +237,14 @@ static const struct {
 	{ "cgroup", cgroup_main },
 };
 
-/* Does this option of ours take a value in the next word? */
+/*
+ * Does this option of ours take a value in the next word? Long options may be
+ * abbreviated, as getopt_long allows: an exact name, else the one name it begins.
+ */
 static bool takes_value(const char *arg)
 {
+	const struct option *match = NULL;
+	int matches = 0;
 	size_t n;
 
 	if (arg[1] != '-')
@@ -247,10 +252,15 @@ static bool takes_value(const char *arg)
 	n = strcspn(arg + 2, "=");
 	if (arg[2 + n] == '=')
 		return false;
-	for (int i = 0; longopts[i].name; i++)
-		if (strlen(longopts[i].name) == n && !strncmp(longopts[i].name, arg + 2, n))
+	for (int i = 0; longopts[i].name; i++) {
+		if (strncmp(longopts[i].name, arg + 2, n))
+			continue;
+		if (strlen(longopts[i].name) == n)
 			return longopts[i].has_arg == required_argument;
-	return false;
+		match = &longopts[i];
+		matches++;
+	}
+	return matches == 1 && match->has_arg == required_argument;
 }
 
 /*

@@ -12,7 +12,7 @@
 #include "kmsg.h"
 
 /* oom_rs: DEFAULT_RATELIMIT_BURST reports per DEFAULT_RATELIMIT_INTERVAL (5 s). */
-#define BURST 10
+#define BURST RATELIMIT_BURST
 #define INTERVAL_USEC RATELIMIT_INTERVAL_USEC
 /* printk time and CLOCK_MONOTONIC differ by milliseconds; keep a wide margin. */
 #define MARGIN_USEC 1000000ULL
@@ -34,7 +34,16 @@ static unsigned long long now_usec(void)
 	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
 }
 
-/* Read what the kernel logged since the last call; remember the kills. */
+static void remember(struct log_times *t, unsigned long long usec)
+{
+	if (t->n == RATELIMIT_KEEP) {
+		memmove(t->usec, t->usec + 1, (RATELIMIT_KEEP - 1) * sizeof(t->usec[0]));
+		t->n--;
+	}
+	t->usec[t->n++] = usec;
+}
+
+/* Read what the kernel logged since the last call; remember kills and full reports. */
 static void update(struct oom_ratelimit *rl)
 {
 	struct kmsg_log log = { 0 };
@@ -43,13 +52,10 @@ static void update(struct oom_ratelimit *rl)
 
 	kmsg_read_available(rl->fd, &log, &e); /* what came before an error counts too */
 	for (i = 0; i < log.n; i++) {
-		if (!strstr(log.recs[i].text, "Killed process "))
-			continue;
-		if (rl->n == RATELIMIT_KEEP) {
-			memmove(rl->kill_usec, rl->kill_usec + 1, (RATELIMIT_KEEP - 1) * sizeof(rl->kill_usec[0]));
-			rl->n--;
-		}
-		rl->kill_usec[rl->n++] = log.recs[i].ts_usec;
+		if (strstr(log.recs[i].text, "Killed process "))
+			remember(&rl->kills, log.recs[i].ts_usec);
+		if (strstr(log.recs[i].text, " invoked oom-killer: "))
+			remember(&rl->reports, log.recs[i].ts_usec);
 	}
 	kmsg_log_free(&log);
 }
@@ -63,7 +69,7 @@ long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)
 		return 0;
 	update(rl);
 	now = now_usec();
-	for (i = rl->n - 1; i >= 0 && rl->kill_usec[i] + window > now; i--)
+	for (i = rl->kills.n - 1; i >= 0 && rl->kills.usec[i] + window > now; i--)
 		recent++;
 	excess = recent + kills - BURST;
 	if (excess <= 0)
@@ -71,18 +77,18 @@ long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)
 	/* The excess oldest of the recent kills must age out (all of them at most). */
 	if (excess > recent)
 		excess = recent;
-	return (long)((rl->kill_usec[rl->n - recent + excess - 1] + window - now) / 1000) + 1;
+	return (long)((rl->kills.usec[rl->kills.n - recent + excess - 1] + window - now) / 1000) + 1;
 }
 
-int ratelimit_kills_before(struct oom_ratelimit *rl, unsigned long long usec)
+int ratelimit_reports_before(struct oom_ratelimit *rl, unsigned long long usec)
 {
 	int i, n = 0;
 
 	if (rl->fd < 0)
 		return 0;
 	update(rl);
-	for (i = 0; i < rl->n; i++)
-		if (rl->kill_usec[i] < usec && rl->kill_usec[i] + INTERVAL_USEC >= usec)
+	for (i = 0; i < rl->reports.n; i++)
+		if (rl->reports.usec[i] < usec && rl->reports.usec[i] + INTERVAL_USEC >= usec)
 			n++;
 	return n;
 }

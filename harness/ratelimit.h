@@ -13,10 +13,16 @@
 
 #define RATELIMIT_KEEP 128
 
-struct oom_ratelimit {
-	int fd;                                  /* /dev/kmsg, read from its oldest record on */
-	unsigned long long kill_usec[RATELIMIT_KEEP]; /* log time of recent "Killed process" lines */
+/* Log times of recent lines of one kind, oldest first. */
+struct log_times {
+	unsigned long long usec[RATELIMIT_KEEP];
 	int n;
+};
+
+struct oom_ratelimit {
+	int fd;                      /* /dev/kmsg, read from its oldest record on */
+	struct log_times kills;      /* "Killed process" lines: every OOM kill logs one */
+	struct log_times reports;    /* "invoked oom-killer" lines: the reports printed in full */
 };
 
 int ratelimit_open(struct oom_ratelimit *rl, const char *kmsg_path, struct err *e);
@@ -28,10 +34,14 @@ int ratelimit_open(struct oom_ratelimit *rl, const char *kmsg_path, struct err *
 long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills);
 
 /*
- * How many "Killed process" lines, from anyone, the kernel logged in the interval
- * (5 s) before log time usec. Reads what was logged since the last call first.
+ * How many OOM reports, from anyone, the kernel printed in full (their "invoked
+ * oom-killer" header) in the interval (5 s) before log time usec. Reads what was
+ * logged since the last call first.
  */
-int ratelimit_kills_before(struct oom_ratelimit *rl, unsigned long long usec);
+int ratelimit_reports_before(struct oom_ratelimit *rl, unsigned long long usec);
+
+/* The kernel's burst: reports printed in full per interval. */
+#define RATELIMIT_BURST 10
 
 /* The kernel's interval, in microseconds of log time. */
 #define RATELIMIT_INTERVAL_USEC 5000000ULL

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "caseenv.h"
+#include "caselog.h"
 #include "runloop.h"
 #include "spawn.h"
 
@@ -69,6 +70,8 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid)
 {
 	int i, m;
 
+	if (pid <= 0)
+		return NULL; /* a process that never started has pid 0 */
 	for (i = 0; i < r->nprocs; i++) {
 		if (r->procs[i].pid == pid)
 			return &r->procs[i];
@@ -79,23 +82,22 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid)
 	return NULL;
 }
 
+static void lock_note(const char *msg)
+{
+	printf("# %s\n", msg);
+}
+
 /* Wait until no other run's case is running on this machine, and take the lock. */
 static enum wait_result lock_wait(struct case_run *r, const struct run_env *env)
 {
 	struct err e;
-	int got;
+	int got = machine_lock_take(env->lock, env->sigfd, env->interrupted, 0, lock_note, &e);
 
-	while ((got = machine_lock_try(env->lock, &e)) == 0) {
-		enum wait_result w = runloop_wait(r, env, now_ms() + 20, NULL, NULL);
-
-		if (w != WAIT_DEADLINE)
-			return w;
-	}
 	if (got < 0) {
 		snprintf(r->why, sizeof(r->why), "%s", e.msg);
 		return WAIT_ERROR;
 	}
-	return WAIT_MET;
+	return got ? WAIT_MET : WAIT_INTERRUPTED;
 }
 
 /* Wait until the kernel's report rate limit has room for this case's kills. */
@@ -239,175 +241,6 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	return 0;
 }
 
-/* What the model cannot read from a task table: who is in swapoff, who is in vfork. */
-static void model_hints_of(const struct case_run *r, struct model_hints *h)
-{
-	int i, m;
-
-	memset(h, 0, sizeof(*h));
-	for (i = 0; i < r->nprocs; i++) {
-		const struct proc_run *p = &r->procs[i];
-
-		if (!strcmp(p->spec->stressor, "swapoff") && h->norigin < (int)(sizeof(h->origin) / sizeof(h->origin[0])))
-			h->origin[h->norigin++] = p->pid;
-		if (!strcmp(p->spec->stressor, "vfork"))
-			for (m = 0; m < p->nmembers && h->nvfork < (int)(sizeof(h->in_vfork) / sizeof(h->in_vfork[0])); m++)
-				h->in_vfork[h->nvfork++] = p->members[m].pid;
-	}
-}
-
-/* Does the text name one of the case's pids (a whole number)? */
-static bool names_case_pid(const struct case_run *r, const char *text)
-{
-	const char *p = text;
-
-	while (*p) {
-		if (*p >= '0' && *p <= '9' && (p == text || p[-1] < '0' || p[-1] > '9')) {
-			char *end;
-			long n = strtol(p, &end, 10);
-
-			if ((*end < '0' || *end > '9') && case_run_owner(r, n))
-				return true;
-			p = end;
-			continue;
-		}
-		p++;
-	}
-	return false;
-}
-
-/*
- * The lines that are the case's, and the only ones its dmesg patterns see: its own
- * OOM events, the lines between them that belong to no other event, its kills' reaper
- * lines, and lines that name one of its pids outside other events. Other runs' and
- * other programs' reports on the same machine are left out.
- */
-static void mark_own_lines(struct case_run *r)
-{
-	long first = -1, last = -1;
-	size_t e, i, k;
-
-	for (e = 0; e < r->report.n; e++) {
-		const struct oom_event *ev = &r->report.events[e];
-
-		if (!r->ours[e])
-			continue;
-		if (first < 0 || ev->first_line < first)
-			first = ev->first_line;
-		if (ev->last_line > last)
-			last = ev->last_line;
-	}
-	for (i = 0; i < r->nlines; i++)
-		r->line_ours[i] = (first >= 0 && (long)i >= first && (long)i <= last) ||
-				  names_case_pid(r, r->lines[i].text);
-	for (e = 0; e < r->report.n; e++) {
-		const struct oom_event *ev = &r->report.events[e];
-
-		for (i = (size_t)ev->first_line; (long)i <= ev->last_line && i < r->nlines; i++)
-			r->line_ours[i] = r->ours[e];
-		for (k = 0; r->ours[e] && k < ev->nkills; k++)
-			if (ev->kills[k].reaped && ev->kills[k].reaper_line >= 0 &&
-			    (size_t)ev->kills[k].reaper_line < r->nlines)
-				r->line_ours[ev->kills[k].reaper_line] = true;
-	}
-	r->nlines_ours = 0;
-	for (i = 0; i < r->nlines; i++)
-		r->nlines_ours += r->line_ours[i];
-}
-
-/* Split the records read so far into lines, parse them, and find this case's events. */
-static int analyse_log(struct case_run *r)
-{
-	struct model_hints hints;
-	size_t i, total = 0;
-
-	free(r->lines);
-	free(r->line_ours);
-	free(r->ours);
-	free(r->models);
-	oom_report_free(&r->report);
-	r->lines = NULL;
-	r->line_ours = NULL;
-	r->ours = NULL;
-	r->models = NULL;
-	r->nlines = 0;
-	for (i = 0; i < r->klog.n; i++)
-		total += (size_t)r->klog.recs[i].nlines;
-	r->lines = calloc(total ? total : 1, sizeof(*r->lines));
-	r->line_ours = calloc(total ? total : 1, sizeof(*r->line_ours));
-	if (!r->lines || !r->line_ours)
-		return -1;
-	for (i = 0; i < r->klog.n; i++) {
-		const char *text = r->klog.recs[i].text;
-		int l;
-
-		/* src: the line's index, as the events' line numbers are. */
-		for (l = 0; l < r->klog.recs[i].nlines; l++, text += strlen(text) + 1, r->nlines++)
-			r->lines[r->nlines] = (struct oom_line){
-				.text = text, .ts = (double)r->klog.recs[i].ts_usec / 1e6,
-				.src = (long)r->nlines,
-			};
-	}
-	if (oom_parse(r->lines, r->nlines, &r->report))
-		return -1;
-	r->ours = calloc(r->report.n ? r->report.n : 1, sizeof(*r->ours));
-	r->models = calloc(r->report.n ? r->report.n : 1, sizeof(*r->models));
-	if (!r->ours || !r->models)
-		return -1;
-	r->kills_logged = 0;
-	model_hints_of(r, &hints);
-	for (i = 0; i < r->report.n; i++) {
-		const struct oom_event *ev = &r->report.events[i];
-		size_t klen = strlen(r->cg_kpath), k;
-		bool ours = false;
-
-		if (ev->has_summary && !strncmp(ev->oom_memcg, r->cg_kpath, klen) &&
-		    (ev->oom_memcg[klen] == '\0' || ev->oom_memcg[klen] == '/'))
-			ours = true;
-		if (ev->trigger_pid > 0 && case_run_owner(r, ev->trigger_pid))
-			ours = true;
-		for (k = 0; k < ev->nkills; k++)
-			if (case_run_owner(r, ev->kills[k].pid))
-				ours = true;
-		r->ours[i] = ours;
-		if (ours) {
-			r->kills_logged += (int)ev->nkills;
-			model_event(&r->model, ev, &hints, &r->models[i]);
-		}
-	}
-	mark_own_lines(r);
-	return 0;
-}
-
-/*
- * Has every process the case's log says was killed ended (been reaped), and has every
- * other process of the same roles that is dying (killed with it: sharers of its mm)
- * finished dying?
- */
-static bool logged_victims_reaped(const struct case_run *r)
-{
-	size_t e, k;
-	int m;
-
-	for (e = 0; e < r->report.n; e++) {
-		if (!r->ours[e])
-			continue;
-		for (k = 0; k < r->report.events[e].nkills; k++) {
-			long pid = r->report.events[e].kills[k].pid;
-			const struct proc_run *p = case_run_owner(r, pid);
-
-			if (!p)
-				continue;
-			if (p->state != PS_ENDED && proc_dying(p->pid))
-				return false;
-			for (m = 0; m < p->nmembers; m++)
-				if (p->members[m].status == -1 && proc_dying(p->members[m].pid))
-					return false;
-		}
-	}
-	return true;
-}
-
 /*
  * Read the kernel log until every counted kill shows, every victim has been reaped,
  * and the judge is content.
@@ -428,62 +261,14 @@ static void settle(struct case_run *r, const struct run_env *env, int kfd, settl
 		if (kfd >= 0)
 			kmsg_read_available(kfd, &r->klog, &e);
 		/* The log of one case is small: parse it whole each time. */
-		if (analyse_log(r))
+		if (caselog_analyse(r))
 			return;
 		if ((!r->have_counters || r->kills_logged >= r->counters.oom_kill) &&
-		    logged_victims_reaped(r) && (!settled || settled(r, ctx)))
+		    caselog_victims_reaped(r) && (!settled || settled(r, ctx)))
 			return;
 		if (runloop_wait(r, env, now_ms() + 10, NULL, NULL) != WAIT_DEADLINE ||
 		    now_ms() >= deadline)
 			return;
-	}
-}
-
-/* Log time of a line, in microseconds. */
-static unsigned long long line_usec(const struct case_run *r, long line)
-{
-	return line >= 0 && (size_t)line < r->nlines ? (unsigned long long)(r->lines[line].ts * 1e6) : 0;
-}
-
-/* The case's own kills logged in the kernel's rate-limit interval before usec. */
-static int own_kills_before(const struct case_run *r, unsigned long long usec)
-{
-	size_t e, k;
-	int n = 0;
-
-	for (e = 0; e < r->report.n; e++)
-		for (k = 0; r->ours[e] && k < r->report.events[e].nkills; k++) {
-			unsigned long long t = line_usec(r, r->report.events[e].kills[k].line);
-
-			n += t < usec && t + RATELIMIT_INTERVAL_USEC >= usec;
-		}
-	return n;
-}
-
-/*
- * A report of the case that has its Killed line but no header: the kernel's rate limit
- * (shared by the whole machine) suppressed the rest. When OOM kills outside the case
- * used it up, the case's log cannot be judged; say so.
- */
-static void check_suppressed(struct case_run *r, const struct run_env *env)
-{
-	size_t e;
-
-	for (e = 0; e < r->report.n; e++) {
-		const struct oom_event *ev = &r->report.events[e];
-		unsigned long long t;
-		int others;
-
-		if (!r->ours[e] || !ev->nkills || ev->has_trigger || ev->has_summary)
-			continue;
-		t = line_usec(r, ev->kills[0].line);
-		others = ratelimit_kills_before(env->ratelimit, t) - own_kills_before(r, t);
-		if (others > 0) {
-			snprintf(r->not_judged, sizeof(r->not_judged), "not judged: the kernel suppressed "
-				 "this case's OOM report (its rate limit, 10 reports per 5 s for the whole "
-				 "machine, was used up by %d OOM kills outside this case)", others);
-			return;
-		}
 	}
 }
 
@@ -614,14 +399,14 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 		r->outcome = OUT_SETUP_FAILED;
 	}
 	settle(r, env, kfd, r->outcome == OUT_DONE ? settled : NULL, settle_ctx);
-	check_suppressed(r, env);
+	caselog_check_suppressed(r, env->ratelimit);
 	r->t_settled_ms = now_ms() - r->t0;
 out:
 	/* The state the judge sees: after the log settled, before cleanup kills anything. */
 	snapshot_states(r);
 	if (r->outcome != OUT_DONE && kfd >= 0 && !r->lines) {
 		kmsg_read_available(kfd, &r->klog, &e);
-		analyse_log(r);
+		caselog_analyse(r);
 	}
 	if (kfd >= 0)
 		close(kfd);

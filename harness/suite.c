@@ -113,6 +113,14 @@ static void note(const char *msg)
 	printf("# cleanup: %s\n", msg);
 }
 
+static void lock_note(const char *msg)
+{
+	printf("# %s\n", msg);
+}
+
+/* How long the end of a run waits for the machine lock before it undoes without it. */
+#define TEARDOWN_LOCK_MS 10000
+
 static void warn(const char *msg)
 {
 	fprintf(stderr, "oomlab: %s\n", msg);
@@ -172,18 +180,28 @@ static int prepare(struct suite *s)
 		printf("# note: oomlab could not set its own oom_score_adj to -1000 (%s): it stays "
 		       "out of every case cgroup, so memory cgroup OOMs cannot choose it\n",
 		       s->host.cap_sys_resource ? strerror(errno) : "no CAP_SYS_RESOURCE");
+	/*
+	 * Under the machine lock: what a dead run left (a swap file above all) is undone
+	 * while no other run's case runs, and enabling the controller races with no one.
+	 */
+	if (machine_lock_open(&s->lock, MACHINE_LOCK_PATH, &e))
+		goto fail;
+	if (machine_lock_take(&s->lock, s->env.sigfd, &s->interrupted, 0, lock_note, &e) <= 0) {
+		if (s->interrupted)
+			return -1;
+		goto fail;
+	}
 	journal_recover(s->o->state_dir, note);
 	if (journal_open(&s->journal, s->o->state_dir, &e) ||
-	    machine_lock_open(&s->lock, s->o->state_dir, &e) ||
 	    ratelimit_open(&s->ratelimit, s->o->kmsg_path, &e))
 		goto fail;
-	/* v2: children of the root need the memory controller. */
-	snprintf(entry, sizeof(entry), "%s", s->root.dir);
-	jid = journal_add(&s->journal, "subtree", entry, &e);
-	if (jid < 0 || ops->enable_memory(s->root.dir, &changed, &e))
-		goto fail;
-	if (!changed)
-		journal_del(&s->journal, jid, &e);
+	/* v2: children of the root need the memory controller; journaled when we turn it on. */
+	if (!ops->memory_enabled(s->root.dir)) {
+		snprintf(entry, sizeof(entry), "%s", s->root.dir);
+		jid = journal_add(&s->journal, "subtree", entry, &e);
+		if (jid < 0 || ops->enable_memory(s->root.dir, &changed, &e))
+			goto fail;
+	}
 	if (snprintf(s->env.run_dir, sizeof(s->env.run_dir), "%s/oomlab.%d", s->root.dir,
 		     (int)getpid()) >= (int)sizeof(s->env.run_dir) ||
 	    snprintf(s->env.run_kpath, sizeof(s->env.run_kpath), "%s/oomlab.%d",
@@ -202,8 +220,10 @@ static int prepare(struct suite *s)
 		if (journal_mkdir_cgroup(&s->journal, 1, s->env.freezer_run_dir, &e) < 0)
 			goto fail;
 	}
+	machine_lock_release(&s->lock);
 	return 0;
 fail:
+	machine_lock_release(&s->lock);
 	snprintf(s->skip_reason, sizeof(s->skip_reason), "cannot set up cgroups below `%s`: %s",
 		 s->root.dir, e.msg);
 	return -1;
@@ -211,17 +231,25 @@ fail:
 
 static void teardown(struct suite *s)
 {
+	bool ignored = false;
+	struct err e;
+
 	ratelimit_close(&s->ratelimit);
+	if (s->journal.fd >= 0) {
+		/*
+		 * The run's cgroups, its twin and the controller it enabled: all in the
+		 * journal, undone under the machine lock (a stopped run holding it does not
+		 * keep us longer than TEARDOWN_LOCK_MS). The state directory stays: other runs
+		 * may be creating their journals there.
+		 */
+		if (machine_lock_take(&s->lock, -1, &ignored, now_ms() + TEARDOWN_LOCK_MS, lock_note,
+				      &e) < 0)
+			warn(e.msg);
+		journal_close(&s->journal, warn);
+	}
 	machine_lock_close(&s->lock);
 	if (s->env.sigfd >= 0)
 		close(s->env.sigfd);
-	if (s->journal.fd < 0)
-		return; /* nothing was set up */
-	/*
-	 * The run's cgroups, its twin and the controller it enabled: all in the journal.
-	 * The state directory stays: it is the lock other runs may be waiting on.
-	 */
-	journal_close(&s->journal, warn);
 }
 
 /* Between cases: was Ctrl-C (or SIGTERM, SIGHUP) pressed? */
@@ -289,29 +317,59 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 	return false;
 }
 
-static long long larger(long long a, long long b)
+/*
+ * The swap the machine offers a case: /proc/swaps without other oomlab runs' case swap
+ * files (they come and go with those cases), plus the case's own.
+ */
+static long long swap_for_case(const struct case_spec *cs)
 {
-	return a > b ? a : b;
+	long long total = cs->swap_file;
+	char line[PATH_MAX + 128];
+	FILE *f = fopen("/proc/swaps", "re");
+
+	if (!f)
+		return total;
+	while (fgets(line, sizeof(line), f)) {
+		char name[PATH_MAX], *base;
+		long long kb;
+
+		if (sscanf(line, "%4095s %*s %lld", name, &kb) != 2)
+			continue; /* the header */
+		base = strrchr(name, '/');
+		if (strncmp(base ? base + 1 : name, "oomlab.", 7))
+			total += kb * 1024;
+	}
+	fclose(f);
+	return total;
+}
+
+/*
+ * The most swap the case may use during its run: swap.max, or all of it when unset.
+ * A [change] can raise swap.max while the case runs (-1 there means "unchanged").
+ */
+static long long case_swap_limit(const struct case_spec *cs, long long available)
+{
+	long long most = cs->swap_max;
+
+	if (most >= 0 && cs->change.swap_max > most)
+		most = cs->change.swap_max;
+	return most < 0 || most > available ? available : most;
 }
 
 /*
  * A case on a host must be limited well below the machine: its memory.max plus the
- * swap it may use, or a lower limit above its cgroup (the lowest one counts), at most
- * half of MemTotal. Otherwise it could exhaust the machine and OOM the host. Fills why
- * with file:line and the numbers.
+ * swap it may use, or a lower limit on a cgroup above it (the lowest one counts), at
+ * most half of MemTotal. Otherwise it could exhaust the machine and OOM the host. Fills
+ * why with file:line and the numbers.
  */
 static bool host_limit_refused(const struct suite *s, const struct case_spec *cs, char *why,
 			       size_t len)
 {
 	unsigned long long total = mem_total_bytes(), chain = MEMLIMIT_NONE, effective;
-	long long mem = larger(cs->memory_max, cs->change.memory_max);
-	long long swap_total = (long long)meminfo_kb("SwapTotal") * 1024 + cs->swap_file;
-	long long swap_max = cs->change.swap_max >= 0 ? larger(cs->swap_max, cs->change.swap_max)
-						      : cs->swap_max;
-	long long swap = swap_max >= 0 && swap_max < swap_total ? swap_max : swap_total;
+	bool raised = cs->change.memory_max > cs->memory_max;
+	long long mem = raised ? cs->change.memory_max : cs->memory_max;
+	long long swap = case_swap_limit(cs, swap_for_case(cs));
 	char a[32], b[32], c[32], d[32], above[96] = "";
-	int line = cs->change.memory_max > cs->memory_max ? cs->change.memory_max_line
-							   : cs->memory_max_line;
 
 	if (cs->scope != SCOPE_CGROUP || s->o->guest)
 		return false;
@@ -325,12 +383,13 @@ static bool host_limit_refused(const struct suite *s, const struct case_spec *cs
 	}
 	if (memory_limit_safe(effective, total))
 		return false;
-	snprintf(why, len, "%s:%d: memory.max %s plus the swap it may use (%s) is not well below "
+	snprintf(why, len, "%s:%d: memory.max %s plus the swap it may use (%s%s) is not well below "
 		 "this machine's memory (MemTotal %s)%s: a case on a host must be limited to at most "
 		 "half of it (%s); lower memory.max or swap.max, or make it scope = machine (VM "
-		 "guests only)", cs->path, line, format_size((size_t)mem, a, sizeof(a)),
-		 format_size((size_t)swap, b, sizeof(b)), format_size_about(total, c, sizeof(c)), above,
-		 format_size_about(total / 2, d, sizeof(d)));
+		 "guests only)", cs->path, raised ? cs->change.memory_max_line : cs->memory_max_line,
+		 format_size((size_t)mem, a, sizeof(a)), format_size_about((size_t)swap, b, sizeof(b)),
+		 cs->swap_max < 0 && swap ? ": swap.max is not set" : "",
+		 format_size_about(total, c, sizeof(c)), above, format_size_about(total / 2, d, sizeof(d)));
 	return true;
 }
 

@@ -73,6 +73,12 @@ struct boot {
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
 	    long timeout_ms, bool kvm, struct boot *b, struct err *e);
 
+/* Keep a failed KVM attempt's logs beside the retry's: PREFIX.kvm.*.log. */
+void vm_boot_keep_failed_logs(const struct boot *b);
+
+/* Remove the PREFIX.kvm.*.log an earlier run kept: they are not this boot's. */
+void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix);
+
 /* Can KVM be used here (the device opens)? errno says why not. */
 bool kvm_usable(const char *device);
 

@@ -109,11 +109,14 @@ static int create_fresh(const char *path, const char *what, struct err *e)
 /* A word the guest's KTAP must repeat: it proves the log was written by this boot. */
 static void make_nonce(char *out, size_t len)
 {
-	unsigned char raw[12];
+	unsigned char raw[12] = { 0 };
 	size_t i;
 
-	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
-		snprintf((char *)raw, sizeof(raw), "%08lx", (unsigned long)now_ms() ^ (unsigned long)getpid());
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		unsigned long mix = (unsigned long)now_ms() * 2654435761UL ^ (unsigned long)getpid();
+
+		memcpy(raw, &mix, sizeof(mix));
+	}
 	for (i = 0; i < sizeof(raw) && 2 * i + 2 < len; i++)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
@@ -208,8 +211,10 @@ static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct 
 		struct pollfd p = { .fd = o->sigfd, .events = POLLIN };
 		long left = deadline - now_ms();
 
-		if (waitpid(pid, status, WNOHANG) == pid)
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			boot_watch_poll(w); /* what qemu said before it ended */
 			return;
+		}
 		boot_watch_poll(w);
 		if (!killed && (left <= 0 || *o->interrupted || boot_stuck(w, b, started))) {
 			kill(pid, SIGKILL);
@@ -238,11 +243,19 @@ static void qemu_said(const struct boot *b, char *out, size_t len)
 }
 
 /* How the boot ended, once qemu is gone: from the logs of this boot only. */
-static void classify(struct boot *b, int status)
+static void classify(struct boot *b, const struct boot_watch *w, int status)
 {
 	char line[512], said[384];
 	bool ours = boot_ktap_is_ours(b);
 
+	if (!ours && b->kvm && w->kvm_error[0]) {
+		/* qemu said KVM failed, and ended: the guest never ran. */
+		b->end = BOOT_FAILED;
+		b->kvm_failed = true;
+		snprintf(b->detail, sizeof(b->detail), "KVM could not run the guest: qemu said '%s' "
+			 "(see %s)", w->kvm_error, b->qemu_log);
+		return;
+	}
 	if (file_find_line(b->console, "Kernel panic - not syncing", b->detail, sizeof(b->detail))) {
 		/* A panic before oomlab printed its header is a boot failure. */
 		b->end = ours ? BOOT_PANIC : BOOT_FAILED;
@@ -276,6 +289,8 @@ static void classify(struct boot *b, int status)
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
+static const char *const log_kinds[] = { "console", "ktap", "qemu" };
+
 /* The boot's three log files, created anew. */
 static int create_logs(const struct vm_opts *o, const char *prefix, struct boot *b, int *log_fd,
 		       struct err *e)
@@ -295,6 +310,32 @@ static int create_logs(const struct vm_opts *o, const char *prefix, struct boot 
 	close(fd);
 	*log_fd = create_fresh(b->qemu_log, "qemu log", e);
 	return *log_fd < 0 ? -1 : 0;
+}
+
+void vm_boot_keep_failed_logs(const struct boot *b)
+{
+	const char *const files[] = { b->console, b->ktap, b->qemu_log };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char to[PATH_MAX + 8];
+		const char *dot = strrchr(files[i], '/');
+
+		dot = strchr(dot ? dot : files[i], '.');
+		if (!dot)
+			continue;
+		snprintf(to, sizeof(to), "%.*s.kvm%s", (int)(dot - files[i]), files[i], dot);
+		rename(files[i], to);
+	}
+}
+
+void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix)
+{
+	for (size_t i = 0; i < sizeof(log_kinds) / sizeof(log_kinds[0]); i++) {
+		char old[PATH_MAX + 32];
+
+		snprintf(old, sizeof(old), "%s/%s.kvm.%s.log", o->log_dir, prefix, log_kinds[i]);
+		unlink(old);
+	}
 }
 
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
@@ -331,7 +372,7 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	close(log_fd);
 	if (pid < 0)
 		return -1;
-	boot_watch_open(&w, b->console, b->qemu_log);
+	boot_watch_open(&w, b->console, b->qemu_log); /* a file it cannot open is not watched */
 	wait_qemu(o, pid, t0 + timeout_ms, b, &w, &status);
 	boot_watch_close(&w);
 	b->elapsed_ms = now_ms() - t0;
@@ -347,6 +388,6 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	}
 	if (b->end == BOOT_FAILED)
 		return 0; /* stopped by the watch, which said why */
-	classify(b, status);
+	classify(b, &w, status);
 	return 0;
 }

@@ -170,8 +170,10 @@ static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struc
 				push(&g->notes, &g->nnotes, pending[i]);
 			for (int d = 0; d < i; d++)
 				free(pending[d]);
-			memmove(pending, pending + i, (size_t)(npending - i) * sizeof(*pending));
-			npending -= i;
+			if (i) {
+				memmove(pending, pending + i, (size_t)(npending - i) * sizeof(*pending));
+				npending -= i;
+			}
 		}
 		grown = realloc(g->r, (size_t)(g->n + 1) * sizeof(*g->r));
 		if (!grown)
@@ -316,23 +318,6 @@ static void emit_case(struct ktap *k, const char *label, const struct vm_case *c
 		    b->end == BOOT_TIMEOUT && first_missing ? b->detail : NULL);
 }
 
-/* Keep a failed KVM attempt's logs beside the retry's: PREFIX.kvm.*.log. */
-static void keep_failed_logs(const struct boot *b)
-{
-	const char *const files[] = { b->console, b->ktap, b->qemu_log };
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char to[PATH_MAX + 8];
-		const char *dot = strrchr(files[i], '/');
-
-		dot = strchr(dot ? dot : files[i], '.');
-		if (!dot)
-			continue;
-		snprintf(to, sizeof(to), "%.*s.kvm%s", (int)(dot - files[i]), files[i], dot);
-		rename(files[i], to);
-	}
-}
-
 /*
  * Boot under KVM where it can be used, else TCG. With --accel auto, a boot that KVM
  * cannot run (qemu's "KVM internal error", or a kernel that prints nothing) is tried
@@ -345,6 +330,7 @@ static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const cha
 	bool kvm = o->accel == ACCEL_KVM ||
 		   (o->accel == ACCEL_AUTO && !*o->kvm_broken && kvm_usable(o->kvm_device));
 
+	vm_boot_forget_failed_logs(o, prefix); /* an earlier run's */
 	if (vm_boot(o, kernel, list, prefix, timeout, kvm, b, e))
 		return -1;
 	if (b->end != BOOT_FAILED || !b->kvm_failed || o->accel != ACCEL_AUTO)
@@ -353,7 +339,7 @@ static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const cha
 		  "which the rest of this run uses", label, prefix, (double)b->elapsed_ms / 1000,
 		  b->detail);
 	*o->kvm_broken = true;
-	keep_failed_logs(b);
+	vm_boot_keep_failed_logs(b);
 	return vm_boot(o, kernel, list, prefix, timeout, false, b, e);
 }
 

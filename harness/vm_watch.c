@@ -14,6 +14,7 @@
 /* What qemu prints when KVM cannot run the guest. */
 static const char *const kvm_failures[] = {
 	"KVM internal error", "emulation failure", "KVM: entry failed", "kvm run failed",
+	"failed to initialize kvm", "Could not access KVM kernel module",
 };
 
 int boot_watch_open(struct boot_watch *w, const char *console, const char *qemu_log)

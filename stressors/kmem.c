@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "stressor.h"
+#include "units.h"
 
 static struct {
 	long pipes;
@@ -31,6 +32,8 @@ static int run_kmem(struct stressor_ctx *ctx)
 	struct rlimit rl;
 	long i;
 
+	/* Kernel memory that no reclaim frees: as much a guard matter as any allocation. */
+	st_guard_size(ctx, size_mul((size_t)cfg.pipes, sizeof(buf)));
 	/* Two descriptors a pipe: raise the soft limit as far as the hard one allows. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = rl.rlim_max;

@@ -27,8 +27,30 @@ def run(args, timeout=300, **kw):
                           timeout=timeout, **kw)
 
 
-def oomlab(*args, **kw):
-    return run([OOMLAB, *args], **kw)
+# The pids of the oomlab runs this test started: what it may have left behind is named
+# after them (oomlab.PID), and only that is checked, so that other runs sharing the
+# machine do not count.
+STARTED = []
+
+
+def oomlab(*args, timeout=300, **kw):
+    proc = subprocess.Popen([str(a) for a in [OOMLAB, *args]], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kw)
+    STARTED.append(proc.pid)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    done.pid = proc.pid
+    return done
+
+
+@pytest.fixture(autouse=True)
+def _forget_started_runs():
+    STARTED.clear()
+    yield
 
 
 RESULT = re.compile(r"^(ok|not ok) (\d+) ([^#]*?)(?: # (SKIP|TIMEOUT|ERROR) ?(.*))?$")
@@ -162,50 +184,74 @@ def cgroup_mounts():
     return mounts
 
 
-def leftover_cgroups():
-    """Directories named oomlab.* in any cgroup hierarchy, up to 8 levels deep (there
-    should be none once a run is over)."""
+def _run_pid(name):
+    """The run pid in a name made by oomlab (oomlab.PID, oomlab.PID.CASE..., journal.PID)."""
+    m = re.match(r"(?:oomlab|journal)\.(\d+)", name)
+    return int(m.group(1)) if m else None
+
+
+def _ours(name, pids):
+    return pids is None or _run_pid(name) in pids
+
+
+def leftover_cgroups(pids=None):
+    """Directories named oomlab.PID in any cgroup hierarchy, up to 8 levels deep (there
+    should be none once a run is over), of the given runs (None: of any run)."""
     found = []
     for mount in cgroup_mounts():
         base = len(pathlib.Path(mount).parts)
         for top, dirs, _ in os.walk(mount):
             depth = len(pathlib.Path(top).parts) - base
-            found += [os.path.join(top, d) for d in dirs if d.startswith("oomlab.")]
+            found += [os.path.join(top, d) for d in dirs
+                      if d.startswith("oomlab.") and _ours(d, pids)]
             dirs[:] = [] if depth >= 8 else [d for d in dirs if not d.startswith("oomlab.")]
     return sorted(found)
 
 
-def leftovers():
+def leftovers(pids=None):
     """Everything a run may make that must be gone after it (or after the next run, when
-    it was killed): cgroups, stressors, journals, swap, case files, SysV segments."""
-    left = leftover_cgroups() + stray_stressors()
+    it was killed): cgroups, stressors, journals, swap, case files, SysV segments. Only
+    those of the runs given (None: of any run)."""
+    left = leftover_cgroups(pids) + stray_stressors(pids)
     journal = pathlib.Path("/run/oomlab")
     if journal.exists():
-        left += [str(p) for p in journal.glob("journal.*")]
-    left += [line.split()[0] for line in pathlib.Path("/proc/swaps").read_text().splitlines()[1:]
-             if "oomlab" in line]
+        left += [str(p) for p in journal.glob("journal.*") if _ours(p.name, pids)]
+    for line in pathlib.Path("/proc/swaps").read_text().splitlines()[1:]:
+        name = os.path.basename(line.split()[0])
+        if name.startswith("oomlab.") and _ours(name, pids):
+            left.append(line.split()[0])
     for d in ("/var/tmp", "/dev/shm", "/tmp"):
-        left += [str(p) for p in pathlib.Path(d).glob("oomlab.*")]
+        left += [str(p) for p in pathlib.Path(d).glob("oomlab.*") if _ours(p.name, pids)]
+    # {ipckey}: 0x6f000000 + ((pid & 0xfffff) << 4) + the role's index (resources.c)
+    keys = None if pids is None else {0x6f000000 + ((pid & 0xfffff) << 4) + i
+                                      for pid in pids for i in range(16)}
     segments = pathlib.Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
     left += [f"SysV segment key {s.split()[0]}" for s in segments
-             if 0x6f000000 <= int(s.split()[0]) < 0x70000000]
+             if 0x6f000000 <= int(s.split()[0]) < 0x70000000
+             and (keys is None or int(s.split()[0]) in keys)]
     return left
 
 
-def assert_clean():
-    left = leftovers()
+def assert_clean(pids=None):
+    """Nothing left of the runs this test started (or of the pids given)."""
+    left = leftovers(STARTED if pids is None else pids)
     assert left == [], f"left behind: {left}"
 
 
-def stray_stressors():
-    """Running processes whose executable is one of our stressors."""
+def stray_stressors(pids=None):
+    """Running processes whose executable is one of our stressors (of the given runs: in
+    their cgroups)."""
     found = []
     for proc in pathlib.Path("/proc").glob("[0-9]*"):
         try:
             exe = os.readlink(proc / "exe")
+            cgroups = (proc / "cgroup").read_text()
         except OSError:
             continue
-        if exe.startswith(str(STRESSORS) + "/"):
+        if not exe.startswith(str(STRESSORS) + "/"):
+            continue
+        runs = {int(m) for m in re.findall(r"/oomlab\.(\d+)", cgroups)}
+        if pids is None or runs & set(pids):
             found.append(f"{proc.name} {exe}")
     return found
 

@@ -99,7 +99,7 @@ BAD = [
      "unknown stressor '.hidden'"),
     # A case on a host whose limit the machine cannot keep below its own memory.
     ("[case]\nsummary = x\nmemory.max = 100T\n[process hog]\nrun = hog\ntrigger = yes\n", 3,
-     "memory.max 100T plus the swap it may use (0) is not well below this machine's memory"),
+     "memory.max 100T plus the swap it may use ("),
     ("[case]\nsummary = x\nmemory.max = 64M\n[change]\nmemory.max = 100T\n[process hog]\n"
      "run = hog\ntrigger = yes\n", 5, "memory.max 100T plus the swap it may use"),
 ]

@@ -33,11 +33,13 @@ def fake_v2(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("order", ["before", "after"])
+@pytest.mark.parametrize("order", ["before", "after", "abbreviated"])
 def test_cgroup_subcommand_takes_its_options_before_or_after(tmp_path, order):
     root = fake_v2(tmp_path)
     opts = ["--cgroup-root", str(root), "--cgroup-version", "2"]
     args = [*opts, "cgroup", "info"] if order == "before" else ["cgroup", "info", *opts]
+    if order == "abbreviated":  # as getopt_long takes them: --cgroup-r for --cgroup-root
+        args = ["--cgroup-r", str(root), "--cgroup-v", "2", "cgroup", "info"]
     r = oomlab(*args)
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"dir: {root}\n" in r.stdout and "root: --cgroup-root\n" in r.stdout

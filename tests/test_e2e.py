@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-from conftest import (CASES, OOMLAB, ROOT, KernelLog, Ktap, assert_clean, leftover_cgroups,
-                      memory_cgroup_info, needs_cases, oomlab, suite_args, write_case)
+from conftest import (CASES, OOMLAB, ROOT, STARTED, KernelLog, Ktap, assert_clean,
+                      leftover_cgroups, memory_cgroup_info, needs_cases, oomlab, suite_args,
+                      write_case)
 
 pytestmark = needs_cases
 
@@ -58,7 +59,7 @@ def test_the_kernel_log_shows_new_kills(suite):
 
 
 def test_nothing_is_left_behind(suite):
-    assert_clean()
+    assert_clean([suite[0].pid])
 
 
 STUCK = """\
@@ -76,6 +77,7 @@ trigger = yes
 def start_stuck(tmp_path, timeout="60s"):
     write_case(tmp_path, "stuck", STUCK.format(timeout=timeout), "[expect]\nsurvived = sleeper\n")
     proc = subprocess.Popen([OOMLAB, *suite_args(tmp_path)], stdout=subprocess.PIPE, text=True)
+    STARTED.append(proc.pid)
     # Wait (bounded) until the case's process runs in its cgroup.
     root = pathlib.Path(memory_cgroup_info()["dir"])
     procs = root / f"oomlab.{proc.pid}/stuck/cgroup.procs"
@@ -117,10 +119,10 @@ def test_a_crashed_run_is_cleaned_up_by_the_next(tmp_path):
     while any(os.path.exists(f"/proc/{p}") for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(os.path.exists(f"/proc/{p}") for p in pids)
-    assert leftover_cgroups() != []
+    assert leftover_cgroups([proc.pid]) != []
     r = oomlab("no-oom-below-limit")
     assert r.returncode == 0, r.stdout
-    assert f"# cleanup: left by a run that died (/run/oomlab/journal.{proc.pid}): undid 'cgroup" in r.stdout
+    assert f"# cleanup: left by an earlier run (/run/oomlab/journal.{proc.pid}): undid 'cgroup" in r.stdout
     assert_clean()
 
 

@@ -55,6 +55,8 @@ BAD = [
     ("[expect]\nkilled = hog, hog\n", 2, "'hog' appears twice in the list"),
     ("[expect]\nkilled = hog\nsurvived = guard, hog\n", 3,
      "'hog' is both killed (line 2) and survived (line 3): it cannot be both"),
+    ("[expect]\nvictims = hog\nsurvived = hog\n", 3,
+     "'hog' is both a victim (line 2) and survived (line 3): it cannot be both"),
     # Contradictions count once the sections that apply are merged.
     ("[expect]\nsurvived = hog\n[expect kernel >= 2.6]\nkilled = hog\n", 4,
      "'hog' is both killed (line 4) and survived (line 2)"),

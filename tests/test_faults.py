@@ -45,7 +45,7 @@ def test_random_sigkills_leave_nothing_after_the_next_run():
         # The next run undoes what the journal of the dead one lists.
         r = oomlab("no-oom-below-limit")
         assert r.returncode == 0, f"seed {SEED}, kill {n} after {delay:.2f} s: {r.stdout}"
-        left = leftovers()
+        left = leftovers([proc.pid, r.pid])
         assert left == [], (f"seed {SEED} (OOMLAB_FAULT_SEED), kill {n} after {delay:.2f} s of "
                             f"{cases}: left behind after the next run: {left}")
 
@@ -62,7 +62,7 @@ def test_an_interrupt_at_a_random_moment_cleans_up_and_bails_out(sig):
         where = f"seed {SEED}, {sig.name} after {delay:.2f} s"
         assert proc.returncode == 1, f"{where}: {out}{err}"
         assert "Bail out! interrupted: cleaned up and stopped" in out, f"{where}: {out}"
-        left = leftovers()
+        left = leftovers([proc.pid])
         assert left == [], f"{where}: left behind: {left}"
 
 
@@ -75,4 +75,4 @@ def test_two_suites_at_once_both_pass():
         failed = [n for n in k.order if not k.results[n]["ok"]]
         assert p.returncode == 0 and not failed, out
         assert not [n for n in k.order if "not judged" in (k.results[n]["reason"] or "")], out
-    assert leftovers() == []
+    assert leftovers([p.pid for p in procs]) == []

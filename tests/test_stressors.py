@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import STRESSORS, needs_cases, run, scratch_cgroup  # noqa: F401 (a fixture)
+from conftest import STRESSORS, needs_cases, run
 
 ALL = sorted(p.name for p in STRESSORS.iterdir() if os.access(p, os.X_OK))
 
@@ -46,29 +46,6 @@ def test_hog_classic_prints_progress():
     assert r.stdout.splitlines() == ["classic: 1 MiB", "classic: 2 MiB", "classic: allocated 2 MiB"]
 
 
-def own_cgroup_is_limited():
-    """Is this test running in a memory cgroup with a limit below the machine's memory?"""
-    total = int(open("/proc/meminfo").read().split("MemTotal:")[1].split()[0]) * 1024
-    for line in open("/proc/self/cgroup"):
-        ident, ctrls, path = line.rstrip("\n").split(":", 2)
-        if "memory" in ctrls.split(","):
-            stat = f"/sys/fs/cgroup/memory{path}/memory.stat"
-            for l in open(stat):
-                if l.startswith("hierarchical_memory_limit "):
-                    return int(l.split()[1]) < total
-        if ident == "0" and os.path.exists(f"/sys/fs/cgroup{path}/memory.max"):
-            return open(f"/sys/fs/cgroup{path}/memory.max").read().strip() != "max"
-    return False
-
-
-def test_hog_refuses_an_unbounded_size_outside_a_limited_cgroup():
-    if own_cgroup_is_limited():
-        pytest.skip("this test runs in a memory-limited cgroup, where the guard allows it")
-    r = run([STRESSORS / "hog", "--size", "max"])
-    assert r.returncode == 2
-    assert "refusing to allocate max: this cgroup's effective memory limit" in r.stderr
-
-
 def mem_total():
     return int(open("/proc/meminfo").read().split("MemTotal:")[1].split()[0]) * 1024
 
@@ -82,6 +59,15 @@ def run_in_cgroup(directory, args):
 
 
 @needs_cases
+def test_an_unbounded_size_is_refused_under_a_limit_the_machine_cannot_reach(scratch_cgroup):
+    # Run where the limit is known: the test's own cgroup may sit below a limited one.
+    huge = scratch_cgroup("huge", "100T")
+    r = run_in_cgroup(huge, [STRESSORS / "hog", "--size", "max"])
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "refusing to allocate max: this cgroup's effective memory limit (100T)" in r.stderr
+
+
+@needs_cases
 def test_the_guard_counts_the_cgroup_chain_not_the_process(scratch_cgroup):
     # A limit the machine cannot reach is no limit: a process of a fifth of the machine
     # (under a quarter: the old guard let it through) is refused, so that a few of them
@@ -92,7 +78,7 @@ def test_the_guard_counts_the_cgroup_chain_not_the_process(scratch_cgroup):
     assert r.returncode == 2, r.stdout + r.stderr
     assert "this cgroup's effective memory limit (100T) is not well below the machine" in r.stderr
     # Below a parent limited to 256M, the same 100T limit is fine: the lowest one counts.
-    parent = scratch_cgroup("parent", "256M")
+    scratch_cgroup("parent", "256M")
     child = scratch_cgroup("parent/child", "100T")
     r = run_in_cgroup(child, [STRESSORS / "hog", "--size", size, "--touch", "none", "--after",
                               "exit"])

@@ -6,12 +6,11 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import time
 
 import pytest
 
-from conftest import OOMLAB, Ktap, oomlab, run
+from conftest import OOMLAB, run
 
 FAKE_QEMU = pathlib.Path(__file__).resolve().parent / "fakes" / "qemu-system-x86_64"
 
@@ -97,6 +96,15 @@ def test_a_kvm_internal_error_is_seen_at_once_and_later_boots_use_tcg(vm):
                      r.stdout, re.M), r.stdout
     assert took < 5, f"took {took:.1f} s"
     assert [("-accel\nkvm" in c) for c in r.qemu_calls] == [True, False, False]
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+
+
+def test_a_qemu_that_cannot_start_kvm_and_exits_is_retried_under_tcg(vm):
+    r = vm("kvm-exit", "--kvm-device", "/dev/null", "hog-killed")
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: boot boot-1 \(kvm\): boot failure after [0-9.]+ s: KVM "
+                     r"could not run the guest: qemu said 'qemu-system-x86_64: failed to initialize "
+                     r"kvm: Permission denied'", r.stdout, re.M), r.stdout
     assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
 
 
