@@ -33,12 +33,13 @@ def run(args, timeout=300, **kw):
 STARTED = []
 
 
-def oomlab(*args, timeout=300, **kw):
+def oomlab(*args, timeout=300, input=None, **kw):
     proc = subprocess.Popen([str(a) for a in [OOMLAB, *args]], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kw)
+                            stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.PIPE if input is not None else None, **kw)
     STARTED.append(proc.pid)
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(input=input, timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         raise
