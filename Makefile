@@ -18,30 +18,38 @@ PYTEST  ?= /usr/bin/python3 -m pytest
 B       := build
 
 STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem filecache kmem
-STRESSOR_LIB := common handshake guard alloc units cgroup_locate memlimit sandbox faultspec keyfile
-# The kernel log parser (its fuzz target links exactly these), then the rest of the harness.
-PARSER := logscan logline logjoin kmsg err oomreport oomlines oomtext oomtable oomvictim oomjson json
-HARNESS := $(PARSER) main suite machinelock fileio ini casefile expectfile expectprint cgroup cgroup_v1 cgroup_v2 journal \
-           sysctl resources procinfo ratelimit spawn caseenv caselog runcase runloop clock judge judge_model \
-           badness casemodel casediag ktap hostinfo parse_cmd cgroup_cmd vm_boot vm_watch vm_suite
-# Shared with the stressors: size parsing, cgroup location, fault specs, keyed /proc files.
-HARNESS_SHARED := units cgroup_locate memlimit faultspec keyfile
+# The stressors' own shared code, and what they share with the harness (harness/shared).
+STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc \
+                stressors/sandbox
+SHARED := harness/shared/units harness/shared/cgroup_locate harness/shared/memlimit \
+          harness/shared/faultspec harness/shared/keyfile
+# The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
+# reader and OOM report parser: the fuzz target links exactly it and base's err and json.
+KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \
+        oomtable oomvictim oomjson) harness/base/err harness/base/json
+HARNESS := $(KLOG) harness/main harness/suite harness/parse_cmd harness/cgroup_cmd \
+           $(addprefix harness/base/,clock fileio hostinfo) \
+           $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
+           harness/journal/journal \
+           $(addprefix harness/format/,ini casefile expectfile expectprint) \
+           $(addprefix harness/model/,badness casemodel) \
+           $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
+             ratelimit procinfo sysctl) \
+           $(addprefix harness/judge/,judge judge_model casediag ktap) \
+           $(addprefix harness/vm/,vm_boot vm_watch vm_suite)
 
 STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
-STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/stressors/%.o)
-HARNESS_OBJS := $(HARNESS:%=$(B)/obj/harness/%.o) $(HARNESS_SHARED:%=$(B)/obj/stressors/%.o)
+STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/%.o) $(SHARED:%=$(B)/obj/%.o)
+HARNESS_OBJS := $(HARNESS:%=$(B)/obj/%.o) $(SHARED:%=$(B)/obj/%.o)
 
 STATIC_BINS := $(B)/static/oomlab $(STRESSORS:%=$(B)/static/stressors/%)
 
 all: $(B)/oomlab $(STRESSOR_BINS)
 
-$(B)/obj/stressors/%.o: stressors/%.c
+# Includes name their folder: #include "klog/kmsg.h", #include "shared/units.h".
+$(B)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(REQUIRED_CFLAGS) $(SECCOMP_CFLAGS) $(CFLAGS) -c -o $@ $<
-
-$(B)/obj/harness/%.o: harness/%.c
-	@mkdir -p $(@D)
-	$(CC) $(REQUIRED_CFLAGS) $(SECCOMP_CFLAGS) $(CFLAGS) -Istressors -c -o $@ $<
+	$(CC) $(REQUIRED_CFLAGS) $(SECCOMP_CFLAGS) $(CFLAGS) -Iharness -c -o $@ $<
 
 $(B)/stressors/%: $(B)/obj/stressors/%.o $(STRESSOR_LIB_OBJS)
 	@mkdir -p $(@D)
@@ -59,9 +67,9 @@ $(B)/static/oomlab: $(HARNESS_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -static -o $@ $^ $(SECCOMP_STATIC_LIBS)
 
-$(B)/initramfs.cpio.gz: $(STATIC_BINS) harness/guest-init.sh harness/mkinitramfs.sh \
+$(B)/initramfs.cpio.gz: $(STATIC_BINS) harness/vm/guest-init.sh harness/vm/mkinitramfs.sh \
 		$(wildcard cases/*.case expected/*.expect)
-	harness/mkinitramfs.sh $@ $(B)/static
+	harness/vm/mkinitramfs.sh $@ $(B)/static
 
 initramfs: $(B)/initramfs.cpio.gz
 
@@ -70,7 +78,7 @@ KERNELS ?= $(B)/kernels
 
 # The suite on each of them, in qemu guests (machine-wide cases included).
 vm-check: all initramfs
-	@set -e; images=$$(harness/fetch-kernels.sh $(KERNELS)); \
+	@set -e; images=$$(harness/vm/fetch-kernels.sh $(KERNELS)); \
 	$(B)/oomlab --vm-only $$(for i in $$images; do printf -- '--kernel %s ' "$$i"; done)
 
 check: all
@@ -78,9 +86,9 @@ check: all
 
 # The kernel log reader under libFuzzer with ASan and UBSan (Debian: clang, libclang-rt-14-dev).
 FUZZ_CC ?= clang
-FUZZ_SRC := tests/fuzz/fuzz_parse.c $(PARSER:%=harness/%.c)
+FUZZ_SRC := tests/fuzz/fuzz_parse.c $(KLOG:%=%.c)
 FUZZ_SECONDS ?= 60
-$(B)/fuzz/fuzz_parse: $(FUZZ_SRC) $(wildcard harness/*.h)
+$(B)/fuzz/fuzz_parse: $(FUZZ_SRC) $(wildcard harness/klog/*.h harness/base/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -Iharness -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC)
@@ -99,4 +107,4 @@ clean:
 .PHONY: all check clean initramfs vm-check fuzz fuzz-run
 # Keep objects: pattern-rule intermediates would otherwise be deleted.
 .SECONDARY:
--include $(wildcard $(B)/obj/*/*.d)
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 make -s all initramfs >&2
-images=$(harness/fetch-kernels.sh build/kernels)
+images=$(harness/vm/fetch-kernels.sh build/kernels)
 accel=${2:-tcg}
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }

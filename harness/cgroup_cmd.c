@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "subcommands.h"
-#include "units.h"
+#include "shared/units.h"
 
 static void usage(FILE *out)
 {

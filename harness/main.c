@@ -10,7 +10,7 @@
 
 #include "subcommands.h"
 #include "suite.h"
-#include "units.h"
+#include "shared/units.h"
 
 static void usage(FILE *out)
 {

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "logscan.h"
-#include "oomjson.h"
-#include "oomreport.h"
+#include "base/json.h"
+#include "klog/logscan.h"
+#include "klog/oomjson.h"
+#include "klog/oomreport.h"
 #include "subcommands.h"
 
 static void print_victim(const struct oom_event *ev)

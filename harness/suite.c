@@ -12,18 +12,18 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "casefile.h"
-#include "clock.h"
-#include "cgroup.h"
-#include "expectfile.h"
-#include "hostinfo.h"
-#include "journal.h"
-#include "judge.h"
-#include "ktap.h"
-#include "memlimit.h"
-#include "resources.h"
-#include "runcase.h"
-#include "units.h"
+#include "format/casefile.h"
+#include "base/clock.h"
+#include "cgroup/cgroup.h"
+#include "format/expectfile.h"
+#include "base/hostinfo.h"
+#include "journal/journal.h"
+#include "judge/judge.h"
+#include "judge/ktap.h"
+#include "shared/memlimit.h"
+#include "run/resources.h"
+#include "run/runcase.h"
+#include "shared/units.h"
 
 struct suite {
 	const struct suite_opts *o;

@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "vm.h"
+#include "vm/vm.h"
 
 #define MAX_KERNELS 8
 

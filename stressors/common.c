@@ -15,7 +15,7 @@
  *   --help            describe the stressor and its options
  */
 #include "stressor.h"
-#include "units.h"
+#include "shared/units.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 
 #include "alloc.h"
 #include "stressor.h"
-#include "units.h"
+#include "shared/units.h"
 
 static struct {
 	long children;

@@ -4,11 +4,11 @@
  * memory-limited cgroup (or with --machine-wide, which only the harness passes inside
  * a throw-away VM). A stressor started by hand on a host cannot take the machine down.
  */
-#include "cgroup_locate.h"
-#include "keyfile.h"
-#include "memlimit.h"
+#include "shared/cgroup_locate.h"
+#include "shared/keyfile.h"
+#include "shared/memlimit.h"
 #include "stressor.h"
-#include "units.h"
+#include "shared/units.h"
 
 #include <stdint.h>
 #include <stdio.h>

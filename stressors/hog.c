@@ -6,9 +6,9 @@
  * or the process is killed, printing how many MiB it got.
  */
 #include "alloc.h"
-#include "keyfile.h"
+#include "shared/keyfile.h"
 #include "stressor.h"
-#include "units.h"
+#include "shared/units.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -6,7 +6,7 @@
  */
 #include "alloc.h"
 #include "stressor.h"
-#include "units.h"
+#include "shared/units.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "stressor.h"
-#include "units.h"
+#include "shared/units.h"
 
 static struct {
 	long pipes;

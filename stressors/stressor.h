@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "faultspec.h"
+#include "shared/faultspec.h"
 
 /*
  * Exit codes with fixed meanings. The harness maps them back to these names in its

@@ -34,7 +34,7 @@ def kernels():
     """Debian's 6.1 and 6.12 images (fetched once), and the initramfs built."""
     r = run(["make", "-s", "-C", ROOT, "initramfs"], timeout=600)
     assert r.returncode == 0, r.stderr
-    r = run([ROOT / "harness/fetch-kernels.sh", KERNELS_DIR], timeout=1800)
+    r = run([ROOT / "harness/vm/fetch-kernels.sh", KERNELS_DIR], timeout=1800)
     if r.returncode:
         pytest.skip(f"cannot fetch Debian's kernel images: {r.stderr.strip()[-300:]}")
     images = r.stdout.split()

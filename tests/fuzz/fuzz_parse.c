@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "json.h"
-#include "logscan.h"
-#include "oomjson.h"
+#include "base/json.h"
+#include "klog/logscan.h"
+#include "klog/oomjson.h"
 
 static void check(bool ok, const char *what, long value, long lines)
 {

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "base/clock.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool sigfd_drain(int fd)
+{
+	struct signalfd_siginfo si;
+	bool interrupted = false;
+
+	while (read(fd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo != SIGCHLD)
+			interrupted = true;
+	return interrupted;
+}

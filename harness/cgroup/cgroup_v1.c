@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cgroup v1 memory controller: memory.limit_in_bytes, memory.memsw.limit_in_bytes
+ * (memory + swap), memory.oom_control (oom_kill from 4.13), memory.failcnt.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cgroup/cgroup.h"
+
+/* v1 has no subtree_control: every cgroup of the hierarchy has the controller. */
+static bool v1_memory_enabled(const char *dir)
+{
+	(void)dir;
+	return true;
+}
+
+static int v1_enable_memory(const char *dir, bool *changed, struct err *e)
+{
+	(void)dir;
+	(void)e;
+	*changed = false; /* v1 children always have the controller */
+	return 0;
+}
+
+static int v1_disable_memory(const char *dir, struct err *e)
+{
+	(void)dir;
+	(void)e;
+	return 0;
+}
+
+static int v1_set_limits(const char *dir, const struct cg_limits *l, bool have_swap, struct err *e)
+{
+	char value[32];
+
+	if (l->memory_max >= 0) {
+		snprintf(value, sizeof(value), "%lld", l->memory_max);
+		if (cg_write(dir, "memory.limit_in_bytes", value, e))
+			return -1;
+	}
+	if (l->swap_max < 0)
+		return 0;
+	if (l->memory_max < 0)
+		return err_set(e, EINVAL, "swap.max needs memory.max on cgroup v1 (memsw is memory + swap)");
+	if (!cg_has(dir, "memory.memsw.limit_in_bytes")) {
+		if (!have_swap)
+			return 0; /* no swap on the machine: nothing to limit */
+		return err_set(e, ENOENT, "`%s` has no memory.memsw.limit_in_bytes: the kernel does not "
+			       "account swap (swapaccount=1), so swap.max cannot be set", dir);
+	}
+	/* memory + swap, never below the memory limit just set */
+	if (l->swap_max > INT64_MAX - l->memory_max)
+		return err_set(e, ERANGE, "memory.max + swap.max does not fit memsw");
+	snprintf(value, sizeof(value), "%lld", l->memory_max + l->swap_max);
+	return cg_write(dir, "memory.memsw.limit_in_bytes", value, e);
+}
+
+static int v1_read_counters(const char *dir, struct cg_counters *c, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->oom = -1;
+	if (cg_read_key(dir, "memory.oom_control", "oom_kill", &c->oom_kill, e) == 0)
+		c->has_oom_kill = true;
+	else if (e->errnum != ENOENT)
+		return -1;
+	if (cg_read_ll(dir, "memory.failcnt", &c->limit_hits, e) ||
+	    cg_read_ll(dir, "memory.usage_in_bytes", &c->usage, e))
+		return -1;
+	return 0;
+}
+
+static int v1_kill_all(const char *dir, struct err *e)
+{
+	return cg_kill_listed(dir, e);
+}
+
+static int v1_set_oom_group(const char *dir, bool on, struct err *e)
+{
+	(void)on;
+	return err_set(e, ENOTSUP, "`%s`: memory.oom.group exists only on cgroup v2", dir);
+}
+
+const struct cgroup_ops cgroup_v1_ops = {
+	.version = 1,
+	.memory_enabled = v1_memory_enabled,
+	.enable_memory = v1_enable_memory,
+	.disable_memory = v1_disable_memory,
+	.set_limits = v1_set_limits,
+	.read_counters = v1_read_counters,
+	.kill_all = v1_kill_all,
+	.set_oom_group = v1_set_oom_group,
+};

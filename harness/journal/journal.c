@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "journal/journal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "run/resources.h"
+#include "run/sysctl.h"
+
+static int append(struct journal *j, const char *line, struct err *e)
+{
+	size_t len = strlen(line);
+
+	if (write(j->fd, line, len) != (ssize_t)len)
+		return err_set(e, errno, "write `%s`", j->path);
+	return 0;
+}
+
+int journal_open(struct journal *j, const char *state_dir, struct err *e)
+{
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	if (mkdir(state_dir, 0700) && errno != EEXIST)
+		return err_set(e, errno, "mkdir `%s`", state_dir);
+	snprintf(j->path, sizeof(j->path), "%s/journal.%d", state_dir, (int)getpid());
+	/*
+	 * The file appears already locked (an unnamed file, locked, then linked in), so a
+	 * concurrent run's recovery never takes it for a dead run's journal.
+	 */
+	j->fd = open(state_dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (j->fd >= 0) {
+		char fdpath[64];
+
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", j->fd);
+		unlink(j->path); /* a stale file of a dead run with our pid */
+		if (flock(j->fd, LOCK_EX | LOCK_NB) ||
+		    linkat(AT_FDCWD, fdpath, AT_FDCWD, j->path, AT_SYMLINK_FOLLOW) ||
+		    fcntl(j->fd, F_SETFL, O_APPEND)) {
+			int err = errno;
+
+			close(j->fd);
+			j->fd = -1;
+			return err_set(e, err, "create `%s`", j->path);
+		}
+		return 0;
+	}
+	/* No O_TMPFILE on this file system: create, then lock. */
+	j->fd = open(j->path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	if (j->fd < 0)
+		return err_set(e, errno, "open `%s`", j->path);
+	if (flock(j->fd, LOCK_EX | LOCK_NB)) {
+		int err = errno;
+
+		close(j->fd);
+		j->fd = -1;
+		return err_set(e, err, "lock `%s`", j->path);
+	}
+	return 0;
+}
+
+int journal_add(struct journal *j, const char *kind, const char *arg, struct err *e)
+{
+	struct journal_entry *grown;
+	char line[PATH_MAX + 64];
+
+	grown = realloc(j->live, (size_t)(j->nlive + 1) * sizeof(*j->live));
+	if (!grown)
+		return err_set(e, ENOMEM, "journal");
+	j->live = grown;
+	snprintf(line, sizeof(line), "add %d %s %s\n", j->next_id, kind, arg);
+	if (append(j, line, e))
+		return -1;
+	grown[j->nlive].id = j->next_id;
+	snprintf(grown[j->nlive].kind, sizeof(grown[j->nlive].kind), "%s", kind);
+	snprintf(grown[j->nlive].arg, sizeof(grown[j->nlive].arg), "%s", arg);
+	j->nlive++;
+	return j->next_id++;
+}
+
+int journal_del(struct journal *j, int id, struct err *e)
+{
+	char line[32];
+	int i;
+
+	for (i = 0; i < j->nlive && j->live[i].id != id; i++)
+		;
+	if (i == j->nlive)
+		return 0;
+	memmove(&j->live[i], &j->live[i + 1], (size_t)(j->nlive - i - 1) * sizeof(*j->live));
+	j->nlive--;
+	snprintf(line, sizeof(line), "del %d\n", id);
+	return append(j, line, e);
+}
+
+/* Undo one entry's change. */
+static int journal_undo_entry(const struct journal_entry *en, struct err *e)
+{
+	const struct cgroup_ops *ops;
+
+	if (!strcmp(en->kind, "cgroup")) {
+		/* "VERSION DIR" */
+		ops = en->arg[0] == '2' ? &cgroup_v2_ops : &cgroup_v1_ops;
+		if (strlen(en->arg) < 3 || en->arg[1] != ' ')
+			return err_set(e, EINVAL, "journal entry 'cgroup %s' is malformed", en->arg);
+		return cg_destroy(ops, en->arg + 2, e);
+	}
+	if (!strcmp(en->kind, "sysctl")) {
+		/* "PATH VALUE" */
+		char path[PATH_MAX];
+		const char *value = strchr(en->arg, ' ');
+
+		if (!value || strncmp(en->arg, "/proc/sys/", 10))
+			return err_set(e, EINVAL, "journal entry 'sysctl %s' is malformed", en->arg);
+		snprintf(path, sizeof(path), "%.*s", (int)(value - en->arg), en->arg);
+		return sysctl_write(path, value + 1, e);
+	}
+	if (!strcmp(en->kind, "swapfile"))
+		return swapfile_remove(en->arg, e);
+	if (!strcmp(en->kind, "file"))
+		return tmpfile_remove(en->arg, e);
+	if (!strcmp(en->kind, "shm"))
+		return ipckey_remove(strtol(en->arg, NULL, 10), e);
+	if (!strcmp(en->kind, "subtree")) {
+		if (access(en->arg, F_OK))
+			return 0;
+		return cgroup_v2_ops.disable_memory(en->arg, e);
+	}
+	return err_set(e, EINVAL, "journal entry of unknown kind '%s'", en->kind);
+}
+
+int journal_undo(struct journal *j, int id, struct err *e)
+{
+	int i;
+
+	for (i = 0; i < j->nlive; i++)
+		if (j->live[i].id == id)
+			break;
+	if (i == j->nlive)
+		return 0;
+	if (journal_undo_entry(&j->live[i], e))
+		return -1;
+	return journal_del(j, id, e);
+}
+
+int journal_close(struct journal *j, void (*warn)(const char *msg))
+{
+	int failed = 0;
+
+	if (j->fd < 0)
+		return 0;
+	while (j->nlive > 0) {
+		struct journal_entry *en = &j->live[j->nlive - 1];
+		struct err e;
+
+		if (journal_undo_entry(en, &e)) {
+			warn(e.msg);
+			failed = 1;
+			j->nlive--; /* left in the file: the next run tries again */
+			continue;
+		}
+		journal_del(j, en->id, &e);
+	}
+	if (!failed)
+		unlink(j->path);
+	close(j->fd);
+	j->fd = -1;
+	free(j->live);
+	j->live = NULL;
+	return failed ? -1 : 0;
+}
+
+/* Read a dead run's journal into its live entries. */
+static int replay(FILE *f, struct journal_entry **out, int *n)
+{
+	char line[PATH_MAX + 64];
+
+	*out = NULL;
+	*n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		struct journal_entry en, *grown;
+		int id, used = 0, i;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "del %d", &id) == 1) {
+			for (i = 0; i < *n; i++)
+				if ((*out)[i].id == id)
+					(*out)[i].id = -1;
+			continue;
+		}
+		if (sscanf(line, "add %d %15s %n", &en.id, en.kind, &used) < 2 || !used)
+			continue;
+		snprintf(en.arg, sizeof(en.arg), "%s", line + used);
+		grown = realloc(*out, (size_t)(*n + 1) * sizeof(**out));
+		if (!grown) {
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		*out = grown;
+		(*out)[(*n)++] = en;
+	}
+	return 0;
+}
+
+int journal_recover(const char *state_dir, void (*note)(const char *msg))
+{
+	struct dirent *d;
+	int handled = 0;
+	DIR *dh = opendir(state_dir);
+
+	if (!dh)
+		return 0;
+	while ((d = readdir(dh))) {
+		struct journal_entry *entries;
+		char path[PATH_MAX], msg[PATH_MAX + 2200];
+		int fd, n, i, failed = 0;
+		FILE *f;
+
+		if (strncmp(d->d_name, "journal.", 8))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", state_dir, d->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB)) { /* a live run */
+			close(fd);
+			continue;
+		}
+		f = fdopen(fd, "r");
+		if (!f || replay(f, &entries, &n)) {
+			if (f)
+				fclose(f);
+			else
+				close(fd);
+			continue;
+		}
+		for (i = n - 1; i >= 0; i--) {
+			struct err e;
+
+			if (entries[i].id < 0)
+				continue;
+			if (journal_undo_entry(&entries[i], &e)) {
+				snprintf(msg, sizeof(msg), "left by an earlier run (%s): could not undo "
+					 "'%s %s': %s", path, entries[i].kind, entries[i].arg, e.msg);
+				failed = 1;
+			} else {
+				snprintf(msg, sizeof(msg), "left by an earlier run (%s): undid '%s %s'",
+					 path, entries[i].kind, entries[i].arg);
+			}
+			note(msg);
+		}
+		free(entries);
+		if (!failed)
+			unlink(path);
+		fclose(f); /* releases the lock */
+		handled++;
+	}
+	closedir(dh);
+	return handled;
+}
+
+int journal_mkdir_cgroup(struct journal *j, int version, const char *dir, struct err *e)
+{
+	char entry[PATH_MAX + 8];
+	int id;
+
+	snprintf(entry, sizeof(entry), "%d %s", version, dir);
+	id = journal_add(j, "cgroup", entry, e);
+	if (id < 0 || cg_mkdir(dir, e))
+		return -1;
+	return id;
+}

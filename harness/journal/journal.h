@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The undo journal: every change oomlab makes to the machine (a cgroup created, a
+ * controller enabled; later sysctls and swap) is written here before it is made and
+ * crossed out after it is undone. A run that dies leaves its journal behind; the next
+ * run undoes what it lists.
+ *
+ * One append-only file per run, <state-dir>/journal.<pid>, locked (flock) while the
+ * run lives:
+ *	add ID KIND ARG...
+ *	del ID
+ */
+#ifndef OOMLAB_JOURNAL_H
+#define OOMLAB_JOURNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "base/err.h"
+
+/*
+ * Kinds and their undo:
+ *	cgroup VERSION DIR     kill what is in DIR (it is ours), remove DIR
+ *	subtree DIR            write -memory to DIR/cgroup.subtree_control (v2)
+ *	sysctl PATH VALUE      write VALUE back to PATH (/proc/sys/...)
+ *	swapfile PATH          swapoff PATH, remove it
+ *	file PATH              remove PATH (a case's tmpfs file)
+ *	shm KEY                remove the SysV shared memory segment with this key
+ */
+struct journal_entry {
+	int id;
+	char kind[16];
+	char arg[PATH_MAX + 32];
+};
+
+struct journal {
+	char path[PATH_MAX];
+	int fd;
+	int next_id;
+	struct journal_entry *live; /* added and not yet crossed out */
+	int nlive;
+};
+
+int journal_open(struct journal *j, const char *state_dir, struct err *e);
+
+/* Record a change about to be made. Returns its id, or -1. */
+int journal_add(struct journal *j, const char *kind, const char *arg, struct err *e);
+
+/*
+ * Journal the cgroup dir ("cgroup VERSION DIR"), then create it. Returns the entry's
+ * id, or -1 (the entry stays: undoing a cgroup that was never made is harmless).
+ */
+int journal_mkdir_cgroup(struct journal *j, int version, const char *dir, struct err *e);
+
+/* The change was undone. */
+int journal_del(struct journal *j, int id, struct err *e);
+
+/* Undo the live entry with this id and cross it out. */
+int journal_undo(struct journal *j, int id, struct err *e);
+
+/*
+ * Undo everything still live (newest first), then remove the journal. Returns 0 when
+ * all of it was undone; failures are reported through warn.
+ */
+int journal_close(struct journal *j, void (*warn)(const char *msg));
+
+/*
+ * Undo the journals of runs that died (their lock is free). Reports each thing undone,
+ * or that could not be, through note. Returns the number of journals handled.
+ */
+int journal_recover(const char *state_dir, void (*note)(const char *msg));
+
+#endif

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What judge.c and judge_model.c share: the judge's state and its small tools. */
+#ifndef OOMLAB_JUDGING_H
+#define OOMLAB_JUDGING_H
+
+#include <stdbool.h>
+
+#include "format/expectfile.h"
+#include "judge/ktap.h"
+#include "run/runcase.h"
+
+struct judge {
+	const struct case_run *r;
+	const struct expect_spec *x;
+	struct ktap *k;
+	int failures;
+	int log_failures;            /* of them: a dmesg line the kernel log lacks */
+};
+
+/* A failed check: "EXPECTFILE:LINE: text" (line 0, a default check: "EXPECTFILE: text"). */
+void judge_fail(struct judge *j, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The main process of a role (roles in an expectation are checked to exist). */
+const struct proc_run *judge_role(const struct case_run *r, const char *role);
+
+/* a OP b for OP one of < <= > >= = */
+bool judge_op_holds(const char *op, long long a, long long b);
+
+/* The model's checks (judge_model.c). */
+void judge_model(struct judge *j);
+
+#endif

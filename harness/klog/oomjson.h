@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* OOM events as JSON, for `oomlab parse`. Unknown values are null. Schema: docs/parse.md. */
+#ifndef OOMLAB_OOMJSON_H
+#define OOMLAB_OOMJSON_H
+
+#include "base/json.h"
+#include "klog/oomreport.h"
+
+void oomjson_event(struct json *j, const struct oom_event *ev);
+
+#endif

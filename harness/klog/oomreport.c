@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The OOM report parser: events, the state machine, the era guess. */
+#include "klog/oomreport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klog/oomparser.h"
+
+unsigned long kver_code(int major, int minor, int patch)
+{
+	return (unsigned long)major * 1000000UL + (unsigned long)minor * 1000UL + (unsigned long)patch;
+}
+
+void oom_era_hint(struct oom_event *ev, unsigned long lo, unsigned long hi)
+{
+	if (ev->era_lo == (unsigned long)-1)
+		return; /* the shapes already disagreed (a distro kernel with backports) */
+	if (lo > ev->era_lo)
+		ev->era_lo = lo;
+	if (hi && (!ev->era_hi || hi < ev->era_hi))
+		ev->era_hi = hi;
+	if (ev->era_hi && ev->era_lo > ev->era_hi)
+		ev->era_lo = (unsigned long)-1;
+}
+
+static void version_text(unsigned long code, char *out, size_t len)
+{
+	unsigned long major = code / 1000000, minor = code / 1000 % 1000, patch = code % 1000;
+
+	if (major == 2)
+		snprintf(out, len, "%lu.%lu.%lu", major, minor, patch);
+	else
+		snprintf(out, len, "%lu.%lu", major, minor);
+}
+
+void oom_era_text(const struct oom_event *ev, char *out, size_t len)
+{
+	char lo[32], hi[32];
+
+	out[0] = '\0';
+	if (ev->era_lo == (unsigned long)-1 || (!ev->era_lo && !ev->era_hi))
+		return;
+	version_text(ev->era_lo, lo, sizeof(lo));
+	if (!ev->era_hi) {
+		snprintf(out, len, "%s+", lo);
+		return;
+	}
+	version_text(ev->era_hi, hi, sizeof(hi));
+	if (!ev->era_lo)
+		snprintf(out, len, "up to %s", hi);
+	else if (!strcmp(lo, hi))
+		snprintf(out, len, "%s", lo);
+	else
+		snprintf(out, len, "%s-%s", lo, hi);
+}
+
+struct oom_event *oom_open(struct oom_parser *p, long src)
+{
+	struct oom_report *r = p->out;
+	struct oom_event *ev, *grown;
+
+	grown = realloc(r->events, (r->n + 1) * sizeof(*r->events));
+	if (!grown)
+		return NULL;
+	r->events = grown;
+	ev = &r->events[r->n++];
+	memset(ev, 0, sizeof(*ev));
+	ev->first_line = ev->last_line = src;
+	ev->trigger_pid = ev->task_pid = ev->task_uid = OOM_UNKNOWN;
+	ev->ram_pages = ev->free_pages = ev->free_swap_kb = ev->total_swap_kb = OOM_UNKNOWN;
+	ev->order = -2;
+	ev->selected_score = OOM_UNKNOWN;
+	p->cur = ev;
+	p->phase = PH_HEADER;
+	p->ncols = 0;
+	p->in_meminfo = false;
+	p->unknown = 0;
+	return ev;
+}
+
+struct oom_event *oom_current(struct oom_parser *p, long src)
+{
+	if (p->phase != PH_NONE && p->cur)
+		return p->cur;
+	return oom_open(p, src);
+}
+
+struct oom_parser *oom_parser_new(struct oom_report *out)
+{
+	struct oom_parser *p = calloc(1, sizeof(*p));
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return NULL;
+	p->out = out;
+	return p;
+}
+
+int oom_parser_line(struct oom_parser *p, const char *text, long src)
+{
+	int rc;
+
+	text = oom_skip_ws(text);
+	rc = oom_lines_take(p, text, src);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		p->unknown = 0;
+		if (p->cur && p->phase != PH_NONE)
+			p->cur->last_line = src;
+	} else if (rc == 2) {
+		/* a reaper line: neither part of the open report nor the end of it */
+	} else if (p->phase == PH_KILLED) {
+		/* After the kill, an unknown line ends the report. */
+		p->phase = PH_NONE;
+	} else if (p->phase != PH_NONE && ++p->unknown > OOM_MAX_UNKNOWN) {
+		p->phase = PH_NONE; /* a header whose report never came to its kill */
+	}
+	return p->phase != PH_NONE;
+}
+
+void oom_parser_end(struct oom_parser *p)
+{
+	free(p);
+}
+
+int oom_parse(const struct oom_line *lines, size_t n, struct oom_report *out)
+{
+	struct oom_parser *p = oom_parser_new(out);
+	size_t i;
+
+	if (!p)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (oom_parser_line(p, lines[i].text, lines[i].src) < 0) {
+			oom_parser_end(p);
+			oom_report_free(out);
+			return -1;
+		}
+	}
+	oom_parser_end(p);
+	return 0;
+}
+
+void oom_report_free(struct oom_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->events[i].tasks);
+		free(r->events[i].kills);
+		free(r->events[i].sharers);
+	}
+	free(r->events);
+	memset(r, 0, sizeof(*r));
+}
+
+bool oom_line_is_key(const char *t)
+{
+	static const char *const marks[] = {
+		" invoked oom-killer: ", "memory: usage ", "swap: usage ", "memory+swap: usage ",
+		"Tasks state (memory values in pages)", "oom-kill:", "Killed process ", "ill process ",
+		"oom_reaper: ", "are going to be killed due to memory.oom.group set",
+		"Out of memory and no killable processes", "is already exiting. Skip killing",
+		"Task in ", "Kernel panic - not syncing", "has mm pinned by",
+	};
+	size_t i;
+
+	t += strspn(t, " \t");
+	if (t[0] == '[' && (strstr(t, "pid") || (t[1 + strspn(t + 1, " ")] >= '0' &&
+						   t[1 + strspn(t + 1, " ")] <= '9')))
+		return true; /* task table header or row */
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (strstr(t, marks[i]))
+			return true;
+	return false;
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The end of a report, every era: the selected process, the Killed process lines,
+ * sharers, oom.group, "mm pinned", "already exiting", reaper, no killable, panic.
+ * Formats: docs/kernel-log-formats.md.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klog/oomparser.h"
+
+#define V(a, b, c) kver_code(a, b, c)
+
+/* Do a and b differ only in blanks? */
+static bool same_but_blanks(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ')
+			a++;
+		while (*b == ' ')
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++, b++;
+	}
+}
+
+/*
+ * A comm read from a line that was wrapped at one of its blanks lost the blank (the
+ * poster's mail client took it); the task table row of the same pid, in the same
+ * report, has the kernel's own spelling.
+ */
+static void comm_from_table(const struct oom_event *ev, long pid, char *comm, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < ev->ntasks; i++)
+		if (ev->tasks[i].pid == pid && strcmp(ev->tasks[i].name, comm) &&
+		    same_but_blanks(ev->tasks[i].name, comm))
+			oom_copy(comm, len, ev->tasks[i].name, strlen(ev->tasks[i].name));
+}
+
+/* "REASON: kill process N (C) score S or a child" / "REASON: Kill process N (C) score S or sacrifice child" */
+static int selected(struct oom_parser *p, const char *t, long src)
+{
+	const char *k = strstr(t, "ill process "), *after, *score;
+	struct oom_event *ev;
+	struct oom_proc sel = { .seen = true, .line = src };
+	long long v = OOM_UNKNOWN;
+
+	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || strstr(k, " sharing same memory") ||
+	    !strstr(k, " score ") || (!strstr(k, " or a child") && !strstr(k, " or sacrifice child")))
+		return 0;
+	if (!oom_pid_and_comm(k + 12, ") score ", &sel.pid, sel.comm, sizeof(sel.comm), &after))
+		return 0;
+	score = strstr(after, "score ");
+	if (score)
+		oom_number(score + 6, &v, NULL);
+	ev = (p->phase == PH_HEADER && p->cur) ? p->cur : oom_open(p, src);
+	if (!ev)
+		return -1;
+	comm_from_table(ev, sel.pid, sel.comm, sizeof(sel.comm));
+	ev->selected = sel;
+	ev->selected_score = (long)v;
+	/* "REASON: Kill process": k is at "ill process", k - 1 at the K */
+	if (k - 1 - t >= 2 && k[-3] == ':' && k[-2] == ' ')
+		oom_copy(ev->selected_reason, sizeof(ev->selected_reason), t, (size_t)(k - 3 - t));
+	if (strstr(k, " or a child"))
+		oom_era_hint(ev, V(2, 6, 32), V(2, 6, 35));
+	else
+		oom_era_hint(ev, V(2, 6, 36), V(5, 0, 999));
+	p->phase = PH_SELECTED;
+	p->ncols = 0;
+	return 1;
+}
+
+/* "Kill process N (C) sharing same memory" (≤4.7) */
+static int sharer(struct oom_parser *p, const char *t, long src)
+{
+	const char *k = strstr(t, "Kill process ");
+	struct oom_proc sh = { .seen = true, .line = src }, *grown;
+	struct oom_event *ev = p->cur;
+
+	if (!k || !strstr(k, ") sharing same memory") || !ev || p->phase != PH_KILLED ||
+	    !oom_pid_and_comm(k + 13, ") sharing same memory", &sh.pid, sh.comm, sizeof(sh.comm), NULL))
+		return 0;
+	grown = realloc(ev->sharers, (ev->nsharers + 1) * sizeof(*ev->sharers));
+	if (!grown)
+		return -1;
+	ev->sharers = grown;
+	ev->sharers[ev->nsharers++] = sh;
+	oom_era_hint(ev, 0, V(4, 7, 999));
+	return 1;
+}
+
+/*
+ * "[REASON: ]Killed process N (C)[ total-vm:NkB, anon-rss:NkB, file-rss:NkB[, shmem-rss:NkB]
+ * [, UID:N pgtables:NkB oom_score_adj:N]]", and RHEL 6's "Killed process N, UID N, (C) ..."
+ */
+static int killed(struct oom_parser *p, const char *t, long src)
+{
+	const char *k = strstr(t, "Killed process "), *after = NULL, *s, *adj;
+	struct oom_event *ev = p->cur;
+	struct oom_kill kill, *grown;
+	long long v;
+
+	if (!k)
+		return 0;
+	memset(&kill, 0, sizeof(kill));
+	kill.line = src;
+	kill.uid = -1;
+	s = k + 15;
+	if (oom_number(s, &v, &after) && !strncmp(after, ", UID ", 6)) {
+		/* RHEL 6: "Killed process 40738, UID 27, (mysqld) total-vm:..." */
+		kill.pid = (long)v;
+		if (oom_number(after + 6, &v, &after) && !strncmp(after, ", (", 3)) {
+			const char *close = strstr(after + 3, ") total-vm:");
+
+			if (!close)
+				close = strrchr(after + 3, ')');
+			if (!close)
+				return 0;
+			kill.uid = (long)v;
+			oom_copy(kill.comm, sizeof(kill.comm), after + 3, (size_t)(close - after - 3));
+			after = close + 1;
+		} else {
+			return 0;
+		}
+	} else if (!oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after)) {
+		return 0;
+	}
+	if (k - t >= 2 && k[-2] == ':')
+		oom_copy(kill.reason, sizeof(kill.reason), t, (size_t)(k - 2 - t));
+	kill.total_vm_kb = oom_kb_field(after, "total-vm:");
+	kill.anon_rss_kb = oom_kb_field(after, "anon-rss:");
+	kill.file_rss_kb = oom_kb_field(after, "file-rss:");
+	kill.shmem_rss_kb = oom_kb_field(after, "shmem-rss:");
+	kill.pgtables_kb = oom_kb_field(after, "pgtables:");
+	if (kill.uid < 0 && (s = strstr(after, "UID:")) && oom_number(s + 4, &v, NULL))
+		kill.uid = (long)v;
+	adj = strstr(after, "oom_score_adj:");
+	if (adj && oom_number(adj + 14, &v, NULL)) {
+		kill.oom_score_adj = (long)v;
+		kill.has_adj = true;
+	}
+	/*
+	 * The open report takes it before its first kill, or after it as an oom.group
+	 * member; otherwise the kill stands alone (its header was rate-limited away).
+	 */
+	if (!ev || p->phase == PH_NONE || (ev->nkills && !ev->oom_group[0])) {
+		ev = oom_open(p, src);
+		if (!ev)
+			return -1;
+	}
+	comm_from_table(ev, kill.pid, kill.comm, sizeof(kill.comm));
+	grown = realloc(ev->kills, (ev->nkills + 1) * sizeof(*ev->kills));
+	if (!grown)
+		return -1;
+	ev->kills = grown;
+	ev->kills[ev->nkills++] = kill;
+	if (kill.total_vm_kb < 0)
+		oom_era_hint(ev, V(2, 6, 32), V(2, 6, 35));
+	else if (kill.shmem_rss_kb < 0)
+		oom_era_hint(ev, V(2, 6, 36), V(4, 4, 999));
+	else if (kill.uid < 0)
+		oom_era_hint(ev, V(4, 5, 0), V(5, 3, 999));
+	else if (kill.pgtables_kb < 0)
+		oom_era_hint(ev, V(5, 3, 0), V(5, 9, 999));
+	else
+		oom_era_hint(ev, V(5, 4, 0), 0);
+	if (kill.reason[0] && ev->nkills == 1 && !ev->selected.seen)
+		oom_era_hint(ev, V(5, 1, 0), 0); /* the reason moved onto this line in 5.1 */
+	p->phase = PH_KILLED;
+	p->ncols = 0;
+	p->in_meminfo = false;
+	return 1;
+}
+
+/* "Tasks in X are going to be killed due to memory.oom.group set" (4.19+) */
+static int oom_group(struct oom_parser *p, const char *t, long src)
+{
+	const char *end = strstr(t, " are going to be killed due to memory.oom.group set");
+
+	(void)src;
+	if (strncmp(t, "Tasks in ", 9) || !end || !p->cur || p->phase == PH_NONE)
+		return 0;
+	oom_copy(p->cur->oom_group, sizeof(p->cur->oom_group), t + 9, (size_t)(end - t - 9));
+	oom_era_hint(p->cur, V(4, 19, 0), 0);
+	return 1;
+}
+
+/* "oom killer N (C) has mm pinned by N (C)" (4.8+) */
+static int pinned(struct oom_parser *p, const char *t, long src)
+{
+	const char *by = strstr(t, ") has mm pinned by ");
+	struct oom_event *ev = p->cur;
+
+	if (strncmp(t, "oom killer ", 11) || !by || !ev || p->phase == PH_NONE)
+		return 0;
+	if (!oom_pid_and_comm(t + 11, ") has mm pinned by ", &ev->pinned_victim.pid, ev->pinned_victim.comm,
+			  sizeof(ev->pinned_victim.comm), NULL) ||
+	    !oom_pid_and_comm(by + 19, NULL, &ev->pinned_by.pid, ev->pinned_by.comm,
+			  sizeof(ev->pinned_by.comm), NULL))
+		return 0;
+	ev->pinned_victim.seen = ev->pinned_by.seen = true;
+	ev->pinned_victim.line = src;
+	oom_era_hint(ev, V(4, 8, 0), 0);
+	return 1;
+}
+
+/* "REASON: OOM victim N (C) is already exiting. Skip killing the task" */
+static int exiting(struct oom_parser *p, const char *t, long src)
+{
+	const char *v = strstr(t, "OOM victim ");
+	struct oom_event *ev;
+
+	if (!v || !strstr(v, ") is already exiting. Skip killing the task"))
+		return 0;
+	ev = oom_current(p, src);
+	if (!ev)
+		return -1;
+	if (!oom_pid_and_comm(v + 11, ") is already exiting.", &ev->exiting.pid, ev->exiting.comm,
+			  sizeof(ev->exiting.comm), NULL))
+		return 0;
+	ev->exiting.seen = true;
+	ev->exiting.line = src;
+	p->phase = PH_KILLED;
+	return 1;
+}
+
+/*
+ * "oom_reaper: reaped process N (C), now anon-rss:NkB, ..." and "unable to reap pid:N (C)".
+ * They come later, from another thread: 2, taken but not a line of the open report.
+ */
+static int reaper(struct oom_parser *p, const char *t, long src)
+{
+	const char *r = strstr(t, "oom_reaper: reaped process "), *u = strstr(t, "oom_reaper: unable to reap pid:");
+	size_t i, j;
+	long long pid;
+
+	if ((!r || !oom_number(r + 27, &pid, NULL)) && (!u || !oom_number(u + 31, &pid, NULL)))
+		return 0;
+	for (i = p->out->n; i-- > 0;) {
+		struct oom_event *ev = &p->out->events[i];
+
+		for (j = 0; j < ev->nkills; j++) {
+			struct oom_kill *k = &ev->kills[j];
+
+			if (k->pid != pid || k->reaped || k->reap_failed)
+				continue;
+			k->reaper_line = src;
+			if (u) {
+				k->reap_failed = true;
+			} else {
+				k->reaped = true;
+				k->reaped_anon_kb = oom_kb_field(r, "anon-rss:");
+				k->reaped_file_kb = oom_kb_field(r, "file-rss:");
+				k->reaped_shmem_kb = oom_kb_field(r, "shmem-rss:");
+			}
+			oom_era_hint(ev, V(4, 6, 0), 0);
+			return 2;
+		}
+	}
+	return 2; /* a reaper line for a kill this log does not hold */
+}
+
+/* "Out of memory and no killable processes...", "Kernel panic - not syncing: Out of memory..." */
+static int end_lines(struct oom_parser *p, const char *t, long src)
+{
+	/* At the start: "---[ end Kernel panic - not syncing: ... ]---" repeats it. */
+	const char *panic = strncmp(t, "Kernel panic - not syncing: ", 28) ? NULL : t;
+	struct oom_event *ev;
+
+	if (strstr(t, "Out of memory and no killable processes")) {
+		ev = oom_current(p, src);
+		if (!ev)
+			return -1;
+		ev->no_killable = true;
+		p->phase = PH_KILLED;
+		return 1;
+	}
+	if (!panic || (!strstr(panic, "emory") && !strstr(panic, "panic_on_oom")))
+		return 0;
+	ev = oom_current(p, src);
+	if (!ev)
+		return -1;
+	oom_copy(ev->panic, sizeof(ev->panic), panic + 28, strlen(panic + 28));
+	p->phase = PH_KILLED;
+	return 1;
+}
+
+/* 2.6.32's "out of memory. panic_on_oom is selected" without the panic prefix, seen alone */
+static int old_panic(struct oom_parser *p, const char *t, long src)
+{
+	if (!strstr(t, "out of memory. panic_on_oom is selected") || strstr(t, "Kernel panic"))
+		return 0;
+	if (!oom_current(p, src))
+		return -1;
+	oom_copy(p->cur->panic, sizeof(p->cur->panic), t, strlen(t));
+	p->phase = PH_KILLED;
+	return 1;
+}
+
+int oom_victim_lines(struct oom_parser *p, const char *t, long src)
+{
+	static oom_step *const steps[] = {
+		killed, selected, sharer, oom_group, pinned, exiting, reaper, end_lines, old_panic,
+	};
+
+	return oom_try(steps, sizeof(steps) / sizeof(steps[0]), p, t, src);
+}

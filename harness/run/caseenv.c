@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "run/caseenv.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shared/faultspec.h"
+
+static void warn(const char *msg)
+{
+	fprintf(stderr, "oomlab: cleanup: %s\n", msg);
+}
+
+static int make_cgroup(struct case_run *r, const struct run_env *env)
+{
+	const struct case_spec *cs = r->cs;
+	struct cg_limits lim = { .memory_max = cs->memory_max, .swap_max = cs->swap_max };
+	struct err e;
+
+	if (snprintf(r->cg_dir, sizeof(r->cg_dir), "%s/%s", env->run_dir, cs->name) >=
+		    (int)sizeof(r->cg_dir) ||
+	    snprintf(r->cg_kpath, sizeof(r->cg_kpath), "%s/%s", env->run_kpath, cs->name) >=
+		    (int)sizeof(r->cg_kpath)) {
+		r->cg_dir[0] = '\0';
+		return case_fail(r, OUT_SETUP_FAILED, "the case cgroup's path is longer than %d bytes",
+			      PATH_MAX);
+	}
+	r->cg_jid = journal_mkdir_cgroup(env->journal, env->root->ops->version, r->cg_dir, &e);
+	if (r->cg_jid < 0) {
+		r->cg_dir[0] = '\0';
+		return case_fail(r, OUT_SETUP_FAILED, "creating the case cgroup: %s", e.msg);
+	}
+	/* Read now: the case's own swap file is on by this point. */
+	if (env->root->ops->set_limits(r->cg_dir, &lim, meminfo_kb("SwapTotal") > 0, &e))
+		return case_fail(r, OUT_SETUP_FAILED, "setting limits: %s", e.msg);
+	if (cs->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, cs->oom_group, &e))
+		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
+	return 0;
+}
+
+/* v1: the case's twin cgroup in the freezer hierarchy. */
+static int make_freezer_twin(struct case_run *r, const struct run_env *env)
+{
+	struct err e;
+
+	if (!env->freezer_run_dir[0])
+		return 0;
+	if (snprintf(r->fz_dir, sizeof(r->fz_dir), "%s/%s", env->freezer_run_dir, r->cs->name) >=
+	    (int)sizeof(r->fz_dir)) {
+		r->fz_dir[0] = '\0';
+		return case_fail(r, OUT_SETUP_FAILED, "the freezer cgroup's path is too long");
+	}
+	r->fz_jid = journal_mkdir_cgroup(env->journal, 1, r->fz_dir, &e);
+	if (r->fz_jid < 0) {
+		r->fz_dir[0] = '\0';
+		return case_fail(r, OUT_SETUP_FAILED, "creating the case's freezer cgroup: %s", e.msg);
+	}
+	return 0;
+}
+
+int caseenv_setup(struct case_run *r, const struct run_env *env)
+{
+	const struct case_spec *cs = r->cs;
+	struct err e;
+	int i;
+
+	snprintf(r->res.prefix, sizeof(r->res.prefix), "oomlab.%d.%s", (int)getpid(), cs->name);
+	snprintf(r->res.tmpfile_dir, sizeof(r->res.tmpfile_dir), "%s", env->tmpfile_dir);
+	r->res.ipckey_base = 0x6f000000L + (((long)getpid() & 0xfffff) << 4);
+	/* Swap first: without it the case is skipped, and nothing else need be made. */
+	if (cs->swap_file && swapfile_on(&r->res, env->swap_dir, (size_t)cs->swap_file, env->journal,
+					 &e))
+		return case_fail(r, OUT_SKIPPED, "%s", e.msg);
+	if (make_cgroup(r, env) || make_freezer_twin(r, env))
+		return -1;
+	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e))
+		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
+	for (i = 0; i < cs->nprocs; i++)
+		if (resources_journal(&r->res, env->journal, cs->procs[i].argv, cs->procs[i].role, i, &e))
+			return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
+	return 0;
+}
+
+void caseenv_change(struct case_run *r, const struct run_env *env)
+{
+	const struct case_change *ch = &r->cs->change;
+	struct cg_limits lim = { .memory_max = ch->memory_max, .swap_max = ch->swap_max };
+	struct err e;
+
+	snprintf(r->change_result, sizeof(r->change_result), "applied");
+	if (((ch->memory_max >= 0 || ch->swap_max >= 0) &&
+	     env->root->ops->set_limits(r->cg_dir, &lim, true, &e)) ||
+	    (ch->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, ch->oom_group, &e))) {
+		const char *name = errno_name(e.errnum);
+
+		snprintf(r->change_result, sizeof(r->change_result), "%s", name ? name : "refused");
+		snprintf(r->change_detail, sizeof(r->change_detail), "%s", e.msg);
+	}
+}
+
+void caseenv_teardown(struct case_run *r, const struct run_env *env)
+{
+	struct err e;
+
+	/* Files and keys of the run lines, and the swap file (its pages are freed now). */
+	resources_teardown(&r->res, env->journal, warn);
+	sysctl_restore(&r->sysctls, env->journal, warn);
+	/* A failure leaves the entry in the journal: the next run retries. */
+	if (r->fz_dir[0] && journal_undo(env->journal, r->fz_jid, &e))
+		warn(e.msg);
+	if (r->cg_dir[0] && journal_undo(env->journal, r->cg_jid, &e))
+		fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
+}

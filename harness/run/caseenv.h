@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a case sets up around its processes, and takes down after them: the cgroup
+ * and its limits, memory.oom.group, sysctls, its own swap file, the files and keys
+ * its run lines name; and the [change] made while it runs.
+ */
+#ifndef OOMLAB_CASEENV_H
+#define OOMLAB_CASEENV_H
+
+#include "run/runcase.h"
+
+/* Returns 0, or -1 with r->outcome (OUT_SETUP_FAILED or OUT_SKIPPED) and r->why set. */
+int caseenv_setup(struct case_run *r, const struct run_env *env);
+
+/* Apply the case's [change]; what the kernel said goes to r->change_result. */
+void caseenv_change(struct case_run *r, const struct run_env *env);
+
+/* After the processes are gone: files, keys, swap, sysctls, the cgroup. */
+void caseenv_teardown(struct case_run *r, const struct run_env *env);
+
+#endif

@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "run/spawn.h"
+#include "base/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_ARGV (48 + 2 * FAULTS_MAX)
+
+/* In the child: report why it could not exec, and leave. */
+static void child_fail(int ctl_fd, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+static void child_fail(int ctl_fd, const char *fmt, ...)
+{
+	char line[512];
+	int n;
+	va_list ap;
+
+	n = snprintf(line, sizeof(line), "error ");
+	va_start(ap, fmt);
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(ctl_fd, line, (size_t)n) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+void close_fds_from(int lowest)
+{
+	DIR *d;
+	struct dirent *ent;
+
+	if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0)
+		return;
+	/* Before 5.9: walk /proc/self/fd. */
+	d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	while ((ent = readdir(d))) {
+		int fd = atoi(ent->d_name);
+
+		if (fd >= lowest && fd != dirfd(d))
+			close(fd);
+	}
+	closedir(d);
+}
+
+static int build_argv(const struct spawn_req *r, char **argv, char specs[][48])
+{
+	static char fd_text[16];
+	int n = 0, i;
+
+	snprintf(fd_text, sizeof(fd_text), "%d", STRESSOR_CONTROL_FD);
+	argv[n++] = (char *)r->exe;
+	argv[n++] = "--role";
+	argv[n++] = (char *)r->role;
+	argv[n++] = "--control-fd";
+	argv[n++] = fd_text;
+	if (r->wait_go)
+		argv[n++] = "--wait-go";
+	if (r->machine_wide)
+		argv[n++] = "--machine-wide";
+	for (i = 0; i < r->nfaults; i++) {
+		fault_format(&r->faults[i], specs[i], 48);
+		argv[n++] = "--fault";
+		argv[n++] = specs[i];
+	}
+	for (i = 0; r->args[i]; i++) {
+		if (n == MAX_ARGV - 1)
+			return -1;
+		argv[n++] = r->args[i];
+	}
+	argv[n] = NULL;
+	return 0;
+}
+
+static void child(const struct spawn_req *r, pid_t parent, char **argv)
+{
+	int ctl = r->ctl_fd, devnull;
+	char text[32];
+	struct err e;
+	sigset_t all;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || getppid() != parent)
+		_exit(127);
+	setpgid(0, 0);
+	/* stdio first: out_fd may be the number the control socket moves to. */
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(r->out_fd, 1) < 0 || dup2(r->out_fd, 2) < 0)
+		child_fail(ctl, "set up stdin/stdout/stderr: %s", strerror(errno));
+	/* Move the control socket to its fixed number, without close-on-exec. */
+	if (ctl != STRESSOR_CONTROL_FD) {
+		if (dup2(ctl, STRESSOR_CONTROL_FD) < 0)
+			_exit(127);
+		ctl = STRESSOR_CONTROL_FD;
+	} else if (fcntl(ctl, F_SETFD, 0)) {
+		_exit(127);
+	}
+	/* Nothing else of ours or of whoever started us: inherited fds included. */
+	close_fds_from(STRESSOR_CONTROL_FD + 1);
+	snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (r->cgroup_procs && write_text(r->cgroup_procs, text, &e))
+		child_fail(ctl, "join cgroup: write `%s`: %s", r->cgroup_procs, strerror(e.errnum));
+	if (r->freezer_procs && write_text(r->freezer_procs, text, &e))
+		child_fail(ctl, "join the freezer cgroup: write `%s`: %s", r->freezer_procs,
+			   strerror(e.errnum));
+	/* Always: the harness's own -1000 would be inherited otherwise. */
+	snprintf(text, sizeof(text), "%d\n", r->oom_score_adj);
+	if (write_text("/proc/self/oom_score_adj", text, &e))
+		child_fail(ctl, "write %d to `/proc/self/oom_score_adj`: %s", r->oom_score_adj,
+			   strerror(e.errnum));
+	if (r->set_oom_adj) {
+		snprintf(text, sizeof(text), "%d\n", r->oom_adj);
+		if (write_text("/proc/self/oom_adj", text, &e))
+			child_fail(ctl, "write %d to `/proc/self/oom_adj`: %s", r->oom_adj,
+				   strerror(e.errnum));
+	}
+	execv(r->exe, argv);
+	child_fail(ctl, "exec `%s`: %s", r->exe, strerror(errno));
+}
+
+pid_t spawn_stressor(const struct spawn_req *r, struct err *e)
+{
+	char *argv[MAX_ARGV], specs[FAULTS_MAX][48];
+	pid_t parent = getpid(), pid;
+
+	if (build_argv(r, argv, specs))
+		return err_set(e, E2BIG, "starting %s: too many arguments", r->role);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return err_set(e, errno, "fork for %s", r->role);
+	if (pid == 0)
+		child(r, parent, argv);
+	return pid;
+}
+
+int stressor_check_args(const char *exe, char *const args[], char *msg, size_t len)
+{
+	char *argv[MAX_ARGV], buf[1024];
+	int fds[2], status = 0, i, n = 0;
+	size_t have = 0;
+	ssize_t got;
+	pid_t pid;
+
+	argv[n++] = (char *)exe;
+	argv[n++] = "--check-args";
+	for (i = 0; args[i] && n < MAX_ARGV - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if (pipe2(fds, O_CLOEXEC)) {
+		snprintf(msg, len, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(msg, len, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t all;
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(fds[1], 2) < 0)
+			_exit(127);
+		close_fds_from(3);
+		execv(exe, argv);
+		dprintf(2, "exec `%s`: %s\n", exe, strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	while (have < sizeof(buf) - 1 && (got = read(fds[0], buf + have, sizeof(buf) - 1 - have)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		have += (size_t)got;
+	}
+	buf[have] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			snprintf(msg, len, "waitpid for `%s --check-args`: %s", exe, strerror(errno));
+			return -1;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	buf[strcspn(buf, "\n")] = '\0';
+	if (*buf)
+		snprintf(msg, len, "%s", buf);
+	else
+		snprintf(msg, len, "`%s --check-args` failed (status 0x%x)", exe, status);
+	return -1;
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Booting one guest under qemu and telling how the boot ended. */
+#include "vm/vm.h"
+
+#include "base/clock.h"
+#include "run/spawn.h"
+#include "vm/vm_watch.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int bzimage_version(const char *path, char *out, size_t len, struct err *e)
+{
+	unsigned char hdr[0x210];
+	char text[256];
+	struct stat st;
+	unsigned off;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, errno, "kernel image `%s`", path);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return err_set(e, 0, "kernel image `%s` is a directory: give the image file, a bzImage "
+			       "such as /boot/vmlinuz-VERSION or arch/x86/boot/bzImage", path);
+	}
+	n = pread(fd, hdr, sizeof(hdr), 0);
+	if (n != (ssize_t)sizeof(hdr) || memcmp(hdr + 0x202, "HdrS", 4)) {
+		close(fd);
+		return err_set(e, 0, "kernel image `%s` is not a bzImage (no HdrS setup header)", path);
+	}
+	/* kernel_version: offset of the version string, counted from 0x200. */
+	off = (unsigned)hdr[0x20e] | (unsigned)hdr[0x20f] << 8;
+	n = off ? pread(fd, text, sizeof(text) - 1, 0x200 + off) : -1;
+	close(fd);
+	if (n <= 0)
+		return err_set(e, 0, "kernel image `%s` names no version", path);
+	text[n] = '\0';
+	text[strcspn(text, " ")] = '\0';
+	snprintf(out, len, "%s", text);
+	return 0;
+}
+
+void vm_kernel_labels(const char *const *kernels, int n, char (*labels)[128])
+{
+	for (int i = 0; i < n; i++) {
+		char version[96];
+		struct err e;
+		int same = 1;
+
+		if (bzimage_version(kernels[i], version, sizeof(version), &e)) {
+			const char *base = strrchr(kernels[i], '/');
+
+			snprintf(version, sizeof(version), "%s", base ? base + 1 : kernels[i]);
+		}
+		snprintf(labels[i], sizeof(labels[i]), "%s", version);
+		for (int j = 0; j < i; j++)
+			same += !strncmp(labels[j], version, strlen(version)) &&
+				(labels[j][strlen(version)] == '\0' || labels[j][strlen(version)] == '@');
+		if (same > 1)
+			snprintf(labels[i], sizeof(labels[i]), "%s@%d", version, same);
+	}
+}
+
+bool kvm_usable(const char *device)
+{
+	int fd = open(device, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* How long the kernel may take to print its first line after qemu starts. */
+#define KVM_KERNEL_START_MS 5000
+#define TCG_KERNEL_START_MS 60000
+
+/*
+ * A file of this boot's, created anew: a previous boot's file never counts. Returns
+ * an open descriptor (the caller closes it), or -1 with e.
+ */
+static int create_fresh(const char *path, const char *what, struct err *e)
+{
+	int fd;
+
+	if (unlink(path) && errno != ENOENT)
+		return err_set(e, errno, "cannot remove the previous %s `%s`", what, path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(e, errno, "cannot create the %s `%s`", what, path);
+	return fd;
+}
+
+/* A word the guest's KTAP must repeat: it proves the log was written by this boot. */
+static void make_nonce(char *out, size_t len)
+{
+	unsigned char raw[12] = { 0 };
+	size_t i;
+
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw)) {
+		unsigned long mix = (unsigned long)now_ms() * 2654435761UL ^ (unsigned long)getpid();
+
+		memcpy(raw, &mix, sizeof(mix));
+	}
+	for (i = 0; i < sizeof(raw) && 2 * i + 2 < len; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+}
+
+static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char *append,
+			const struct boot *b, int log_fd, struct err *e)
+{
+	char mem[16], cpus[16], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
+	const char *argv[40];
+	int n = 0, fd;
+	pid_t pid, parent = getpid();
+
+	snprintf(mem, sizeof(mem), "%d", o->memory_mb);
+	snprintf(cpus, sizeof(cpus), "%d", o->cpus);
+	snprintf(serial0, sizeof(serial0), "file:%s", b->console);
+	snprintf(serial1, sizeof(serial1), "file:%s", b->ktap);
+	argv[n++] = o->qemu;
+	argv[n++] = "-kernel"; argv[n++] = kernel;
+	argv[n++] = "-initrd"; argv[n++] = o->initramfs;
+	argv[n++] = "-append"; argv[n++] = append;
+	argv[n++] = "-m"; argv[n++] = mem;
+	argv[n++] = "-smp"; argv[n++] = cpus;
+	argv[n++] = "-nographic"; argv[n++] = "-no-reboot";
+	argv[n++] = "-nic"; argv[n++] = "none"; /* no network, and no NIC option ROM needed */
+	argv[n++] = "-monitor"; argv[n++] = "none";
+	argv[n++] = "-serial"; argv[n++] = serial0;   /* ttyS0: console */
+	argv[n++] = "-serial"; argv[n++] = serial1;   /* ttyS1: KTAP */
+	if (b->kvm) {
+		argv[n++] = "-accel"; argv[n++] = "kvm";
+		argv[n++] = "-cpu"; argv[n++] = "host";
+	} else {
+		argv[n++] = "-accel"; argv[n++] = "tcg";
+	}
+	argv[n] = NULL;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return err_set(e, errno, "fork for qemu");
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != parent)
+			_exit(127);
+		setpgid(0, 0);
+		dup2(log_fd, 1);
+		dup2(log_fd, 2);
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			dup2(fd, 0);
+		close_fds_from(3);
+		execvp(o->qemu, (char *const *)argv);
+		dprintf(2, "exec %s: %s\n", o->qemu, strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Why the watch stops the boot early, in b->detail; false while it may go on. */
+static bool boot_stuck(const struct boot_watch *w, struct boot *b, long started)
+{
+	long limit = b->kvm ? KVM_KERNEL_START_MS : TCG_KERNEL_START_MS;
+	char last[256] = "";
+
+	if (b->kvm && w->kvm_error[0]) {
+		snprintf(b->detail, sizeof(b->detail), "KVM could not run the guest: qemu said '%s' "
+			 "(see %s)", w->kvm_error, b->qemu_log);
+		return b->kvm_failed = true;
+	}
+	if (w->kernel_started || now_ms() - started < limit)
+		return false;
+	if (!file_last_text_line(b->console, last, sizeof(last)))
+		snprintf(last, sizeof(last), "nothing");
+	snprintf(b->detail, sizeof(b->detail), "the kernel printed nothing within %d s of qemu's "
+		 "start under %s; the console's last line: %s", (int)(limit / 1000),
+		 b->kvm ? "KVM (KVM cannot run this guest here)" : "TCG", last);
+	b->kvm_failed = b->kvm;
+	return true;
+}
+
+/* Wait for qemu until the deadline, watching the boot; on interrupt, deadline or a stuck boot, kill it. */
+static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct boot *b,
+		      struct boot_watch *w, int *status)
+{
+	long started = now_ms();
+	bool killed = false;
+
+	for (;;) {
+		struct pollfd p = { .fd = o->sigfd, .events = POLLIN };
+		long left = deadline - now_ms();
+
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			boot_watch_poll(w); /* what qemu said before it ended */
+			return;
+		}
+		boot_watch_poll(w);
+		if (!killed && (left <= 0 || *o->interrupted || boot_stuck(w, b, started))) {
+			kill(pid, SIGKILL);
+			killed = true;
+			b->end = *o->interrupted ? BOOT_INTERRUPTED : left <= 0 ? BOOT_TIMEOUT : BOOT_FAILED;
+		}
+		poll(&p, 1, killed ? 100 : (int)(left > 100 ? 100 : left));
+		if (sigfd_drain(o->sigfd))
+			*o->interrupted = true;
+	}
+}
+
+bool boot_ktap_is_ours(const struct boot *b)
+{
+	char want[80], line[128];
+
+	snprintf(want, sizeof(want), "# oomlab-guest: boot %s", b->nonce);
+	return file_find_line(b->ktap, want, line, sizeof(line));
+}
+
+/* qemu's own last message (its stderr), for a boot that failed. */
+static void qemu_said(const struct boot *b, char *out, size_t len)
+{
+	if (!file_last_text_line(b->qemu_log, out, len))
+		snprintf(out, len, "nothing on its stderr");
+}
+
+/* How the boot ended, once qemu is gone: from the logs of this boot only. */
+static void classify(struct boot *b, const struct boot_watch *w, int status)
+{
+	char line[512], said[384];
+	bool ours = boot_ktap_is_ours(b);
+
+	if (!ours && b->kvm && w->kvm_error[0]) {
+		/* qemu said KVM failed, and ended: the guest never ran. */
+		b->end = BOOT_FAILED;
+		b->kvm_failed = true;
+		snprintf(b->detail, sizeof(b->detail), "KVM could not run the guest: qemu said '%s' "
+			 "(see %s)", w->kvm_error, b->qemu_log);
+		return;
+	}
+	if (file_find_line(b->console, "Kernel panic - not syncing", b->detail, sizeof(b->detail))) {
+		/* A panic before oomlab printed its header is a boot failure. */
+		b->end = ours ? BOOT_PANIC : BOOT_FAILED;
+		return;
+	}
+	if (ours && file_find_line(b->ktap, "# oomlab-guest: exit", line, sizeof(line)))
+		return;
+	if (!ours) {
+		qemu_said(b, said, sizeof(said));
+		b->end = WIFSIGNALED(status) ? BOOT_STOPPED : BOOT_FAILED;
+		if (WIFSIGNALED(status))
+			snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
+				 "started oomlab", WTERMSIG(status));
+		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			snprintf(b->detail, sizeof(b->detail), "qemu exited with code %d: %s",
+				 WEXITSTATUS(status), said);
+		else if (file_last_text_line(b->console, line, sizeof(line)))
+			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
+				 "console's last line: %s", line);
+		else
+			snprintf(b->detail, sizeof(b->detail), "the guest never started oomlab; the "
+				 "console is empty, and qemu said: %s", said);
+		return;
+	}
+	b->end = BOOT_STOPPED;
+	if (WIFSIGNALED(status))
+		snprintf(b->detail, sizeof(b->detail), "qemu was ended by signal %d before the guest "
+			 "finished", WTERMSIG(status));
+	else
+		snprintf(b->detail, sizeof(b->detail), "qemu exited (code %d) before the guest finished",
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static const char *const log_kinds[] = { "console", "ktap", "qemu" };
+
+/* The boot's three log files, created anew. */
+static int create_logs(const struct vm_opts *o, const char *prefix, struct boot *b, int *log_fd,
+		       struct err *e)
+{
+	int fd;
+
+	if (mkdir(o->log_dir, 0755) && errno != EEXIST)
+		return err_set(e, errno, "mkdir `%s`", o->log_dir);
+	snprintf(b->console, sizeof(b->console), "%s/%s.console.log", o->log_dir, prefix);
+	snprintf(b->ktap, sizeof(b->ktap), "%s/%s.ktap.log", o->log_dir, prefix);
+	snprintf(b->qemu_log, sizeof(b->qemu_log), "%s/%s.qemu.log", o->log_dir, prefix);
+	if ((fd = create_fresh(b->console, "console log", e)) < 0)
+		return -1;
+	close(fd);
+	if ((fd = create_fresh(b->ktap, "KTAP log", e)) < 0)
+		return -1;
+	close(fd);
+	*log_fd = create_fresh(b->qemu_log, "qemu log", e);
+	return *log_fd < 0 ? -1 : 0;
+}
+
+void vm_boot_keep_failed_logs(const struct boot *b)
+{
+	const char *const files[] = { b->console, b->ktap, b->qemu_log };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char to[PATH_MAX + 8];
+		const char *dot = strrchr(files[i], '/');
+
+		dot = strchr(dot ? dot : files[i], '.');
+		if (!dot)
+			continue;
+		snprintf(to, sizeof(to), "%.*s.kvm%s", (int)(dot - files[i]), files[i], dot);
+		rename(files[i], to);
+	}
+}
+
+void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix)
+{
+	for (size_t i = 0; i < sizeof(log_kinds) / sizeof(log_kinds[0]); i++) {
+		char old[PATH_MAX + 32];
+
+		snprintf(old, sizeof(old), "%s/%s.kvm.%s.log", o->log_dir, prefix, log_kinds[i]);
+		unlink(old);
+	}
+}
+
+int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
+	    long timeout_ms, bool kvm, struct boot *b, struct err *e)
+{
+	char append[4096], forced[48] = "";
+	struct boot_watch w;
+	long t0 = now_ms();
+	int status = 0, log_fd = -1;
+	pid_t pid;
+
+	memset(b, 0, sizeof(*b));
+	b->end = BOOT_FINISHED;
+	b->kvm = kvm;
+	if (access(o->initramfs, R_OK))
+		return err_set(e, errno, "initramfs `%s` (make initramfs builds it)", o->initramfs);
+	if (kvm && !kvm_usable(o->kvm_device))
+		return err_set(e, errno, "KVM was asked for (--accel kvm), and `%s` cannot be opened",
+			       o->kvm_device);
+	if (create_logs(o, prefix, b, &log_fd, e))
+		return -1;
+	make_nonce(b->nonce, sizeof(b->nonce));
+	if (o->case_timeout_forced)
+		snprintf(forced, sizeof(forced), " oomlab.timeout=%ldms", o->case_timeout_ms);
+	/* TCG runs the guest several times slower: give each case's timeout room. */
+	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 oomlab.boot=%s "
+		     "oomlab.timeout_scale=%d%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,
+		     o->verbose ? " oomlab.verbose=1" : "", o->busy_cgroup ? " oomlab.busy_cgroup=1" : "",
+		     forced, cases) >= (int)sizeof(append)) {
+		close(log_fd);
+		return err_set(e, E2BIG, "the kernel command line for %s", prefix);
+	}
+	pid = start_qemu(o, kernel, append, b, log_fd, e);
+	close(log_fd);
+	if (pid < 0)
+		return -1;
+	boot_watch_open(&w, b->console, b->qemu_log); /* a file it cannot open is not watched */
+	wait_qemu(o, pid, t0 + timeout_ms, b, &w, &status);
+	boot_watch_close(&w);
+	b->elapsed_ms = now_ms() - t0;
+
+	if (b->end == BOOT_TIMEOUT) {
+		snprintf(b->detail, sizeof(b->detail), "the boot did not finish within %ld s; qemu was "
+			 "killed", timeout_ms / 1000);
+		return 0;
+	}
+	if (b->end == BOOT_INTERRUPTED) {
+		snprintf(b->detail, sizeof(b->detail), "interrupted; qemu was killed");
+		return 0;
+	}
+	if (b->end == BOOT_FAILED)
+		return 0; /* stopped by the watch, which said why */
+	classify(b, &w, status);
+	return 0;
+}

@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running cases on one kernel image: which boots, reading the guest's KTAP, judging
+ * the panics only the host can see, and merging everything into the host's stream.
+ */
+#include "vm/vm.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <regex.h>
+#include <sys/stat.h>
+
+#include "format/casefile.h"
+#include "format/expectfile.h"
+
+/* A kernel command line holds at most 2048 bytes on x86: keep case lists well below. */
+#define CASES_PER_BOOT_BYTES 1500
+/* Booting and starting oomlab under TCG, per boot. */
+#define BOOT_MS 120000
+
+struct guest_result {
+	char name[128];
+	enum verdict v;
+	char reason[512];
+	char **diags;
+	int ndiags;
+};
+
+struct guest_ktap {
+	struct guest_result *r;
+	int n;
+	char **notes;            /* diagnostics before the first result: the guest's header */
+	int nnotes;
+};
+
+struct vm_case {
+	const char *name;
+	bool loaded;             /* the case and expected files read on the host */
+	struct case_spec cs;
+	struct expect_spec x;
+};
+
+static void push(char ***list, int *n, const char *text)
+{
+	char **grown = realloc(*list, (size_t)(*n + 1) * sizeof(**list));
+
+	if (!grown)
+		return;
+	*list = grown;
+	(*list)[*n] = strdup(text);
+	if ((*list)[*n])
+		(*n)++;
+}
+
+static void free_list(char **list, int n)
+{
+	while (n-- > 0)
+		free(list[n]);
+	free(list);
+}
+
+/* "ok 3 name # SKIP reason" and the like, from the guest's stream. */
+static bool parse_result(const char *line, struct guest_result *r)
+{
+	const char *p = line, *hash;
+	bool ok;
+
+	if (!strncmp(p, "ok ", 3)) {
+		ok = true;
+		p += 3;
+	} else if (!strncmp(p, "not ok ", 7)) {
+		ok = false;
+		p += 7;
+	} else {
+		return false;
+	}
+	p += strspn(p, "0123456789");
+	p += strspn(p, " ");
+	hash = strstr(p, " # ");
+	memset(r, 0, sizeof(*r));
+	snprintf(r->name, sizeof(r->name), "%.*s", hash ? (int)(hash - p) : (int)strlen(p), p);
+	r->v = ok ? V_PASS : V_FAIL;
+	if (hash) {
+		const char *d = hash + 3;
+
+		if (!strncmp(d, "SKIP", 4))
+			r->v = V_SKIP;
+		else if (!strncmp(d, "TIMEOUT", 7))
+			r->v = V_TIMEOUT;
+		else if (!strncmp(d, "ERROR", 5))
+			r->v = V_ERROR;
+		d += strcspn(d, " ");
+		snprintf(r->reason, sizeof(r->reason), "%s", d + strspn(d, " "));
+	}
+	return true;
+}
+
+/* Where the guest keeps the case and expected files (harness/guest-init.sh). */
+#define GUEST_CASES "/oomlab/cases/"
+#define GUEST_EXPECTED "/oomlab/expected/"
+
+/* A guest's diagnostic line with the guest's paths of case files made the host's. */
+static void host_paths(const struct vm_opts *o, const char *line, char *out, size_t len)
+{
+	size_t used = 0;
+
+	while (*line && used + 1 < len) {
+		const char *dir = NULL;
+		size_t skip = 0;
+
+		if (!strncmp(line, GUEST_CASES, strlen(GUEST_CASES))) {
+			dir = o->cases_dir;
+			skip = strlen(GUEST_CASES);
+		} else if (!strncmp(line, GUEST_EXPECTED, strlen(GUEST_EXPECTED))) {
+			dir = o->expected_dir;
+			skip = strlen(GUEST_EXPECTED);
+		}
+		if (dir) {
+			used += (size_t)snprintf(out + used, len - used, "%s/", dir);
+			line += skip;
+		} else {
+			out[used++] = *line++;
+		}
+	}
+	out[used < len ? used : len - 1] = '\0';
+}
+
+/*
+ * The guest's results, from its KTAP log: only what follows this boot's nonce line
+ * counts (anything else in the file was not written by this boot).
+ */
+static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struct guest_ktap *g)
+{
+	char **pending = NULL, *line = NULL, nonce_line[80], mapped[PATH_MAX + 1024];
+	int npending = 0;
+	size_t cap = 0;
+	bool ours = false;
+	FILE *f = fopen(b->ktap, "re");
+
+	memset(g, 0, sizeof(*g));
+	if (!f)
+		return;
+	snprintf(nonce_line, sizeof(nonce_line), "# oomlab-guest: boot %s", b->nonce);
+	while (getline(&line, &cap, f) > 0) {
+		struct guest_result r, *grown;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!ours) {
+			ours = !strcmp(line, nonce_line);
+			continue;
+		}
+		if (!strncmp(line, "# ", 2)) {
+			host_paths(o, line + 2, mapped, sizeof(mapped));
+			if (strncmp(line, "# oomlab-guest: ", 16) && strncmp(line, "# Totals:", 9))
+				push(&pending, &npending, mapped);
+			continue;
+		}
+		if (!parse_result(line, &r))
+			continue;
+		if (!g->n && !g->nnotes) {
+			/* The guest's header notes come first: keep them apart. */
+			int i;
+
+			for (i = 0; i < npending && !strncmp(pending[i], "oomlab on ", 10); i++)
+				push(&g->notes, &g->nnotes, pending[i]);
+			for (; i < npending && !strncmp(pending[i], "cases run in", 12); i++)
+				push(&g->notes, &g->nnotes, pending[i]);
+			for (int d = 0; d < i; d++)
+				free(pending[d]);
+			if (i) {
+				memmove(pending, pending + i, (size_t)(npending - i) * sizeof(*pending));
+				npending -= i;
+			}
+		}
+		grown = realloc(g->r, (size_t)(g->n + 1) * sizeof(*g->r));
+		if (!grown)
+			break;
+		g->r = grown;
+		r.diags = pending;
+		r.ndiags = npending;
+		g->r[g->n++] = r;
+		pending = NULL;
+		npending = 0;
+	}
+	free_list(pending, npending);
+	free(line);
+	fclose(f);
+}
+
+static void free_guest_ktap(struct guest_ktap *g)
+{
+	int i;
+
+	for (i = 0; i < g->n; i++)
+		free_list(g->r[i].diags, g->r[i].ndiags);
+	free(g->r);
+	free_list(g->notes, g->nnotes);
+}
+
+static const struct guest_result *guest_result(const struct guest_ktap *g, const char *name)
+{
+	int i;
+
+	for (i = 0; i < g->n; i++)
+		if (!strcmp(g->r[i].name, name))
+			return &g->r[i];
+	return NULL;
+}
+
+/* The console patterns of x that match no line of the console log. */
+static int check_console(struct ktap *k, const struct vm_case *c, const char *console)
+{
+	int i, failures = 0;
+
+	for (i = 0; i < c->x.console.n; i++) {
+		const struct pattern *pt = &c->x.console.p[i];
+		char *line = NULL;
+		size_t cap = 0;
+		bool found = false;
+		regex_t re;
+		FILE *f;
+
+		if (regcomp(&re, pt->text, REG_EXTENDED | REG_NOSUB))
+			continue; /* checked when the file was read */
+		f = fopen(console, "re");
+		while (f && !found && getline(&line, &cap, f) > 0) {
+			line[strcspn(line, "\r\n")] = '\0';
+			found = !regexec(&re, line, 0, NULL, 0);
+		}
+		if (f)
+			fclose(f);
+		free(line);
+		regfree(&re);
+		if (!found) {
+			ktap_diag(k, "%s:%d: console: expected a console line matching '%s', saw none",
+				  c->x.path, pt->line, pt->text);
+			failures++;
+		}
+	}
+	return failures;
+}
+
+static const char *end_words[] = {
+	[BOOT_FINISHED] = "finished", [BOOT_PANIC] = "kernel panic", [BOOT_FAILED] = "boot failure",
+	[BOOT_TIMEOUT] = "timeout", [BOOT_STOPPED] = "qemu stopped", [BOOT_INTERRUPTED] = "interrupted",
+};
+
+/*
+ * One case's result after its boot: the guest's own, or what the boot's end says.
+ * first_missing: this is the first case of the boot without a result (the one running
+ * when the guest stopped).
+ */
+/* "KERNEL:case" failed before it could run, for why. */
+static void fail_case(struct ktap *k, const char *label, const char *name, const char *why)
+{
+	char full[192];
+
+	snprintf(full, sizeof(full), "%s:%s", label, name);
+	ktap_diag(k, "%s", why);
+	ktap_result(k, V_FAIL, full, NULL);
+}
+
+static void fail_all(struct ktap *k, const char *label, char **names, int n, const char *why)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		fail_case(k, label, names[i], why);
+}
+
+static void emit_case(struct ktap *k, const char *label, const struct vm_case *c,
+		      const struct guest_result *r, const struct boot *b, bool first_missing)
+{
+	bool want_panic = c->loaded && c->x.has_panic && c->x.panic;
+	char name[192];
+	enum verdict v;
+	int i;
+
+	snprintf(name, sizeof(name), "%s:%s", label, c->name);
+	if (r) {
+		for (i = 0; i < r->ndiags; i++)
+			ktap_diag(k, "%s", r->diags[i]);
+		v = r->v;
+		if (want_panic && v != V_SKIP) {
+			ktap_diag(k, "%s:%d: panic: expected a kernel panic, the guest finished the case",
+				  c->x.path, c->x.panic_line);
+			v = V_FAIL;
+		} else if (c->loaded && c->cs.own_boot && v == V_PASS &&
+			   check_console(k, c, b->console)) {
+			v = V_FAIL;
+		}
+		if (v != V_PASS && v != V_SKIP)
+			ktap_diag(k, "console log: %s", b->console);
+		ktap_result(k, v, name, r->reason[0] ? r->reason : NULL);
+		return;
+	}
+	if (b->end == BOOT_PANIC && first_missing && want_panic) {
+		ktap_diag(k, "expected panic: %s", b->detail);
+		v = check_console(k, c, b->console) ? V_FAIL : V_PASS;
+		if (v == V_FAIL)
+			ktap_diag(k, "console log: %s", b->console);
+		ktap_result(k, v, name, NULL);
+		return;
+	}
+	if (b->end == BOOT_PANIC && first_missing)
+		ktap_diag(k, "unexpected panic: %s", b->detail);
+	else if (b->end == BOOT_FINISHED)
+		ktap_diag(k, "the guest finished without a result for this case");
+	else if (first_missing || b->end == BOOT_FAILED)
+		ktap_diag(k, "%s: %s", end_words[b->end], b->detail);
+	else
+		ktap_diag(k, "not run: the guest stopped earlier in this boot (%s)", end_words[b->end]);
+	ktap_diag(k, "console log: %s", b->console);
+	ktap_result(k, b->end == BOOT_TIMEOUT && first_missing ? V_TIMEOUT : V_FAIL, name,
+		    b->end == BOOT_TIMEOUT && first_missing ? b->detail : NULL);
+}
+
+/*
+ * Boot under KVM where it can be used, else TCG. With --accel auto, a boot that KVM
+ * cannot run (qemu's "KVM internal error", or a kernel that prints nothing) is tried
+ * again under TCG at once, and the rest of the run uses TCG.
+ */
+static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const char *kernel,
+			      const char *label, const char *list, const char *prefix, long timeout,
+			      struct boot *b, struct err *e)
+{
+	bool kvm = o->accel == ACCEL_KVM ||
+		   (o->accel == ACCEL_AUTO && !*o->kvm_broken && kvm_usable(o->kvm_device));
+
+	vm_boot_forget_failed_logs(o, prefix); /* an earlier run's */
+	if (vm_boot(o, kernel, list, prefix, timeout, kvm, b, e))
+		return -1;
+	if (b->end != BOOT_FAILED || !b->kvm_failed || o->accel != ACCEL_AUTO)
+		return 0;
+	ktap_note(k, "%s: boot %s (kvm): boot failure after %.1f s: %s; trying again under TCG, "
+		  "which the rest of this run uses", label, prefix, (double)b->elapsed_ms / 1000,
+		  b->detail);
+	*o->kvm_broken = true;
+	vm_boot_keep_failed_logs(b);
+	return vm_boot(o, kernel, list, prefix, timeout, false, b, e);
+}
+
+/* Boot once for these cases and report each. */
+static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel,
+		     const char *label, struct vm_case **cases, int n, const char *prefix)
+{
+	char list[CASES_PER_BOOT_BYTES + 256] = "";
+	long timeout = BOOT_MS;
+	struct guest_ktap g;
+	struct boot b;
+	struct err e;
+	bool missing_seen = false;
+	size_t used = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		long t = !o->case_timeout_forced && cases[i]->loaded && cases[i]->cs.timeout_ms
+				 ? cases[i]->cs.timeout_ms : o->case_timeout_ms;
+
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? "," : "",
+					 cases[i]->name);
+		timeout += 3 * t + 10000;
+	}
+	if (o->boot_timeout_ms)
+		timeout = o->boot_timeout_ms;
+	if (boot_with_fallback(k, o, kernel, label, list, prefix, timeout, &b, &e)) {
+		char why[PATH_MAX + 600];
+
+		snprintf(why, sizeof(why), "cannot boot %s: %s", kernel, e.msg);
+		for (i = 0; i < n; i++)
+			fail_case(k, label, cases[i]->name, why);
+		return;
+	}
+	read_guest_ktap(&b, o, &g);
+	ktap_note(k, "%s: boot %s (%s): %s after %.1f s%s%s", label, prefix, b.kvm ? "kvm" : "tcg",
+		  end_words[b.end], (double)b.elapsed_ms / 1000, b.end == BOOT_FINISHED ? "" : ": ",
+		  b.end == BOOT_FINISHED ? "" : b.detail);
+	for (i = 0; i < g.nnotes && !strcmp(prefix, "boot-1"); i++)
+		ktap_note(k, "%s: %s", label, g.notes[i]);
+	for (i = 0; i < n; i++) {
+		const struct guest_result *r = guest_result(&g, cases[i]->name);
+
+		emit_case(k, label, cases[i], r, &b, !r && !missing_seen);
+		if (!r)
+			missing_seen = true;
+	}
+	free_guest_ktap(&g);
+}
+
+static bool on_path(const char *prog)
+{
+	char *path = getenv("PATH"), *copy, *dir, *save;
+	bool found = false;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	copy = strdup(path ? path : "/usr/bin:/bin");
+	for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char full[PATH_MAX];
+
+		snprintf(full, sizeof(full), "%s/%s", dir, prog);
+		found = access(full, X_OK) == 0;
+	}
+	free(copy);
+	return found;
+}
+
+void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, const char *label,
+		   char **names, int n)
+{
+	struct expect_env env = { .cgroup_version = 2 };
+	char why[PATH_MAX + 128];
+	struct vm_opts ko = *o;
+	char log_dir[PATH_MAX];
+	struct vm_case *cases, **group;
+	int i, ngroup = 0, boots = 0;
+	size_t group_bytes = 0;
+	struct err e;
+
+	if (bzimage_version(kernel, why, sizeof(why), &e)) {
+		fail_all(k, label, names, n, e.msg);
+		return;
+	}
+	if (!on_path(o->qemu)) {
+		snprintf(why, sizeof(why), "%s not found: install Debian's qemu-system-x86", o->qemu);
+		fail_all(k, label, names, n, why);
+		return;
+	}
+	kver_parse(label, &env.kernel);
+	snprintf(log_dir, sizeof(log_dir), "%s/%s", o->log_dir, label);
+	if (mkdir(o->log_dir, 0755) && errno != EEXIST) {
+		snprintf(why, sizeof(why), "mkdir `%s`: %s", o->log_dir, strerror(errno));
+		fail_all(k, label, names, n, why);
+		return;
+	}
+	ko.log_dir = log_dir;
+	ktap_note(k, "%s: booting %s with %d MiB and %d CPUs (%s); console logs in %s", label,
+		  kernel, o->memory_mb, o->cpus, o->accel == ACCEL_KVM ? "KVM"
+		  : o->accel == ACCEL_TCG ? "TCG" : "KVM where it works, else TCG", log_dir);
+
+	cases = calloc((size_t)n, sizeof(*cases));
+	group = calloc((size_t)n + 1, sizeof(*group));
+	if (!cases || !group) {
+		free(cases);
+		free(group);
+		fail_all(k, label, names, n, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		char path[PATH_MAX + 64];
+
+		cases[i].name = names[i];
+		snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, names[i]);
+		if (case_load(&cases[i].cs, path, o->stressor_dir, &e))
+			continue; /* the guest reports the error */
+		snprintf(path, sizeof(path), "%s/%s.expect", o->expected_dir, names[i]);
+		cases[i].loaded = expect_load(&cases[i].x, path, &cases[i].cs, &env, &e) == 0;
+	}
+	/* Cases that share a boot, in chunks the kernel command line can carry. */
+	for (i = 0; i <= n; i++) {
+		bool alone = i < n && cases[i].loaded && cases[i].cs.own_boot;
+
+		if (ngroup && (i == n || group_bytes + strlen(cases[i].name) > CASES_PER_BOOT_BYTES)) {
+			char prefix[32];
+
+			snprintf(prefix, sizeof(prefix), "boot-%d", ++boots);
+			run_boot(k, &ko, kernel, label, group, ngroup, prefix);
+			ngroup = 0;
+			group_bytes = 0;
+		}
+		if (i == n || *o->interrupted)
+			break;
+		if (!alone) {
+			group[ngroup++] = &cases[i];
+			group_bytes += strlen(cases[i].name) + 1;
+		}
+	}
+	for (i = 0; i < n && !*o->interrupted; i++)
+		if (cases[i].loaded && cases[i].cs.own_boot)
+			run_boot(k, &ko, kernel, label, (struct vm_case *[]){ &cases[i] }, 1, cases[i].name);
+	for (i = 0; i < n; i++)
+		if (cases[i].loaded)
+			expect_free(&cases[i].x);
+	free(cases);
+	free(group);
+}
