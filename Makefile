@@ -21,20 +21,21 @@ STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem fileca
 # The stressors' own shared code, and what they share with the harness (harness/shared).
 STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc \
                 stressors/sandbox
-SHARED := harness/shared/units harness/shared/cgroup_locate harness/shared/memlimit \
-          harness/shared/faultspec harness/shared/keyfile
+SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec keyfile \
+          placeholders)
 # The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
 # reader and OOM report parser: the fuzz target links exactly it and base's err and json.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
 HARNESS := $(KLOG) harness/main harness/suite harness/parse_cmd harness/cgroup_cmd \
-           $(addprefix harness/base/,clock fileio hostinfo) \
+           $(addprefix harness/base/,clock fileio hostinfo procinfo) \
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
-           harness/journal/journal \
+           $(addprefix harness/machine/,sysctl swapfile shmobj) \
+           $(addprefix harness/journal/,journal undo) \
            $(addprefix harness/format/,ini casefile expectfile expectprint) \
            $(addprefix harness/model/,badness casemodel) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
-             ratelimit procinfo sysctl) \
+             ratelimit casesysctl) \
            $(addprefix harness/judge/,judge judge_model casediag ktap) \
            $(addprefix harness/vm/,vm_boot vm_watch vm_suite)
 

@@ -22,7 +22,9 @@
 #include "judge/ktap.h"
 #include "shared/memlimit.h"
 #include "run/resources.h"
+#include "machine/swapfile.h"
 #include "run/runcase.h"
+#include "run/spawn.h"
 #include "shared/units.h"
 
 struct suite {
@@ -198,7 +200,7 @@ static int prepare(struct suite *s)
 	/* v2: children of the root need the memory controller; journaled when we turn it on. */
 	if (!ops->memory_enabled(s->root.dir)) {
 		snprintf(entry, sizeof(entry), "%s", s->root.dir);
-		jid = journal_add(&s->journal, "subtree", entry, &e);
+		jid = journal_add(&s->journal, J_SUBTREE, entry, &e);
 		if (jid < 0 || ops->enable_memory(s->root.dir, &changed, &e))
 			goto fail;
 	}
@@ -398,35 +400,38 @@ static void print_expectation(void *ctx, const char *text)
 	ktap_diag(ctx, "  %s", text);
 }
 
-static void run_one(struct suite *s, const char *name)
+/* Read the case, let its stressors check their options, read its expectations. */
+static int load_case(struct suite *s, const char *name, struct case_spec *cs, struct expect_spec *x)
 {
 	const struct suite_opts *o = s->o;
-	char path[PATH_MAX + 64], expath[PATH_MAX + 64], why[PATH_MAX + 512], reason[64];
+	char path[PATH_MAX + 64], expath[PATH_MAX + 64];
 	struct expect_env xenv = { .kernel = s->host.kernel };
-	struct case_spec cs;
-	struct expect_spec x;
-	struct case_run r;
-	enum verdict v;
 	struct err e;
 
 	snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, name);
 	snprintf(expath, sizeof(expath), "%s/%s.expect", o->expected_dir, name);
 	xenv.cgroup_version = s->have_root ? s->root.ops->version : 0;
-	if (access(path, F_OK) && errno == ENOENT) {
-		ktap_diag(&s->k, "no case %s in %s (see --list)", name, o->cases_dir);
-		ktap_result(&s->k, V_FAIL, name, NULL);
+	if (access(path, F_OK) && errno == ENOENT)
+		err_set(&e, 0, "no case %s in %s (see --list)", name, o->cases_dir);
+	else if (!case_load(cs, path, o->stressor_dir, &e) &&
+		 !case_check_args(cs, o->stressor_dir, &e) && !expect_load(x, expath, cs, &xenv, &e))
+		return 0;
+	ktap_diag(&s->k, "%s", e.msg);
+	ktap_result(&s->k, V_FAIL, name, NULL);
+	return -1;
+}
+
+static void run_one(struct suite *s, const char *name)
+{
+	const struct suite_opts *o = s->o;
+	char why[PATH_MAX + 512], reason[64];
+	struct case_spec cs;
+	struct expect_spec x;
+	struct case_run r;
+	enum verdict v;
+
+	if (load_case(s, name, &cs, &x))
 		return;
-	}
-	if (case_load(&cs, path, o->stressor_dir, &e)) {
-		ktap_diag(&s->k, "%s", e.msg);
-		ktap_result(&s->k, V_FAIL, name, NULL);
-		return;
-	}
-	if (expect_load(&x, expath, &cs, &xenv, &e)) {
-		ktap_diag(&s->k, "%s", e.msg);
-		ktap_result(&s->k, V_FAIL, name, NULL);
-		return;
-	}
 	if (host_limit_refused(s, &cs, why, sizeof(why))) {
 		ktap_diag(&s->k, "%s", why);
 		ktap_result(&s->k, V_FAIL, name, NULL);

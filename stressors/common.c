@@ -15,6 +15,7 @@
  *   --help            describe the stressor and its options
  */
 #include "stressor.h"
+#include "shared/placeholders.h"
 #include "shared/units.h"
 
 #include <errno.h>
@@ -75,8 +76,6 @@ static bool choice_ok(const char *choices, const char *value)
 	return false;
 }
 
-static const char *const placeholders[] = { "{swapfile}", "{tmpfile}", "{ipckey}" };
-
 /*
  * In a case's run line: an option for a resource holds exactly its placeholder, and
  * no other option holds one. Returns 1 when the value was a placeholder (accepted, not
@@ -84,22 +83,19 @@ static const char *const placeholders[] = { "{swapfile}", "{tmpfile}", "{ipckey}
  */
 static int check_placeholder(const struct stressor_opt *o, const char *value)
 {
-	size_t i;
+	char why[256];
+	int ph;
 
 	if (o->placeholder) {
 		if (!strcmp(value, o->placeholder))
 			return 1;
-		return bad_value(o, value, o->placeholder[1] == 's'
-				 ? "in a case this is {swapfile}: the harness makes the case's own "
-				   "swap file (swap = SIZE), and swaps off no other"
-				 : o->placeholder[1] == 't'
-				 ? "in a case this is {tmpfile}: the harness names the file, journals it "
-				   "and removes it after the case"
-				 : "in a case this is {ipckey}: the harness picks the key, journals it "
-				   "and removes the segment after the case");
+		ph = placeholder_at(o->placeholder);
+		snprintf(why, sizeof(why), "in a case this is %s: %s", o->placeholder,
+			 ph >= 0 ? placeholders[ph].what : "");
+		return bad_value(o, value, why);
 	}
-	for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
-		if (strstr(value, placeholders[i]))
+	for (ph = 0; ph < PH_COUNT; ph++)
+		if (placeholder_in(value, (enum placeholder)ph))
 			return bad_value(o, value, "placeholders stand only for the options that "
 					 "name a resource (swapoff --file, shmem --path, shmem --key)");
 	return 0;

@@ -59,7 +59,8 @@ BAD = [
      "run: --role is set by the harness, not in a case"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --wait-go\n", 5,
      "run: --wait-go is set by the harness"),
-    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --alloc malloc|mmap\n", 5,
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --alloc malloc|mmap\n"
+     "trigger = yes\n", 5,
      "hog: --alloc: invalid value 'malloc|mmap'"),
     ("[case]\nsummary = x\nmemory.max = 64M\nmemory.max = 32M\n", 4,
      "second 'memory.max' in this section (the first is at line 3)"),

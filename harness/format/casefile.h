@@ -25,7 +25,6 @@
 #include "base/err.h"
 #include "shared/faultspec.h"
 #include "base/hostinfo.h"
-#include "run/sysctl.h"
 
 #define CASE_MAX_PROCS 16
 #define CASE_MAX_ARGS 32
@@ -48,6 +47,14 @@ struct proc_spec {
 	int nfaults;
 	int line;                        /* the [process NAME] line */
 	int run_line;
+};
+
+#define SYSCTL_MAX 8
+
+/* sysctl.NAME = VALUE in [case]: set for the case, restored after it. */
+struct sysctl_set {
+	char name[64];     /* "vm.panic_on_oom" */
+	char value[64];
 };
 
 /* [change]: what the harness does to the cgroup while the case runs. */
@@ -93,8 +100,8 @@ struct case_spec {
 
 /*
  * Read and check a case file. stressor_dir holds the stressor programs: the run
- * lines must name one, and its options are checked by running it with --check-args.
- * Errors are "path:line: what is wrong".
+ * lines must name one. Nothing is run: the stressors check their own options in a
+ * step of its own (case_check_args). Errors are "path:line: what is wrong".
  */
 int case_load(struct case_spec *c, const char *path, const char *stressor_dir, struct err *e);
 

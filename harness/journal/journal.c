@@ -12,8 +12,6 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
-#include "run/resources.h"
-#include "run/sysctl.h"
 
 static int append(struct journal *j, const char *line, struct err *e)
 {
@@ -66,7 +64,7 @@ int journal_open(struct journal *j, const char *state_dir, struct err *e)
 	return 0;
 }
 
-int journal_add(struct journal *j, const char *kind, const char *arg, struct err *e)
+int journal_add(struct journal *j, enum journal_kind kind, const char *arg, struct err *e)
 {
 	struct journal_entry *grown;
 	char line[PATH_MAX + 64];
@@ -75,11 +73,11 @@ int journal_add(struct journal *j, const char *kind, const char *arg, struct err
 	if (!grown)
 		return err_set(e, ENOMEM, "journal");
 	j->live = grown;
-	snprintf(line, sizeof(line), "add %d %s %s\n", j->next_id, kind, arg);
+	snprintf(line, sizeof(line), "add %d %s %s\n", j->next_id, journal_kind_name(kind), arg);
 	if (append(j, line, e))
 		return -1;
 	grown[j->nlive].id = j->next_id;
-	snprintf(grown[j->nlive].kind, sizeof(grown[j->nlive].kind), "%s", kind);
+	grown[j->nlive].kind = kind;
 	snprintf(grown[j->nlive].arg, sizeof(grown[j->nlive].arg), "%s", arg);
 	j->nlive++;
 	return j->next_id++;
@@ -100,40 +98,9 @@ int journal_del(struct journal *j, int id, struct err *e)
 	return append(j, line, e);
 }
 
-/* Undo one entry's change. */
 static int journal_undo_entry(const struct journal_entry *en, struct err *e)
 {
-	const struct cgroup_ops *ops;
-
-	if (!strcmp(en->kind, "cgroup")) {
-		/* "VERSION DIR" */
-		ops = en->arg[0] == '2' ? &cgroup_v2_ops : &cgroup_v1_ops;
-		if (strlen(en->arg) < 3 || en->arg[1] != ' ')
-			return err_set(e, EINVAL, "journal entry 'cgroup %s' is malformed", en->arg);
-		return cg_destroy(ops, en->arg + 2, e);
-	}
-	if (!strcmp(en->kind, "sysctl")) {
-		/* "PATH VALUE" */
-		char path[PATH_MAX];
-		const char *value = strchr(en->arg, ' ');
-
-		if (!value || strncmp(en->arg, "/proc/sys/", 10))
-			return err_set(e, EINVAL, "journal entry 'sysctl %s' is malformed", en->arg);
-		snprintf(path, sizeof(path), "%.*s", (int)(value - en->arg), en->arg);
-		return sysctl_write(path, value + 1, e);
-	}
-	if (!strcmp(en->kind, "swapfile"))
-		return swapfile_remove(en->arg, e);
-	if (!strcmp(en->kind, "file"))
-		return tmpfile_remove(en->arg, e);
-	if (!strcmp(en->kind, "shm"))
-		return ipckey_remove(strtol(en->arg, NULL, 10), e);
-	if (!strcmp(en->kind, "subtree")) {
-		if (access(en->arg, F_OK))
-			return 0;
-		return cgroup_v2_ops.disable_memory(en->arg, e);
-	}
-	return err_set(e, EINVAL, "journal entry of unknown kind '%s'", en->kind);
+	return journal_undo_change(en->kind, en->arg, e);
 }
 
 int journal_undo(struct journal *j, int id, struct err *e)
@@ -186,7 +153,8 @@ static int replay(FILE *f, struct journal_entry **out, int *n)
 	*n = 0;
 	while (fgets(line, sizeof(line), f)) {
 		struct journal_entry en, *grown;
-		int id, used = 0, i;
+		char kind[16];
+		int id, used = 0, i, k;
 
 		line[strcspn(line, "\n")] = '\0';
 		if (sscanf(line, "del %d", &id) == 1) {
@@ -195,8 +163,10 @@ static int replay(FILE *f, struct journal_entry **out, int *n)
 					(*out)[i].id = -1;
 			continue;
 		}
-		if (sscanf(line, "add %d %15s %n", &en.id, en.kind, &used) < 2 || !used)
-			continue;
+		if (sscanf(line, "add %d %15s %n", &en.id, kind, &used) < 2 || !used ||
+		    (k = journal_kind_named(kind)) < 0)
+			continue; /* a torn line of a run killed while writing it */
+		en.kind = (enum journal_kind)k;
 		snprintf(en.arg, sizeof(en.arg), "%s", line + used);
 		grown = realloc(*out, (size_t)(*n + 1) * sizeof(**out));
 		if (!grown) {
@@ -249,11 +219,12 @@ int journal_recover(const char *state_dir, void (*note)(const char *msg))
 				continue;
 			if (journal_undo_entry(&entries[i], &e)) {
 				snprintf(msg, sizeof(msg), "left by an earlier run (%s): could not undo "
-					 "'%s %s': %s", path, entries[i].kind, entries[i].arg, e.msg);
+					 "'%s %s': %s", path, journal_kind_name(entries[i].kind),
+					 entries[i].arg, e.msg);
 				failed = 1;
 			} else {
 				snprintf(msg, sizeof(msg), "left by an earlier run (%s): undid '%s %s'",
-					 path, entries[i].kind, entries[i].arg);
+					 path, journal_kind_name(entries[i].kind), entries[i].arg);
 			}
 			note(msg);
 		}
@@ -273,7 +244,7 @@ int journal_mkdir_cgroup(struct journal *j, int version, const char *dir, struct
 	int id;
 
 	snprintf(entry, sizeof(entry), "%d %s", version, dir);
-	id = journal_add(j, "cgroup", entry, e);
+	id = journal_add(j, J_CGROUP, entry, e);
 	if (id < 0 || cg_mkdir(dir, e))
 		return -1;
 	return id;

@@ -19,7 +19,8 @@
 #include "base/err.h"
 
 /*
- * Kinds and their undo:
+ * The kinds of change, and their undo (journal/undo.c: one table, each kind's name,
+ * argument and undo function):
  *	cgroup VERSION DIR     kill what is in DIR (it is ours), remove DIR
  *	subtree DIR            write -memory to DIR/cgroup.subtree_control (v2)
  *	sysctl PATH VALUE      write VALUE back to PATH (/proc/sys/...)
@@ -27,11 +28,20 @@
  *	file PATH              remove PATH (a case's tmpfs file)
  *	shm KEY                remove the SysV shared memory segment with this key
  */
+enum journal_kind { J_CGROUP, J_SUBTREE, J_SYSCTL, J_SWAPFILE, J_FILE, J_SHM, J_KINDS };
+
 struct journal_entry {
 	int id;
-	char kind[16];
+	enum journal_kind kind;
 	char arg[PATH_MAX + 32];
 };
+
+/* The kind's name in the journal file, and back (-1 for a name no kind has). */
+const char *journal_kind_name(enum journal_kind kind);
+int journal_kind_named(const char *name);
+
+/* Undo one change of this kind, given its argument as journaled. */
+int journal_undo_change(enum journal_kind kind, const char *arg, struct err *e);
 
 struct journal {
 	char path[PATH_MAX];
@@ -44,7 +54,7 @@ struct journal {
 int journal_open(struct journal *j, const char *state_dir, struct err *e);
 
 /* Record a change about to be made. Returns its id, or -1. */
-int journal_add(struct journal *j, const char *kind, const char *arg, struct err *e);
+int journal_add(struct journal *j, enum journal_kind kind, const char *arg, struct err *e);
 
 /*
  * Journal the cgroup dir ("cgroup VERSION DIR"), then create it. Returns the entry's

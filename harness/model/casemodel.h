@@ -13,7 +13,7 @@
 #include "model/badness.h"
 #include "base/hostinfo.h"
 #include "klog/oomreport.h"
-#include "run/procinfo.h"
+#include "base/procinfo.h"
 
 /* The domains, read when the processes are ready, before go. */
 struct model_env {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run/procinfo.h"
+#include "base/procinfo.h"
 
 /* What the model cannot read from a task table: who is in swapoff, who is in vfork. */
 static void model_hints_of(const struct case_run *r, struct model_hints *h)

@@ -30,8 +30,7 @@ struct case_resources {
 
 /*
  * Expand {swapfile}, {tmpfile}, {ipckey} in one run-line argument for the process of
- * index role_index. With res NULL (checking a case file) stand-in values are used.
- * Returns 0, or -1 when out is too small or a placeholder is unknown.
+ * index role_index. Returns 0, or -1 when out is too small.
  */
 int resources_expand(const struct case_resources *res, const char *role, int role_index,
 		     const char *arg, char *out, size_t len);
@@ -49,13 +48,5 @@ int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct
 
 /* Remove them (through their journal entries, newest first); failures go to warn. */
 void resources_teardown(struct case_resources *res, struct journal *j, void (*warn)(const char *msg));
-
-/* Why swap files cannot live in dir (tmpfs, ramfs), or NULL when they can. */
-const char *swap_dir_problem(const char *dir);
-
-/* Undo helpers, also used by the journal's recovery. */
-int swapfile_remove(const char *path, struct err *e);
-int tmpfile_remove(const char *path, struct err *e);
-int ipckey_remove(long key, struct err *e);
 
 #endif

@@ -19,7 +19,8 @@
 #include "klog/kmsg.h"
 #include "run/machinelock.h"
 #include "klog/oomreport.h"
-#include "run/procinfo.h"
+#include "base/procinfo.h"
+#include "run/casesysctl.h"
 #include "run/ratelimit.h"
 #include "run/resources.h"
 

@@ -2,7 +2,7 @@
 #include "run/runloop.h"
 
 #include "cgroup/cgroup.h"
-#include "run/procinfo.h"
+#include "base/procinfo.h"
 
 #include <errno.h>
 #include <fcntl.h>

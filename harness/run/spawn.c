@@ -150,7 +150,8 @@ pid_t spawn_stressor(const struct spawn_req *r, struct err *e)
 	return pid;
 }
 
-int stressor_check_args(const char *exe, char *const args[], char *msg, size_t len)
+/* Run `exe --check-args ARGS...`: 0, or -1 with the first line it printed on stderr in msg. */
+static int stressor_check_args(const char *exe, char *const args[], char *msg, size_t len)
 {
 	char *argv[MAX_ARGV], buf[1024];
 	int fds[2], status = 0, i, n = 0;
@@ -212,4 +213,17 @@ int stressor_check_args(const char *exe, char *const args[], char *msg, size_t l
 	else
 		snprintf(msg, len, "`%s --check-args` failed (status 0x%x)", exe, status);
 	return -1;
+}
+
+int case_check_args(const struct case_spec *cs, const char *stressor_dir, struct err *e)
+{
+	for (int i = 0; i < cs->nprocs; i++) {
+		const struct proc_spec *p = &cs->procs[i];
+		char exe[PATH_MAX + 40], msg[512];
+
+		snprintf(exe, sizeof(exe), "%s/%s", stressor_dir, p->stressor);
+		if (stressor_check_args(exe, p->argv, msg, sizeof(msg)))
+			return err_at(e, cs->path, p->run_line, "%s", msg);
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "format/casefile.h"
 #include "shared/faultspec.h"
 
 /* The control socket is always this descriptor in the stressor. */
@@ -42,9 +43,11 @@ pid_t spawn_stressor(const struct spawn_req *r, struct err *e);
 void close_fds_from(int lowest);
 
 /*
- * Run `exe --check-args ARGS...`. Returns 0 when the stressor accepts the options;
- * otherwise -1 with msg holding the first line it printed on stderr.
+ * Let each process's stressor check its run line (`STRESSOR --check-args ARGS...`, as
+ * the case wrote them: resource options hold their placeholders). Returns 0 when every
+ * one accepts them; otherwise -1 with "path:line: " and the first line the stressor
+ * printed on stderr.
  */
-int stressor_check_args(const char *exe, char *const args[], char *msg, size_t len);
+int case_check_args(const struct case_spec *cs, const char *stressor_dir, struct err *e);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "run/procinfo.h"
+#include "base/procinfo.h"
 #include "base/fileio.h"
 
 #include <errno.h>

@@ -1,50 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-#include "run/sysctl.h"
+#include "run/casesysctl.h"
 
-#include "base/fileio.h"
+#include "machine/sysctl.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-bool sysctl_name_ok(const char *name)
-{
-	const char *p;
-
-	if (strncmp(name, "vm.", 3) && strncmp(name, "kernel.", 7))
-		return false;
-	for (p = name; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_' && *p != '.')
-			return false;
-	return !strstr(name, "..") && name[strlen(name) - 1] != '.';
-}
-
-/* "/proc/sys/vm/panic_on_oom" */
-static void sysctl_path(const char *name, char *out, size_t len)
-{
-	size_t i, o;
-
-	o = (size_t)snprintf(out, len, "/proc/sys/");
-	for (i = 0; name[i] && o + 1 < len; i++)
-		out[o++] = name[i] == '.' ? '/' : name[i];
-	out[o] = '\0';
-}
-
-int sysctl_write(const char *path, const char *value, struct err *e)
-{
-	return write_text(path, value, e);
-}
-
-static int sysctl_read(const char *path, char *out, size_t len, struct err *e)
-{
-	if (read_text(path, out, len, e))
-		return -1;
-	out[strcspn(out, "\n")] = '\0';
-	return 0;
-}
 
 /* Save one path's value, journaled, unless it is saved already. */
 static int save(struct sysctl_saved *saved, const char *path, struct journal *j, struct err *e)
@@ -59,7 +19,7 @@ static int save(struct sysctl_saved *saved, const char *path, struct journal *j,
 	if (sysctl_read(path, old, sizeof(old), e))
 		return -1;
 	snprintf(entry, sizeof(entry), "%s %s", path, old);
-	saved->s[saved->n].journal_id = journal_add(j, "sysctl", entry, e);
+	saved->s[saved->n].journal_id = journal_add(j, J_SYSCTL, entry, e);
 	if (saved->s[saved->n].journal_id < 0)
 		return -1;
 	saved->n++;

@@ -7,21 +7,12 @@
  * the other to 0. Both are saved when a case sets one, the non-zero one first, so that
  * undoing in reverse order writes the non-zero value last.
  */
-#ifndef OOMLAB_SYSCTL_H
-#define OOMLAB_SYSCTL_H
-
-#include <stdbool.h>
-#include <stddef.h>
+#ifndef OOMLAB_CASESYSCTL_H
+#define OOMLAB_CASESYSCTL_H
 
 #include "base/err.h"
+#include "format/casefile.h"
 #include "journal/journal.h"
-
-#define SYSCTL_MAX 8
-
-struct sysctl_set {
-	char name[64];     /* "vm.panic_on_oom" */
-	char value[64];
-};
 
 struct sysctl_saved {
 	int n;
@@ -31,17 +22,11 @@ struct sysctl_saved {
 	} s[SYSCTL_MAX + 2];
 };
 
-/* A sysctl name oomlab may touch: "vm.x" or "kernel.x", lower case, digits, '_', '.'. */
-bool sysctl_name_ok(const char *name);
-
 /* Save (journaled) and set each. On failure, what was set is restored. */
 int sysctl_apply(const struct sysctl_set *set, int n, struct journal *j, struct sysctl_saved *saved,
 		 struct err *e);
 
 /* Restore what sysctl_apply saved, newest first; failures go to warn. */
 void sysctl_restore(struct sysctl_saved *saved, struct journal *j, void (*warn)(const char *msg));
-
-/* Write value to a /proc/sys path (the journal's undo uses this too). */
-int sysctl_write(const char *path, const char *value, struct err *e);
 
 #endif

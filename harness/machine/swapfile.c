@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "machine/swapfile.h"
+
+#include <linux/magic.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/swap.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *swap_dir_problem(const char *dir)
+{
+	struct statfs sf;
+
+	if (statfs(dir, &sf))
+		return "the swap directory does not exist (no disk?)";
+	if (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC)
+		return "the swap directory is in memory (tmpfs or ramfs), and swap files need a disk";
+	return NULL;
+}
+
+/* Zeros (no holes: swapon refuses a sparse file), then the swap header in page 0. */
+static int write_swapfile(const char *path, size_t size, struct err *e)
+{
+	static char zeros[1 << 20];
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), done;
+	char *header;
+	uint32_t v;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return err_set(e, errno, "create `%s`", path);
+	for (done = 0; done < size; done += sizeof(zeros)) {
+		size_t n = size - done < sizeof(zeros) ? size - done : sizeof(zeros);
+
+		if (write(fd, zeros, n) != (ssize_t)n) {
+			int err = errno;
+
+			close(fd);
+			return err_set(e, err, "write `%s`", path);
+		}
+	}
+	header = calloc(1, page);
+	if (!header) {
+		close(fd);
+		return err_set(e, ENOMEM, "swap header");
+	}
+	/* union swap_header: version at 1024, last_page at 1028, nr_badpages at 1032 */
+	v = 1;
+	memcpy(header + 1024, &v, 4);
+	v = (uint32_t)(size / page - 1);
+	memcpy(header + 1028, &v, 4);
+	memcpy(header + page - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, header, page, 0) != (ssize_t)page || fsync(fd)) {
+		int err = errno;
+
+		free(header);
+		close(fd);
+		return err_set(e, err, "write the swap header of `%s`", path);
+	}
+	free(header);
+	close(fd);
+	return 0;
+}
+
+int swapfile_create(const char *path, size_t size, struct err *e)
+{
+	if (write_swapfile(path, size, e)) {
+		unlink(path);
+		return -1;
+	}
+	if (swapon(path, 0)) {
+		int err = errno;
+
+		unlink(path);
+		return err_set(e, err, "swapon `%s`", path);
+	}
+	return 0;
+}
+
+int swapfile_remove(const char *path, struct err *e)
+{
+	int tries = 0;
+
+	/*
+	 * ENOMEM: the pages in it could not all be brought back yet (memory that the case's
+	 * processes held is still being freed). Try a few times before leaving it to the
+	 * journal, from which the next run tries again.
+	 */
+	while (swapoff(path) && errno != EINVAL && errno != ENOENT) {
+		struct timespec pause = { .tv_nsec = 200 * 1000000L };
+
+		if (errno != ENOMEM || ++tries == 5)
+			return err_set(e, errno, "swapoff `%s`", path);
+		nanosleep(&pause, NULL);
+	}
+	if (unlink(path) && errno != ENOENT)
+		return err_set(e, errno, "unlink `%s`", path);
+	return 0;
+}
