@@ -22,13 +22,13 @@ STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem fileca
 STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc \
                 stressors/sandbox
 SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec keyfile \
-          placeholders)
+          placeholders exitcodes)
 # The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
 # reader and OOM report parser: the fuzz target links exactly it and base's err and json.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
 HARNESS := $(KLOG) harness/main harness/suite harness/parse_cmd harness/cgroup_cmd \
-           $(addprefix harness/base/,clock fileio hostinfo procinfo) \
+           $(addprefix harness/base/,clock fileio hostinfo procinfo child) \
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
            $(addprefix harness/machine/,sysctl swapfile shmobj) \
            $(addprefix harness/journal/,journal undo) \

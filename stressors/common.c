@@ -47,10 +47,9 @@ static void usage(FILE *out)
 			fprintf(out, " (default %s)", o->def);
 		fputc('\n', out);
 	}
-	fprintf(out, "\nSIZE: bytes with an optional K, M, G or T suffix, or max.\n"
-		"Exit codes: 0 ok, 1 internal error, 2 bad arguments or refused, 3 allocation\n"
-		"failed, 4 unsupported by this kernel, 5 harness handshake broken, 6 permission\n"
-		"denied by the kernel, 7 process or thread limit reached.\n");
+	fprintf(out, "\nSIZE: bytes with an optional K, M, G or T suffix, or max.\n\nExit codes:\n");
+	for (int code = 0; code < ST_EXIT_COUNT; code++)
+		fprintf(out, "  %d  %s\n", code, stressor_exits[code].meaning);
 }
 
 static int bad_value(const struct stressor_opt *o, const char *value, const char *why)

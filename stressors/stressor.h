@@ -14,23 +14,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "shared/exitcodes.h"
 #include "shared/faultspec.h"
-
-/*
- * Exit codes with fixed meanings. The harness maps them back to these names in its
- * diagnostics; README.md lists them. A process the OOM killer ends has no exit code:
- * it is terminated by SIGKILL.
- */
-enum stressor_exit {
-	ST_EXIT_OK = 0,          /* did what was asked */
-	ST_EXIT_INTERNAL = 1,    /* an unexpected system call failure */
-	ST_EXIT_USAGE = 2,       /* bad arguments, or a refused unsafe request */
-	ST_EXIT_NOMEM = 3,       /* an allocation failed: malloc NULL, mmap/brk ENOMEM */
-	ST_EXIT_UNSUPPORTED = 4, /* the running kernel lacks what this mode needs */
-	ST_EXIT_HANDSHAKE = 5,   /* the control socket to the harness broke */
-	ST_EXIT_DENIED = 6,      /* the kernel refused: EPERM/EACCES (mlock, swapoff, ...) */
-	ST_EXIT_LIMIT = 7,       /* a process or thread limit stopped growth (EAGAIN) */
-};
 
 enum opt_type {
 	OPT_SIZE,   /* size_t: "64M", "4096", "1G"; "max" means SIZE_MAX */

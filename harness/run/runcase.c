@@ -15,6 +15,7 @@
 
 #include "run/caseenv.h"
 #include "run/caselog.h"
+#include "shared/exitcodes.h"
 #include "run/runloop.h"
 #include "run/spawn.h"
 
@@ -23,20 +24,14 @@
 /* How long cleanup waits for killed processes to be reaped. */
 #define REAP_MS 5000
 
-static const char *const exit_names[] = {
-	"ok", "internal error", "bad arguments or refused", "allocation failed",
-	"unsupported by this kernel", "harness handshake broken", "permission denied",
-	"process or thread limit reached",
-};
-
 const char *describe_status(int status, char *buf, size_t len)
 {
 	if (WIFEXITED(status)) {
 		int code = WEXITSTATUS(status);
 
-		if (code < (int)(sizeof(exit_names) / sizeof(exit_names[0])))
-			snprintf(buf, len, "exited with code %d (%s)", code, exit_names[code]);
-		else if (code == 127)
+		if (code < ST_EXIT_COUNT)
+			snprintf(buf, len, "exited with code %d (%s)", code, stressor_exits[code].name);
+		else if (code == ST_EXIT_NOT_STARTED)
 			snprintf(buf, len, "exited with code 127 (could not start)");
 		else
 			snprintf(buf, len, "exited with code %d", code);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "run/spawn.h"
+#include "base/child.h"
+#include "shared/exitcodes.h"
 #include "base/fileio.h"
 
 #include <errno.h>
@@ -33,28 +35,8 @@ static void child_fail(int ctl_fd, const char *fmt, ...)
 		n = (int)sizeof(line) - 2;
 	line[n++] = '\n';
 	if (write(ctl_fd, line, (size_t)n) < 0)
-		_exit(127);
-	_exit(127);
-}
-
-void close_fds_from(int lowest)
-{
-	DIR *d;
-	struct dirent *ent;
-
-	if (syscall(SYS_close_range, (unsigned)lowest, ~0U, 0) == 0)
-		return;
-	/* Before 5.9: walk /proc/self/fd. */
-	d = opendir("/proc/self/fd");
-	if (!d)
-		return;
-	while ((ent = readdir(d))) {
-		int fd = atoi(ent->d_name);
-
-		if (fd >= lowest && fd != dirfd(d))
-			close(fd);
-	}
-	closedir(d);
+		_exit(ST_EXIT_NOT_STARTED);
+	_exit(ST_EXIT_NOT_STARTED);
 }
 
 static int build_argv(const struct spawn_req *r, char **argv, char specs[][48])
@@ -88,31 +70,17 @@ static int build_argv(const struct spawn_req *r, char **argv, char specs[][48])
 
 static void child(const struct spawn_req *r, pid_t parent, char **argv)
 {
-	int ctl = r->ctl_fd, devnull;
+	/* The control socket moves to its fixed number; nothing else of ours is inherited. */
+	const struct child_setup setup = {
+		.stdout_fd = r->out_fd, .stderr_fd = r->out_fd, .die_with = parent, .own_group = true,
+		.keep_fd = r->ctl_fd, .keep_at = STRESSOR_CONTROL_FD,
+	};
+	int ctl = STRESSOR_CONTROL_FD;
 	char text[32];
 	struct err e;
-	sigset_t all;
 
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || getppid() != parent)
-		_exit(127);
-	setpgid(0, 0);
-	/* stdio first: out_fd may be the number the control socket moves to. */
-	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(r->out_fd, 1) < 0 || dup2(r->out_fd, 2) < 0)
-		child_fail(ctl, "set up stdin/stdout/stderr: %s", strerror(errno));
-	/* Move the control socket to its fixed number, without close-on-exec. */
-	if (ctl != STRESSOR_CONTROL_FD) {
-		if (dup2(ctl, STRESSOR_CONTROL_FD) < 0)
-			_exit(127);
-		ctl = STRESSOR_CONTROL_FD;
-	} else if (fcntl(ctl, F_SETFD, 0)) {
-		_exit(127);
-	}
-	/* Nothing else of ours or of whoever started us: inherited fds included. */
-	close_fds_from(STRESSOR_CONTROL_FD + 1);
+	if (child_setup(&setup))
+		_exit(ST_EXIT_NOT_STARTED);
 	snprintf(text, sizeof(text), "%d\n", (int)getpid());
 	if (r->cgroup_procs && write_text(r->cgroup_procs, text, &e))
 		child_fail(ctl, "join cgroup: write `%s`: %s", r->cgroup_procs, strerror(e.errnum));
@@ -177,17 +145,13 @@ static int stressor_check_args(const char *exe, char *const args[], char *msg, s
 		return -1;
 	}
 	if (pid == 0) {
-		sigset_t all;
-		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		const struct child_setup setup = { .stdout_fd = -1, .stderr_fd = fds[1], .keep_fd = -1 };
 
-		sigemptyset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(fds[1], 2) < 0)
-			_exit(127);
-		close_fds_from(3);
+		if (child_setup(&setup))
+			_exit(ST_EXIT_NOT_STARTED);
 		execv(exe, argv);
 		dprintf(2, "exec `%s`: %s\n", exe, strerror(errno));
-		_exit(127);
+		_exit(ST_EXIT_NOT_STARTED);
 	}
 	close(fds[1]);
 	while (have < sizeof(buf) - 1 && (got = read(fds[0], buf + have, sizeof(buf) - 1 - have)) != 0) {

@@ -39,9 +39,6 @@ struct spawn_req {
  */
 pid_t spawn_stressor(const struct spawn_req *r, struct err *e);
 
-/* In a child before exec: close every descriptor from `lowest` on. */
-void close_fds_from(int lowest);
-
 /*
  * Let each process's stressor check its run line (`STRESSOR --check-args ARGS...`, as
  * the case wrote them: resource options hold their placeholders). Returns 0 when every

@@ -3,7 +3,7 @@
 #include "vm/vm.h"
 
 #include "base/clock.h"
-#include "run/spawn.h"
+#include "base/child.h"
 #include "vm/vm_watch.h"
 
 #include <ctype.h>
@@ -126,7 +126,7 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 {
 	char mem[16], cpus[16], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
 	const char *argv[40];
-	int n = 0, fd;
+	int n = 0;
 	pid_t pid, parent = getpid();
 
 	snprintf(mem, sizeof(mem), "%d", o->memory_mb);
@@ -157,20 +157,13 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 	if (pid < 0)
 		return err_set(e, errno, "fork for qemu");
 	if (pid == 0) {
-		sigset_t none;
+		const struct child_setup setup = {
+			.stdout_fd = log_fd, .stderr_fd = log_fd, .die_with = parent,
+			.own_group = true, .keep_fd = -1,
+		};
 
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		if (getppid() != parent)
+		if (child_setup(&setup))
 			_exit(127);
-		setpgid(0, 0);
-		dup2(log_fd, 1);
-		dup2(log_fd, 2);
-		fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0)
-			dup2(fd, 0);
-		close_fds_from(3);
 		execvp(o->qemu, (char *const *)argv);
 		dprintf(2, "exec %s: %s\n", o->qemu, strerror(errno));
 		_exit(127);
