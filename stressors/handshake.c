@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The stressor side of the control socket. Lines, one message each:
- *   stressor -> harness: "ready", "done", "member PID"
- *   harness -> stressor: "go"
- */
+/* The stressor side of the control socket (its messages: shared/protocol.h). */
 #include "stressor.h"
 
 #include <errno.h>
@@ -66,33 +62,45 @@ static void wait_for_go(struct stressor_ctx *ctx)
 		have += (size_t)n;
 	}
 	buf[have] = '\0';
-	if (strncmp(buf, "go\n", 3)) {
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strcmp(buf, ctl_words[CTL_GO])) {
 		st_msg(ctx, 0, "control socket: expected 'go', got '%s'", buf);
 		exit(ST_EXIT_HANDSHAKE);
 	}
 }
 
+/* "WORD\n" or "WORD ARG\n" */
+static void send_msg(struct stressor_ctx *ctx, enum ctl_msg msg, const char *arg)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "%s%s%s\n", ctl_words[msg], arg ? " " : "", arg ? arg : "");
+	send_line(ctx, line);
+}
+
 void st_ready(struct stressor_ctx *ctx)
 {
-	send_line(ctx, "ready\n");
+	if (stressor.model != MODEL_PLAIN)
+		send_msg(ctx, CTL_MODEL, model_fact_words[stressor.model]);
+	send_msg(ctx, CTL_READY, NULL);
 	if (ctx->wait_go && ctx->control_fd >= 0)
 		wait_for_go(ctx);
 }
 
 void st_done(struct stressor_ctx *ctx)
 {
-	send_line(ctx, "done\n");
+	send_msg(ctx, CTL_DONE, NULL);
 }
 
 void st_member(struct stressor_ctx *ctx, pid_t pid)
 {
-	char line[32];
+	char text[24];
 
-	snprintf(line, sizeof(line), "member %d\n", (int)pid);
-	send_line(ctx, line);
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	send_msg(ctx, CTL_MEMBER, text);
 }
 
-void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd)
+void st_send_fd(struct stressor_ctx *ctx, enum ctl_msg word, int fd)
 {
 	char line[32], control[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = line };
@@ -102,7 +110,7 @@ void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd)
 	};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
-	snprintf(line, sizeof(line), "%s\n", word);
+	snprintf(line, sizeof(line), "%s\n", ctl_words[word]);
 	iov.iov_len = strlen(line);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -110,7 +118,7 @@ void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd)
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	while (sendmsg(ctx->control_fd, &msg, MSG_NOSIGNAL) < 0) {
 		if (errno != EINTR) {
-			st_msg(ctx, errno, "control socket: cannot send the %s descriptor", word);
+			st_msg(ctx, errno, "control socket: cannot send the %s descriptor", ctl_words[word]);
 			exit(ST_EXIT_HANDSHAKE);
 		}
 	}

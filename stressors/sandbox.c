@@ -85,7 +85,7 @@ int sandbox_install(struct stressor_ctx *ctx)
 			return ST_EXIT_UNSUPPORTED;
 		}
 		/* Before any counted call can block waiting for an answer. */
-		st_send_fd(ctx, "notify", fd);
+		st_send_fd(ctx, CTL_NOTIFY, fd);
 		close(fd);
 	}
 	seccomp_release(filter);

@@ -16,6 +16,7 @@
 
 #include "shared/exitcodes.h"
 #include "shared/faultspec.h"
+#include "shared/protocol.h"
 
 enum opt_type {
 	OPT_SIZE,   /* size_t: "64M", "4096", "1G"; "max" means SIZE_MAX */
@@ -57,6 +58,7 @@ struct stressor {
 	const char *rule;    /* the kernel rule it puts under test */
 	const struct stressor_opt *opts; /* ends with an entry whose name is NULL */
 	int (*run)(struct stressor_ctx *ctx);
+	enum model_fact model;   /* what the badness model must know of it (MODEL_PLAIN: nothing) */
 };
 
 /* Defined once by each stressor file. */
@@ -73,8 +75,8 @@ void st_ready(struct stressor_ctx *ctx);
 void st_done(struct stressor_ctx *ctx);
 void st_member(struct stressor_ctx *ctx, pid_t pid);
 
-/* Pass a descriptor to the harness with a one-word message ("notify"). */
-void st_send_fd(struct stressor_ctx *ctx, const char *word, int fd);
+/* Pass a descriptor to the harness with a one-word message (CTL_NOTIFY). */
+void st_send_fd(struct stressor_ctx *ctx, enum ctl_msg msg, int fd);
 
 /* Install the seccomp sandbox and the faults (common.c calls it before run()). */
 int sandbox_install(struct stressor_ctx *ctx);

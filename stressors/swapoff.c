@@ -43,4 +43,5 @@ const struct stressor stressor = {
 	.rule = "the swapoff caller is an OOM origin: chosen first, whatever its size",
 	.opts = opts,
 	.run = run_swapoff,
+	.model = MODEL_OOM_ORIGIN,
 };

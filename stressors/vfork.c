@@ -46,7 +46,7 @@ static int vfork_child(void *arg)
 	size_t got;
 	int n;
 
-	n = snprintf(line, sizeof(line), "member %d\n", (int)syscall(SYS_getpid));
+	n = snprintf(line, sizeof(line), "%s %d\n", ctl_words[CTL_MEMBER], (int)syscall(SYS_getpid));
 	if (ctx->control_fd >= 0 && write(ctx->control_fd, line, (size_t)n) != n)
 		_exit(ST_EXIT_HANDSHAKE);
 	if (alloc_chunks(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.size, 1 << 20, &got))
@@ -99,4 +99,5 @@ const struct stressor stressor = {
 	.rule = "a task in vfork is not eligible (4.8+); its parent, sharing the mm, is",
 	.opts = opts,
 	.run = run_vfork,
+	.model = MODEL_VFORK_MEMBERS,
 };

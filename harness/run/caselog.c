@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arrays.h"
 #include "base/procinfo.h"
 
-/* What the model cannot read from a task table: who is in swapoff, who is in vfork. */
+/* What the model cannot read from a task table: what the stressors said of themselves. */
 static void model_hints_of(const struct case_run *r, struct model_hints *h)
 {
 	int i, m;
@@ -21,10 +22,10 @@ static void model_hints_of(const struct case_run *r, struct model_hints *h)
 	for (i = 0; i < r->nprocs; i++) {
 		const struct proc_run *p = &r->procs[i];
 
-		if (!strcmp(p->spec->stressor, "swapoff") && h->norigin < (int)(sizeof(h->origin) / sizeof(h->origin[0])))
+		if (p->model_fact == MODEL_OOM_ORIGIN && h->norigin < ARRAY_SIZE(h->origin))
 			h->origin[h->norigin++] = p->pid;
-		if (!strcmp(p->spec->stressor, "vfork"))
-			for (m = 0; m < p->nmembers && h->nvfork < (int)(sizeof(h->in_vfork) / sizeof(h->in_vfork[0])); m++)
+		if (p->model_fact == MODEL_VFORK_MEMBERS)
+			for (m = 0; m < p->nmembers && h->nvfork < ARRAY_SIZE(h->in_vfork); m++)
 				h->in_vfork[h->nvfork++] = p->members[m].pid;
 	}
 }

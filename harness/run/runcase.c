@@ -161,6 +161,15 @@ int case_fail(struct case_run *r, enum case_outcome how, const char *fmt, ...)
 	return -1;
 }
 
+/* "go" to a trigger. */
+static int send_go(int ctl)
+{
+	char line[16];
+	int n = snprintf(line, sizeof(line), "%s\n", ctl_words[CTL_GO]);
+
+	return send(ctl, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
+}
+
 /* Start process i and wait until it says ready. */
 static int start_process(struct case_run *r, const struct run_env *env, int i, long deadline)
 {
@@ -379,7 +388,7 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 	}
 	r->t_go_ms = now_ms() - r->t0;
 	for (i = 0; i < r->nprocs; i++)
-		if (cs->procs[i].trigger && send(r->procs[i].ctl, "go\n", 3, MSG_NOSIGNAL) != 3) {
+		if (cs->procs[i].trigger && send_go(r->procs[i].ctl)) {
 			case_fail(r, OUT_SETUP_FAILED, "sending go to %s: %s", cs->procs[i].role, strerror(errno));
 			goto out;
 		}

@@ -23,6 +23,7 @@
 #include "run/casesysctl.h"
 #include "run/ratelimit.h"
 #include "run/resources.h"
+#include "shared/protocol.h"
 
 /* What a case run needs from the harness around it. */
 struct run_env {
@@ -73,6 +74,7 @@ struct proc_run {
 	bool out_truncated;
 	struct member *members;      /* other processes of this role ("member PID") */
 	int nmembers;
+	enum model_fact model_fact;  /* what the stressor said the model must know ("model FACT") */
 	struct proc_sample sample;   /* just before go */
 	struct proc_model model;     /* the badness model on that sample */
 };

@@ -3,6 +3,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/procinfo.h"
+#include "shared/protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -86,18 +87,33 @@ static void add_member(struct case_run *r, struct proc_run *p, const char *text)
 
 static void handle_line(struct case_run *r, struct proc_run *p, const char *line)
 {
-	if (!strcmp(line, "ready")) {
+	const char *arg;
+	int fact;
+
+	switch (ctl_parse(line, &arg)) {
+	case CTL_READY:
 		if (p->state == PS_STARTING)
 			p->state = PS_READY;
-	} else if (!strcmp(line, "done")) {
+		break;
+	case CTL_DONE:
 		if (p->state != PS_ENDED)
 			p->state = PS_DONE;
-	} else if (!strncmp(line, "member ", 7)) {
-		add_member(r, p, line + 7);
-	} else if (!strcmp(line, "notify")) {
-		/* the descriptor came with it */
-	} else if (!strncmp(line, "error ", 6)) {
-		snprintf(p->error, sizeof(p->error), "%s", line + 6);
+		break;
+	case CTL_MEMBER:
+		add_member(r, p, arg);
+		break;
+	case CTL_MODEL:
+		fact = model_fact_named(arg);
+		if (fact >= 0)
+			p->model_fact = (enum model_fact)fact;
+		break;
+	case CTL_ERROR:
+		snprintf(p->error, sizeof(p->error), "%s", arg);
+		break;
+	case CTL_NOTIFY: /* the descriptor came with it */
+	case CTL_GO:     /* the harness's own word */
+	default:         /* not the protocol: ignored */
+		break;
 	}
 }
 
