@@ -38,6 +38,8 @@ static void usage(FILE *out)
 		"                           to the oomlab binary, build/stressors in a checkout)\n"
 		"      --state-dir DIR      where the undo journal lives (default /run/oomlab)\n"
 		"      --timeout-scale N    multiply every case's timeout by N\n"
+		"      --model-kernel VERSION  the badness model follows this kernel's rules, not\n"
+		"                           the running one's (to see its checks fail)\n"
 		"      --swap-dir DIR       where a case's own swap file goes (default /var/tmp)\n"
 		"      --tmpfile-dir DIR    where {tmpfile} goes (default /dev/shm)\n"
 		"      --guest              inside oomlab's VM guest: also run machine-wide cases\n"
@@ -63,9 +65,8 @@ static void usage(FILE *out)
 		"                           holds another process (as a login shell's does)\n"
 		"  -h, --help\n"
 		"\n"
-		"For tests: --proc-root DIR (instead of /proc), --kmsg-path PATH (not /dev/kmsg),\n"
-		"--cgroup-version 1|2 (treat --cgroup-root as a hierarchy of that version),\n"
-		"--kvm-device PATH (not /dev/kvm).\n");
+		"For tests: --kmsg-path PATH (not /dev/kmsg), --cgroup-version 1|2 (treat\n"
+		"--cgroup-root as a hierarchy of that version), --kvm-device PATH (not /dev/kvm).\n");
 }
 
 static const struct option longopts[] = {
@@ -79,7 +80,6 @@ static const struct option longopts[] = {
 	{ "expected", required_argument, NULL, 'e' },
 	{ "stressors", required_argument, NULL, 's' },
 	{ "state-dir", required_argument, NULL, 'S' },
-	{ "proc-root", required_argument, NULL, 'P' },
 	{ "kmsg-path", required_argument, NULL, 'K' },
 	{ "kernel", required_argument, NULL, 'k' },
 	{ "vm-only", no_argument, NULL, 'O' },
@@ -92,6 +92,7 @@ static const struct option longopts[] = {
 	{ "accel", required_argument, NULL, 'A' },
 	{ "kvm-device", required_argument, NULL, 'D' },
 	{ "vm-busy-cgroup", no_argument, NULL, 'Y' },
+	{ "model-kernel", required_argument, NULL, 'm' },
 	{ "timeout-scale", required_argument, NULL, 'X' },
 	{ "guest", no_argument, NULL, 'G' },
 	{ "swap-dir", required_argument, NULL, 'W' },
@@ -115,7 +116,7 @@ static void default_dir(char *out, size_t len, const char *exe_dir, const char *
 static int run_main(int argc, char **argv)
 {
 	struct suite_opts o = {
-		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .proc_root = "/proc",
+		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg",
 		.swap_dir = "/var/tmp", .tmpfile_dir = "/dev/shm",
 		.timeout_ms = 30000, .timeout_scale = 1,
 	};
@@ -164,7 +165,6 @@ static int run_main(int argc, char **argv)
 		case 'e': snprintf(o.expected_dir, sizeof(o.expected_dir), "%s", optarg); break;
 		case 's': snprintf(o.stressor_dir, sizeof(o.stressor_dir), "%s", optarg); break;
 		case 'S': o.state_dir = optarg; break;
-		case 'P': o.proc_root = optarg; break;
 		case 'K': o.kmsg_path = optarg; break;
 		case 'k':
 			if (o.nkernels == MAX_KERNELS) {
@@ -203,6 +203,14 @@ static int run_main(int argc, char **argv)
 			fprintf(stderr, "oomlab: --accel: expected auto, kvm or tcg, got '%s'\n", optarg);
 			return 1;
 		case 'D': o.vm.kvm_device = optarg; break;
+		case 'm':
+			if (kver_parse(optarg, &o.model_kernel)) {
+				fprintf(stderr, "oomlab: --model-kernel: expected a kernel version such as "
+					"5.2, got '%s'\n", optarg);
+				return 1;
+			}
+			o.has_model_kernel = true;
+			break;
 		case 'Y': o.vm.busy_cgroup = true; break;
 		case 'X':
 			if (parse_long(optarg, &v) || v < 1 || v > 100) {

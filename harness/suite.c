@@ -134,7 +134,7 @@ static void probe(struct suite *s)
 	const struct suite_opts *o = s->o;
 	struct err e;
 
-	s->have_root = cgroup_root_find(&s->root, o->proc_root, o->cgroup_root, o->cgroup_version,
+	s->have_root = cgroup_root_find(&s->root, "/proc", o->cgroup_root, o->cgroup_version,
 					&e) == 0;
 	if (!s->host.root)
 		snprintf(s->skip_reason, sizeof(s->skip_reason), "not root: oomlab needs root to create "
@@ -502,6 +502,7 @@ int suite_run(const struct suite_opts *o)
 		.timeout_scale = o->timeout_scale,
 		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit, .lock = &s.lock,
 		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir, .guest = o->guest,
+		.model_rules = o->has_model_kernel ? &o->model_kernel : NULL,
 	};
 	ktap_start(&s.k, stdout, n * (host + kernels));
 	if (!o->validate_only)

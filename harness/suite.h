@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "base/hostinfo.h"
 #include "vm/vm.h"
 
 #define MAX_KERNELS 8
@@ -18,7 +19,6 @@ struct suite_opts {
 	const char *swap_dir;        /* a case's own swap file goes here (a disk) */
 	const char *tmpfile_dir;     /* {tmpfile} goes here (a tmpfs) */
 	const char *kmsg_path;
-	const char *proc_root;
 	const char *cgroup_root;     /* NULL: oomlab's own memory cgroup */
 	int cgroup_version;          /* 0: detect */
 	long timeout_ms;             /* per case */
@@ -27,6 +27,8 @@ struct suite_opts {
 	bool verbose;
 	bool validate_only;
 	bool guest;                  /* inside oomlab's VM guest: machine-wide cases may run */
+	bool has_model_kernel;       /* --model-kernel: the model follows another kernel's rules */
+	struct kver model_kernel;
 	char **names;                /* cases to run; NULL: all */
 	int nnames;
 	const char *kernels[MAX_KERNELS]; /* also run the cases in VM guests of these images */

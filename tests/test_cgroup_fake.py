@@ -218,8 +218,7 @@ def test_no_memory_controller_anywhere(tmp_path):
 def test_a_run_without_memory_controller_skips_everything(tmp_path):
     uni = tmp_path / "unified"
     make_files(uni, {"cgroup.controllers": "cpu pids\n"})
-    proc = fake_proc(tmp_path, f"40 30 0:37 / {uni} rw - cgroup2 cgroup2 rw\n", "0::/\n")
-    r = oomlab("--proc-root", proc, "hog-killed")
+    r = oomlab("--cgroup-root", uni, "--cgroup-version", "2", "hog-killed")
     assert r.returncode == 4, r.stdout
     assert "# SKIP " in r.stdout
     assert "no memory cgroup" in r.stdout or os.geteuid() != 0

@@ -144,7 +144,7 @@ def test_failures_name_the_check_and_the_numbers(tmp_path):
 
 
 def test_model_disagreements_name_the_numbers(tmp_path):
-    """A model_order that is false; and the model of 5.2's rules (OOMLAB_MODEL_KERNEL) on this
+    """A model_order that is false; and the model of 5.2's rules (--model-kernel) on this
     kernel: another oom_score formula, and the earlier of tied sharers as the victim."""
     case = ("[case]\nsummary = model\nmemory.max = 64M\nswap.max = 0\n[process big]\n"
             "run = idle --rss 16M --touch populate\n[process small]\nrun = idle --rss 1M\n"
@@ -156,7 +156,7 @@ def test_model_disagreements_name_the_numbers(tmp_path):
                      r"big=\d+ \(domain 16384 pages\)", d), d
     write_case(tmp_path, "sharers", (ROOT / "cases/sharedmm-all-die.case").read_text(),
                (ROOT / "expected/sharedmm-all-die.expect").read_text())
-    r = oomlab(*suite_args(tmp_path), "sharers", env={**os.environ, "OOMLAB_MODEL_KERNEL": "5.2"})
+    r = oomlab(*suite_args(tmp_path), "--model-kernel", "5.2", "sharers")
     assert r.returncode == 1
     d = Ktap(r.stdout).diags("sharers")
     assert re.search(r"sharers\.expect: model_score: bomb: expected oom_score \d+ from the model "

@@ -49,17 +49,14 @@ static long long memcg_pages(const struct model_env *m, long long limit_kb, long
 	return (limit_kb + swap) / m->page_kb;
 }
 
-void model_env_read(struct model_env *m, const struct hostinfo *h, const char *cg_dir,
-		    int cgroup_version)
+void model_env_read(struct model_env *m, const struct hostinfo *h, const struct kver *rules,
+		    const char *cg_dir, int cgroup_version)
 {
 	long long memsw;
 	long page = sysconf(_SC_PAGESIZE);
 
 	memset(m, 0, sizeof(*m));
-	m->kernel = h->kernel;
-	/* The model of another kernel's rules, to see the checks fail (tests, docs/model.md). */
-	if (getenv("OOMLAB_MODEL_KERNEL") && kver_parse(getenv("OOMLAB_MODEL_KERNEL"), &m->kernel))
-		m->kernel = h->kernel;
+	m->kernel = rules ? *rules : h->kernel;
 	m->era = badness_era_of(&m->kernel);
 	m->root = h->root;
 	m->page_kb = page > 0 ? page / 1024 : 4;

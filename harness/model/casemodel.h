@@ -59,9 +59,12 @@ struct model_hints {
 	int nvfork;
 };
 
-/* cg_dir: the case's cgroup; cgroup_version 1 or 2. */
-void model_env_read(struct model_env *m, const struct hostinfo *h, const char *cg_dir,
-		    int cgroup_version);
+/*
+ * cg_dir: the case's cgroup; cgroup_version 1 or 2. rules: the kernel whose rules
+ * the model follows (--model-kernel, to see the checks fail); NULL: the running one.
+ */
+void model_env_read(struct model_env *m, const struct hostinfo *h, const struct kver *rules,
+		    const char *cg_dir, int cgroup_version);
 
 void model_proc(const struct model_env *m, const struct proc_sample *s, struct proc_model *out);
 

@@ -379,7 +379,7 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 		if (start_process(r, env, i, deadline))
 			goto out;
 	r->t_ready_ms = now_ms() - r->t0;
-	model_env_read(&r->model, env->host, r->cg_dir, env->root->ops->version);
+	model_env_read(&r->model, env->host, env->model_rules, r->cg_dir, env->root->ops->version);
 	for (i = 0; i < r->nprocs; i++) {
 		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e))
 			fprintf(stderr, "oomlab: %s: sampling %s: %s\n", cs->name, r->procs[i].spec->role,

@@ -45,6 +45,7 @@ struct run_env {
 	const char *swap_dir;        /* where a case's swap file goes (a disk) */
 	const char *tmpfile_dir;     /* where {tmpfile} goes (a tmpfs) */
 	bool guest;                  /* inside oomlab's throw-away VM guest */
+	const struct kver *model_rules; /* --model-kernel: the model follows these rules; NULL */
 };
 
 enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };
