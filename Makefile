@@ -22,7 +22,7 @@ STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem fileca
 STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc \
                 stressors/sandbox
 SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec keyfile \
-          placeholders exitcodes protocol)
+          placeholders exitcodes protocol words)
 # The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
 # reader and OOM report parser: the fuzz target links exactly it and base's err and json.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \

@@ -25,6 +25,7 @@
 #include "machine/swapfile.h"
 #include "run/runcase.h"
 #include "run/spawn.h"
+#include "shared/words.h"
 #include "shared/units.h"
 
 struct suite {
@@ -462,17 +463,7 @@ static void run_one(struct suite *s, const char *name)
 /* The kernel command line says this is a guest booted by oomlab's VM backend. */
 static bool in_oomlab_guest(void)
 {
-	char line[4096], *tok, *save;
-	bool found = false;
-	FILE *f = fopen("/proc/cmdline", "re");
-
-	if (!f)
-		return false;
-	if (fgets(line, sizeof(line), f))
-		for (tok = strtok_r(line, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-			found |= !strcmp(tok, "oomlab.guest=1");
-	fclose(f);
-	return found;
+	return word_in_file("/proc/cmdline", "oomlab.guest=1", " \n");
 }
 
 int suite_run(const struct suite_opts *o)

@@ -6,12 +6,17 @@
 #include <time.h>
 #include <unistd.h>
 
-long now_ms(void)
+unsigned long long now_usec(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
+}
+
+long now_ms(void)
+{
+	return (long)(now_usec() / 1000);
 }
 
 bool sigfd_drain(int fd)

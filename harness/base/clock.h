@@ -5,8 +5,9 @@
 
 #include <stdbool.h>
 
-/* Monotonic milliseconds. */
+/* Monotonic milliseconds, and microseconds (the kernel log's clock, near enough). */
 long now_ms(void);
+unsigned long long now_usec(void);
 
 /*
  * Read every pending signal from a signalfd (SIGCHLD, SIGINT, SIGTERM, SIGHUP).

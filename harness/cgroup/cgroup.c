@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "shared/cgroup_locate.h"
+#include "shared/words.h"
 #include "base/fileio.h"
 
 
@@ -198,61 +199,42 @@ int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
 	}
 }
 
+struct holder_search {
+	const char *dir;
+	size_t best;             /* the length of the longest mount point that holds dir */
+	char *kpath, *mount;
+	size_t len;
+};
+
+static bool holds_dir(const struct cgroup_mount *m, void *ctx)
+{
+	struct holder_search *s = ctx;
+	size_t mlen = strlen(m->mount);
+
+	if (mlen > s->best && !strncmp(s->dir, m->mount, mlen) &&
+	    (s->dir[mlen] == '/' || s->dir[mlen] == '\0')) {
+		s->best = mlen;
+		snprintf(s->kpath, s->len, "%s%s", strcmp(m->root, "/") ? m->root : "", s->dir + mlen);
+		if (!s->kpath[0])
+			snprintf(s->kpath, s->len, "/");
+		snprintf(s->mount, s->len, "%s", m->mount);
+	}
+	return false;
+}
+
 /* The longest cgroup mount that holds dir (into mount), and dir's path inside it. */
 static int kernel_path_of(const char *proc_root, const char *dir, char *kpath, char *mount,
 			  size_t len)
 {
-	char path[PATH_MAX], *line = NULL, best[PATH_MAX] = "";
-	size_t cap = 0, bestlen = 0;
-	FILE *f;
+	struct holder_search s = { .dir = dir, .kpath = kpath, .mount = mount, .len = len };
 
-	snprintf(path, sizeof(path), "%s/self/mountinfo", proc_root);
-	f = fopen(path, "re");
-	if (!f)
+	if (cgroup_mounts_each(proc_root, holds_dir, &s))
 		return -1;
-	while (getline(&line, &cap, f) > 0) {
-		char *fields[6], *save, *tok, *dash = strstr(line, " - ");
-		int n = 0;
-		size_t mlen;
-
-		if (!dash || (strncmp(dash + 3, "cgroup ", 7) && strncmp(dash + 3, "cgroup2 ", 8)))
-			continue;
-		for (tok = strtok_r(line, " ", &save); tok && n < 6; tok = strtok_r(NULL, " ", &save))
-			fields[n++] = tok;
-		if (n < 5)
-			continue;
-		mountinfo_unescape(fields[3]);
-		mountinfo_unescape(fields[4]);
-		mlen = strlen(fields[4]);
-		if (mlen > bestlen && !strncmp(dir, fields[4], mlen) &&
-		    (dir[mlen] == '/' || dir[mlen] == '\0')) {
-			bestlen = mlen;
-			snprintf(best, sizeof(best), "%s%s", strcmp(fields[3], "/") ? fields[3] : "",
-				 dir + mlen);
-			snprintf(mount, len, "%s", fields[4]);
-		}
-	}
-	free(line);
-	fclose(f);
-	if (!bestlen) {
+	if (!s.best) {
 		errno = ENOENT;
 		return -1;
 	}
-	snprintf(kpath, len, "%s", *best ? best : "/");
 	return 0;
-}
-
-bool cg_word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while ((p = strstr(p, word))) {
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
-			return true;
-		p += n;
-	}
-	return false;
 }
 
 static int check_memory_controller(const struct cgroup_root *r, struct err *e)
@@ -267,7 +249,7 @@ static int check_memory_controller(const struct cgroup_root *r, struct err *e)
 	}
 	if (cg_read(r->dir, "cgroup.controllers", buf, sizeof(buf), e))
 		return -1;
-	if (cg_word_in(buf, "memory"))
+	if (word_in(buf, "memory", " \n"))
 		return 0;
 	return err_set(e, ENOENT, "the memory controller is not available in `%s` (cgroup.controllers "
 		       "does not list it)", r->dir);

@@ -78,8 +78,6 @@ bool cg_has(const char *dir, const char *file);
 int cg_write(const char *dir, const char *file, const char *value, struct err *e);
 int cg_read(const char *dir, const char *file, char *buf, size_t len, struct err *e);
 int cg_read_ll(const char *dir, const char *file, long long *v, struct err *e);
-/* Is word one of the blank-separated words of list (cgroup.controllers and the like)? */
-bool cg_word_in(const char *list, const char *word);
 /* A flat keyed file ("oom_kill 3"): -1 with errno ENOENT when the key is absent. */
 int cg_read_key(const char *dir, const char *file, const char *key, long long *v, struct err *e);
 /* The pids in cgroup.procs; returns how many (at most max), or -1. */

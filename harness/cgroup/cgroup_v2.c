@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cgroup/cgroup.h"
+#include "shared/words.h"
 
 static bool v2_memory_enabled(const char *dir)
 {
@@ -16,7 +17,7 @@ static bool v2_memory_enabled(const char *dir)
 	struct err e;
 
 	return cg_read(dir, "cgroup.subtree_control", buf, sizeof(buf), &e) == 0 &&
-	       cg_word_in(buf, "memory");
+	       word_in(buf, "memory", " \n");
 }
 
 static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
@@ -26,7 +27,7 @@ static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 	*changed = false;
 	if (cg_read(dir, "cgroup.subtree_control", buf, sizeof(buf), e))
 		return -1;
-	if (cg_word_in(buf, "memory"))
+	if (word_in(buf, "memory", " \n"))
 		return 0;
 	if (cg_write(dir, "cgroup.subtree_control", "+memory", e)) {
 		if (e->errnum == EBUSY)

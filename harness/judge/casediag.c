@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "judge/casediag.h"
+#include "run/ratelimit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,7 +127,8 @@ static void print_kernel_log(const struct case_run *r, struct ktap *k, bool all)
 				  : "the key lines of its OOM reports; -v shows all");
 		if (!ev->has_trigger)
 			ktap_diag(k, "  (no report header before this kill: the kernel rate-limits "
-				  "headers to 10 per 5 s)");
+				  "headers to %d per %llu s)", RATELIMIT_BURST,
+				  RATELIMIT_INTERVAL_USEC / 1000000);
 		/* The events' line numbers are indexes into r->lines (runcase.c). */
 		for (i = (size_t)ev->first_line; i <= (size_t)ev->last_line && i < r->nlines; i++)
 			if (all || oom_line_is_key(r->lines[i].text))

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "klog/kmsg.h"
 
 /* oom_rs: DEFAULT_RATELIMIT_BURST reports per DEFAULT_RATELIMIT_INTERVAL (5 s). */
@@ -24,14 +25,6 @@ int ratelimit_open(struct oom_ratelimit *rl, const char *kmsg_path, struct err *
 	if (rl->fd < 0)
 		return err_set(e, errno, "open `%s`", kmsg_path);
 	return 0;
-}
-
-static unsigned long long now_usec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000;
 }
 
 static void remember(struct log_times *t, unsigned long long usec)

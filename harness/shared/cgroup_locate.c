@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Find a process's cgroup directory for a controller from /proc/self/{mountinfo,cgroup}. */
 #include "shared/cgroup_locate.h"
+#include "shared/words.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -24,88 +25,86 @@ void mountinfo_unescape(char *s)
 	*w = '\0';
 }
 
-/* Does the comma-separated list contain the word? */
-static bool list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	while (list && *list) {
-		if (!strncmp(list, word, n) && (list[n] == ',' || list[n] == '\0'))
-			return true;
-		list = strchr(list, ',');
-		if (list)
-			list++;
-	}
-	return false;
-}
-
-/* Does the space-separated file content contain the word? */
-static bool file_has_word(const char *path, const char *word)
-{
-	char buf[1024], *tok, *save;
-	FILE *f = fopen(path, "re");
-	bool found = false;
-
-	if (!f)
-		return false;
-	if (fgets(buf, sizeof(buf), f)) {
-		for (tok = strtok_r(buf, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-			if (!strcmp(tok, word))
-				found = true;
-	}
-	fclose(f);
-	return found;
-}
-
-/*
- * Find the mount of the hierarchy: v1 (fstype cgroup, super options name the
- * controller) or, when want_v2, the cgroup2 mount. Fills mount and its root.
- */
-static int find_mount(const char *proc_root, const char *controller, int version,
-		      char *mount, char *root, size_t len)
+int cgroup_mounts_each(const char *proc_root, bool (*fn)(const struct cgroup_mount *m, void *ctx),
+		       void *ctx)
 {
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
-	int found = -1;
+	bool stop = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/self/mountinfo", proc_root);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
-	while (found && getline(&line, &cap, f) > 0) {
-		char *fields[12], *dash, *save, *tok;
-		char *fstype, *super;
+	while (!stop && getline(&line, &cap, f) > 0) {
+		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS ... - FSTYPE SOURCE SUPEROPTIONS" */
+		char *fields[5], *dash = strstr(line, " - "), *save, *tok;
+		struct cgroup_mount m;
 		int n = 0;
 
-		dash = strstr(line, " - ");
 		if (!dash)
 			continue;
 		*dash = '\0';
-		for (tok = strtok_r(line, " ", &save); tok && n < 12; tok = strtok_r(NULL, " ", &save))
+		for (tok = strtok_r(line, " ", &save); tok && n < 5; tok = strtok_r(NULL, " ", &save))
 			fields[n++] = tok;
-		if (n < 5)
+		tok = strtok_r(dash + 3, " ", &save);
+		if (n < 5 || !tok || (strcmp(tok, "cgroup") && strcmp(tok, "cgroup2")))
 			continue;
-		fstype = strtok_r(dash + 3, " ", &save);
-		strtok_r(NULL, " ", &save); /* source */
-		super = strtok_r(NULL, " \n", &save);
-		if (!fstype)
-			continue;
-		if (version == 1 && (strcmp(fstype, "cgroup") || !list_has(super, controller)))
-			continue;
-		if (version == 2 && strcmp(fstype, "cgroup2"))
-			continue;
+		m.version = strcmp(tok, "cgroup2") ? 1 : 2;
+		strtok_r(NULL, " ", &save); /* the source */
+		m.options = strtok_r(NULL, " \n", &save);
+		if (!m.options)
+			m.options = "";
 		mountinfo_unescape(fields[3]);
 		mountinfo_unescape(fields[4]);
-		snprintf(root, len, "%s", fields[3]);
-		snprintf(mount, len, "%s", fields[4]);
-		found = 0;
+		m.root = fields[3];
+		m.mount = fields[4];
+		stop = fn(&m, ctx);
 	}
 	free(line);
 	fclose(f);
-	if (found)
+	return 0;
+}
+
+struct mount_search {
+	const char *controller;
+	int version;
+	char *mount, *root;
+	size_t len;
+	bool found;
+};
+
+/* The v1 hierarchy whose super options name the controller, or the cgroup2 mount. */
+static bool is_wanted(const struct cgroup_mount *m, void *ctx)
+{
+	struct mount_search *s = ctx;
+
+	if (m->version != s->version ||
+	    (m->version == 1 && !word_in(m->options, s->controller, ",")))
+		return false;
+	snprintf(s->root, s->len, "%s", m->root);
+	snprintf(s->mount, s->len, "%s", m->mount);
+	return s->found = true;
+}
+
+/*
+ * Find the mount of the hierarchy: v1 (fstype cgroup, super options name the
+ * controller) or v2 (the cgroup2 mount). Fills mount and its root.
+ */
+static int find_mount(const char *proc_root, const char *controller, int version,
+		      char *mount, char *root, size_t len)
+{
+	struct mount_search s = { .controller = controller, .version = version, .mount = mount,
+				  .root = root, .len = len };
+
+	if (cgroup_mounts_each(proc_root, is_wanted, &s))
+		return -1;
+	if (!s.found) {
 		errno = ENOENT;
-	return found;
+		return -1;
+	}
+	return 0;
 }
 
 /* The path of this process in the hierarchy, from <proc>/self/cgroup. */
@@ -130,7 +129,7 @@ static int find_own_path(const char *proc_root, const char *controller, int vers
 		*ctrls++ = '\0';
 		*cgpath++ = '\0';
 		cgpath[strcspn(cgpath, "\n")] = '\0';
-		if (version == 2 ? !strcmp(id, "0") && !*ctrls : list_has(ctrls, controller)) {
+		if (version == 2 ? !strcmp(id, "0") && !*ctrls : word_in(ctrls, controller, ",")) {
 			snprintf(out, len, "%s", cgpath);
 			found = 0;
 		}
@@ -157,7 +156,7 @@ int cgroup_locate(const char *proc_root, const char *controller, struct cgroup_l
 		if (find_mount(proc_root, controller, 2, loc->mount, root, sizeof(loc->mount_root)))
 			return -1;
 		snprintf(file, sizeof(file), "%s/cgroup.controllers", loc->mount);
-		if (!file_has_word(file, controller)) {
+		if (!word_in_file(file, controller, " \n")) {
 			errno = ENOENT;
 			return -1;
 		}
