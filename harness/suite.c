@@ -313,7 +313,7 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 		return true;
 	}
 	if (cs->has_kernel && !kcond_holds(&cs->kernel, &s->host.kernel)) {
-		snprintf(why, len, "needs kernel %s %d.%d.%d; this is %s", cs->kernel.op,
+		snprintf(why, len, "needs kernel %s %d.%d.%d; this is %s", cmp_op_text(cs->kernel.op),
 			 cs->kernel.v.major, cs->kernel.v.minor, cs->kernel.v.patch, s->host.release);
 		return true;
 	}

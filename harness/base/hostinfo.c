@@ -97,41 +97,24 @@ static bool is_version(const char *s)
 
 int kcond_parse(const char *s, struct kcond *c)
 {
-	static const char *const ops[] = { "<=", ">=", "==", "!=", "<", ">" };
-	size_t i;
+	size_t n;
+	int op;
 
 	while (*s == ' ')
 		s++;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		size_t n = strlen(ops[i]);
-
-		if (!strncmp(s, ops[i], n)) {
-			const char *ver = s + n;
-
-			while (*ver == ' ')
-				ver++;
-			if (!is_version(ver))
-				return -1;
-			snprintf(c->op, sizeof(c->op), "%s", ops[i]);
-			return kver_parse(ver, &c->v);
-		}
-	}
-	return -1;
+	op = cmp_op_at(s, CMP_ALL, &n);
+	if (op < 0)
+		return -1;
+	s += n;
+	while (*s == ' ')
+		s++;
+	if (!is_version(s))
+		return -1;
+	c->op = (enum cmp_op)op;
+	return kver_parse(s, &c->v);
 }
 
 bool kcond_holds(const struct kcond *c, const struct kver *v)
 {
-	int r = kver_cmp(v, &c->v);
-
-	if (!strcmp(c->op, "<"))
-		return r < 0;
-	if (!strcmp(c->op, "<="))
-		return r <= 0;
-	if (!strcmp(c->op, ">"))
-		return r > 0;
-	if (!strcmp(c->op, ">="))
-		return r >= 0;
-	if (!strcmp(c->op, "=="))
-		return r == 0;
-	return r != 0;
+	return cmp_holds(c->op, kver_cmp(v, &c->v), 0);
 }

@@ -5,13 +5,15 @@
 
 #include <stdbool.h>
 
+#include "base/compare.h"
+
 struct kver {
 	int major, minor, patch;
 };
 
 /* A condition on the kernel version: op is one of < <= > >= == != */
 struct kcond {
-	char op[3];
+	enum cmp_op op;
 	struct kver v;
 };
 

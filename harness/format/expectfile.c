@@ -212,6 +212,7 @@ static int parse_optout(struct loader *ld, const char *key, const char *value, i
 static int parse_order(struct loader *ld, const char *value, int line, struct order_chain *oc)
 {
 	const char *s = value;
+	int op;
 
 	oc->set = true;
 	oc->line = line;
@@ -235,13 +236,11 @@ static int parse_order(struct loader *ld, const char *value, int line, struct or
 		s += n + strspn(s + n, " \t");
 		if (!*s)
 			break;
-		if (!strncmp(s, ">=", 2))
-			snprintf(oc->op[oc->n], 3, ">=");
-		else if (*s == '>' || *s == '=')
-			snprintf(oc->op[oc->n], 3, "%c", *s);
-		else
+		op = cmp_op_at(s, CMP_ORDERING, &n);
+		if (op < 0)
 			return err_at(ld->e, ld->path, line, "order: expected >, >= or = at '%s'", s);
-		s += strlen(oc->op[oc->n]);
+		oc->op[oc->n] = (enum cmp_op)op;
+		s += n;
 		oc->n++;
 	}
 	oc->n++;
@@ -381,14 +380,15 @@ static int apply_key(struct loader *ld, struct expect_spec *x, enum key k, const
 		return parse_count(ld, key_names[k], v, line, &x->oom_events, &x->has_oom_events,
 				   &x->oom_events_line);
 	case K_USAGE: {
-		char op[3] = "", size[32];
-		size_t bytes;
+		unsigned usage_ops = CMP_ORDERING | (1u << CMP_LT) | (1u << CMP_LE);
+		char size[32];
+		size_t bytes, oplen;
+		int op = cmp_op_at(v, usage_ops, &oplen);
 
-		if (sscanf(v, "%2[<>=] %31s", op, size) != 2 || (strcmp(op, "<") && strcmp(op, "<=") &&
-		    strcmp(op, ">") && strcmp(op, ">=") && strcmp(op, "=")) || parse_size(size, &bytes) ||
-		    bytes == SIZE_MAX)
+		if (op < 0 || sscanf(v + oplen, " %31s", size) != 1 || parse_size(size, &bytes) ||
+		    bytes == SIZE_MAX || !strncmp(v, "==", 2))
 			return err_at(ld->e, ld->path, line, "usage: expected 'OP SIZE', e.g. '>= 48M'");
-		snprintf(x->usage_op, sizeof(x->usage_op), "%s", op);
+		x->usage_op = (enum cmp_op)op;
 		x->usage = (long long)bytes;
 		x->usage_line = line;
 		x->has_usage = true;

@@ -41,7 +41,7 @@ struct order_chain {
 	int line;
 	int n;
 	char role[CASE_MAX_PROCS][ROLE_MAX];
-	char op[CASE_MAX_PROCS][3];
+	enum cmp_op op[CASE_MAX_PROCS];
 };
 
 /* A regular expression with {pid:ROLE} and {cgroup} placeholders. */
@@ -90,7 +90,7 @@ struct expect_spec {
 	long oom_kills;              /* the cgroup's OOM kill counter */
 	bool has_usage;
 	int usage_line;
-	char usage_op[3];
+	enum cmp_op usage_op;
 	long long usage;             /* the cgroup's memory usage once the log settled */
 	char change[32];             /* [change]: "applied" or the errno name; "" unset */
 	int change_line;

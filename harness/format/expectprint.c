@@ -37,7 +37,7 @@ static void print_order(const char *key, const struct order_chain *oc,
 		return;
 	used = (size_t)snprintf(text, sizeof(text), "%s = %s", key, oc->role[0]);
 	for (i = 1; i < oc->n && used < sizeof(text); i++)
-		used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s", oc->op[i - 1],
+		used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s", cmp_op_text(oc->op[i - 1]),
 					 oc->role[i]);
 	line(ctx, text);
 }
@@ -73,7 +73,7 @@ void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const cha
 		line(ctx, text);
 	}
 	if (x->has_usage) {
-		snprintf(text, sizeof(text), "usage = %s %lld", x->usage_op, x->usage);
+		snprintf(text, sizeof(text), "usage = %s %lld", cmp_op_text(x->usage_op), x->usage);
 		line(ctx, text);
 	}
 	if (x->change[0]) {

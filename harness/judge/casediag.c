@@ -61,9 +61,9 @@ static void print_predictions(const struct case_run *r, struct ktap *k)
 		n++;
 		if (!m->made)
 			ktap_diag(k, "model, OOM event %d: no prediction: %s", n, m->why_not);
-		else if (strcmp(m->how, "badness"))
+		else if (m->how != HOW_BADNESS)
 			ktap_diag(k, "model, OOM event %d: %s, so pid %ld (%s); the kernel killed pid %ld",
-				  n, m->how, m->pid, m->comm, ev->kills[0].pid);
+				  n, model_how_text(m->how), m->pid, m->comm, ev->kills[0].pid);
 		else
 			ktap_diag(k, "model, OOM event %d: pid %ld (%s) has the highest badness, %lld in %lld "
 				  "pages%s; the kernel killed pid %ld", n, m->pid, m->comm, m->points,

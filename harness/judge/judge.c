@@ -38,19 +38,6 @@ const struct proc_run *judge_role(const struct case_run *r, const char *role)
 	return NULL;
 }
 
-bool judge_op_holds(const char *op, long long a, long long b)
-{
-	if (!strcmp(op, "<"))
-		return a < b;
-	if (!strcmp(op, "<="))
-		return a <= b;
-	if (!strcmp(op, ">"))
-		return a > b;
-	if (!strcmp(op, ">="))
-		return a >= b;
-	return a == b;
-}
-
 static bool sigkilled(int status)
 {
 	return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
@@ -181,8 +168,8 @@ static void check_usage(struct judge *j)
 
 	if (!j->r->have_counters)
 		judge_fail(j, x->usage_line, "usage: the cgroup's usage could not be read");
-	else if (!judge_op_holds(x->usage_op, u, x->usage))
-		judge_fail(j, x->usage_line, "usage: expected %s %lld kB, saw %lld kB", x->usage_op,
+	else if (!cmp_holds(x->usage_op, u, x->usage))
+		judge_fail(j, x->usage_line, "usage: expected %s %lld kB, saw %lld kB", cmp_op_text(x->usage_op),
 			   x->usage / 1024, u / 1024);
 }
 
@@ -210,9 +197,10 @@ static void check_order(struct judge *j)
 		if (!a->sample.ok || !b->sample.ok)
 			judge_fail(j, oc->line, "order: no oom_score sample for %s", !a->sample.ok ? oc->role[i]
 			           : oc->role[i + 1]);
-		else if (!judge_op_holds(oc->op[i], sa, sb))
+		else if (!cmp_holds(oc->op[i], sa, sb))
 			judge_fail(j, oc->line, "order: expected %s %s %s, saw oom_score %s=%ld %s=%ld",
-			           oc->role[i], oc->op[i], oc->role[i + 1], oc->role[i], sa, oc->role[i + 1], sb);
+			           oc->role[i], cmp_op_text(oc->op[i]), oc->role[i + 1], oc->role[i], sa,
+			           oc->role[i + 1], sb);
 	}
 }
 

@@ -97,7 +97,7 @@ static void check_victims(struct judge *j)
 		n++;
 		if (!m->made || m->pid == ev->kills[0].pid)
 			continue;
-		if (!strcmp(m->how, "badness"))
+		if (m->how == HOW_BADNESS)
 			judge_fail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected the kernel "
 			      "to kill %s, the highest badness %lld in a domain of %lld pages%s; it killed "
 			      "%s, badness %s%lld", n, who(r, m->pid, m->comm, a, sizeof(a)), m->points,
@@ -108,7 +108,8 @@ static void check_victims(struct judge *j)
 		else
 			judge_fail(j, j->x->model_victim.line, "model_victim: OOM event %d: expected %s to be "
 			      "killed (%s), the kernel killed %s", n, who(r, m->pid, m->comm, a, sizeof(a)),
-			      m->how, who(r, ev->kills[0].pid, ev->kills[0].comm, b, sizeof(b)));
+			      model_how_text(m->how), who(r, ev->kills[0].pid, ev->kills[0].comm, b,
+						      sizeof(b)));
 	}
 }
 
@@ -125,9 +126,10 @@ static void check_order(struct judge *j)
 			judge_fail(j, oc->line, "model_order: no model for %s (no /proc sample, or no "
 				   "model for kernel %s)", !a->model.ok ? oc->role[i] : oc->role[i + 1],
 				   badness_era_name(j->r->model.era));
-		else if (!judge_op_holds(oc->op[i], a->model.domain_points, b->model.domain_points))
+		else if (!cmp_holds(oc->op[i], a->model.domain_points, b->model.domain_points))
 			judge_fail(j, oc->line, "model_order: expected %s %s %s, saw badness %s=%lld "
-				   "%s=%lld (domain %lld pages)", oc->role[i], oc->op[i], oc->role[i + 1],
+				   "%s=%lld (domain %lld pages)", oc->role[i], cmp_op_text(oc->op[i]),
+				   oc->role[i + 1],
 				   oc->role[i], a->model.domain_points, oc->role[i + 1],
 				   b->model.domain_points, j->r->model.domain_pages);
 	}

@@ -23,9 +23,6 @@ void judge_fail(struct judge *j, int line, const char *fmt, ...) __attribute__((
 /* The main process of a role (roles in an expectation are checked to exist). */
 const struct proc_run *judge_role(const struct case_run *r, const char *role);
 
-/* a OP b for OP one of < <= > >= = */
-bool judge_op_holds(const char *op, long long a, long long b);
-
 /* The model's checks (judge_model.c). */
 void judge_model(struct judge *j);
 

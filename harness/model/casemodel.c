@@ -9,6 +9,16 @@
 #include "cgroup/cgroup.h"
 #include "base/fileio.h"
 
+const char *model_how_text(enum model_how how)
+{
+	static const char *const text[HOW_COUNT] = {
+		[HOW_BADNESS] = "badness", [HOW_ALLOCATING_TASK] = "oom_kill_allocating_task",
+		[HOW_OOM_ORIGIN] = "OOM origin: in swapoff",
+	};
+
+	return text[how];
+}
+
 /* A limit file in kB: "max" (-1 from cg_read_ll) or a v1 "unlimited" (about 2^63) is -1. */
 static long long limit_kb(const char *dir, const char *file)
 {
@@ -174,7 +184,7 @@ void model_event(const struct model_env *m, const struct oom_event *ev, const st
 	if (m->allocating_task && !strcmp(ev->constraint, "CONSTRAINT_NONE") && ev->trigger_pid > 0) {
 		/* The allocating task dies if it can (4.x+: global OOMs only). */
 		out->made = true;
-		snprintf(out->how, sizeof(out->how), "oom_kill_allocating_task");
+		out->how = HOW_ALLOCATING_TASK;
 		out->pid = ev->trigger_pid;
 		snprintf(out->comm, sizeof(out->comm), "%s", ev->trigger_comm);
 		return;
@@ -187,7 +197,7 @@ void model_event(const struct model_env *m, const struct oom_event *ev, const st
 	origin = origin_row(h, ev);
 	if (origin) {
 		out->made = true;
-		snprintf(out->how, sizeof(out->how), "OOM origin: in swapoff");
+		out->how = HOW_OOM_ORIGIN;
 		out->pid = origin->pid;
 		snprintf(out->comm, sizeof(out->comm), "%s", origin->name);
 		return;
@@ -197,7 +207,7 @@ void model_event(const struct model_env *m, const struct oom_event *ev, const st
 		snprintf(out->why_not, sizeof(out->why_not), "the memcg report has no memory: usage line");
 		return;
 	}
-	snprintf(out->how, sizeof(out->how), "badness");
+	out->how = HOW_BADNESS;
 	out->points = BADNESS_UNKILLABLE;
 	for (i = 0; i < ev->ntasks; i++) {
 		const struct oom_task *t = &ev->tasks[i];

@@ -38,10 +38,21 @@ struct proc_model {
 	long long domain_points;       /* badness against the case cgroup's limit + swap */
 };
 
+/* How the kernel chooses its victim, by the rules that apply to an event. */
+enum model_how {
+	HOW_BADNESS,                   /* the highest badness in the domain */
+	HOW_ALLOCATING_TASK,           /* vm.oom_kill_allocating_task: the allocating task */
+	HOW_OOM_ORIGIN,                /* a swapoff caller, before any scoring */
+	HOW_COUNT,
+};
+
+/* "badness", "oom_kill_allocating_task", "OOM origin: in swapoff" */
+const char *model_how_text(enum model_how how);
+
 struct event_model {
 	bool made;                     /* a prediction was possible */
 	char why_not[160];             /* when not */
-	char how[48];                  /* "badness", "oom_kill_allocating_task" */
+	enum model_how how;
 	long long totalpages;
 	long pid;                      /* the predicted victim */
 	char comm[OOM_COMM_MAX];
