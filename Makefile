@@ -32,7 +32,7 @@ HARNESS := $(KLOG) harness/main harness/suite harness/parse_cmd harness/cgroup_c
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
            $(addprefix harness/machine/,sysctl swapfile shmobj) \
            $(addprefix harness/journal/,journal undo) \
-           $(addprefix harness/format/,ini casefile expectfile expectprint) \
+           $(addprefix harness/format/,ini casefile expectfile expectkeys patterns) \
            $(addprefix harness/model/,badness casemodel) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl) \

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 
 #include "format/casefile.h"
+#include "base/compare.h"
 #include "base/err.h"
 #include "base/hostinfo.h"
 
@@ -70,8 +71,13 @@ struct exit_expect {
 	int code;
 };
 
+struct exit_list {
+	int n;
+	struct exit_expect e[CASE_MAX_PROCS];
+};
+
 /* sample = ROLE FIELD VALUE: what /proc/PID/FIELD read before go. */
-enum sample_field { SAMPLE_OOM_SCORE, SAMPLE_OOM_SCORE_ADJ, SAMPLE_OOM_ADJ };
+enum sample_field { SAMPLE_OOM_SCORE, SAMPLE_OOM_SCORE_ADJ, SAMPLE_OOM_ADJ, SAMPLE_FIELDS };
 
 struct sample_expect {
 	int line;
@@ -80,40 +86,60 @@ struct sample_expect {
 	long value;
 };
 
+struct sample_list {
+	int n;
+	struct sample_expect s[3 * CASE_MAX_PROCS];
+};
+
+/* oom_kills = N */
+struct count_expect {
+	bool set;
+	int line;
+	long value;
+};
+
+/* usage = OP SIZE */
+struct usage_expect {
+	bool set;
+	int line;
+	enum cmp_op op;
+	long long bytes;
+};
+
+/* change = applied, or an errno name */
+struct word_expect {
+	int line;
+	char word[32];                /* "" when unset */
+};
+
+/* panic = yes|no */
+struct yes_no_expect {
+	bool set;
+	int line;
+	bool yes;
+};
+
 struct expect_spec {
 	char path[PATH_MAX];
 	struct role_list killed;     /* every process of these roles died by SIGKILL */
 	struct role_list survived;   /* these roles were not killed */
 	struct role_list victims;    /* the kernel's "Killed process" victims, in order */
-	bool has_oom_kills;
-	int oom_kills_line;
-	long oom_kills;              /* the cgroup's OOM kill counter */
-	bool has_usage;
-	int usage_line;
-	enum cmp_op usage_op;
-	long long usage;             /* the cgroup's memory usage once the log settled */
-	char change[32];             /* [change]: "applied" or the errno name; "" unset */
-	int change_line;
-	bool has_oom_events;
-	int oom_events_line;
-	long oom_events;             /* v2 memory.events oom: times the limit led to an OOM */
+	struct count_expect oom_kills;  /* the cgroup's OOM kill counter */
+	struct count_expect oom_events; /* v2 memory.events oom: times the limit led to an OOM */
+	struct usage_expect usage;   /* the cgroup's memory usage once the log settled */
+	struct word_expect change;   /* [change]: "applied" or the errno name */
 	struct order_chain order;    /* /proc/PID/oom_score before go */
 	struct order_chain model_order; /* the model's badness in the case's domain before go */
 	struct model_optout model_score;  /* model oom_score = kernel's (on unless "no") */
 	struct model_optout model_victim; /* predicted victim = the kernel's (on unless "no") */
+	struct exit_list exits;
+	struct sample_list samples;
+	struct yes_no_expect panic;  /* VM: the guest's kernel panics (judged by the host) */
+	struct pattern_list output_lines; /* exactly count lines of the role's output match */
 	struct pattern_list dmesg;   /* each matches some kernel log line of the case */
 	struct pattern_list no_dmesg;/* none matches any */
 	struct pattern_list output;  /* each matches a line of the role's output */
-	struct pattern_list output_lines; /* exactly count lines of the role's output match */
-	int nexits;
-	struct exit_expect exits[CASE_MAX_PROCS];
-	int nsamples;
-	struct sample_expect samples[3 * CASE_MAX_PROCS];
-	/* Judged by the host from a VM guest's console log (case with own_boot): */
-	bool has_panic;
-	bool panic;                  /* the guest's kernel panics */
-	int panic_line;
-	struct pattern_list console; /* each matches a console line */
+	struct pattern_list console; /* VM: each matches a console line (judged by the host) */
 };
 
 struct expect_env {
@@ -121,27 +147,27 @@ struct expect_env {
 	int cgroup_version;          /* 1 or 2 */
 };
 
-extern const char *const sample_field_names[];
+extern const char *const sample_field_names[SAMPLE_FIELDS];
 
 int expect_load(struct expect_spec *x, const char *path, const struct case_spec *c,
 		const struct expect_env *env, struct err *e);
 
-/* "a, b, c", or "none" for an empty list (expectprint.c, as is expect_print). */
+/* "a, b, c", or "none" for an empty list. */
 void role_list_text(const struct role_list *rl, char *out, size_t len);
 
-/* The expectations in effect, one "key = value" line each, through line(). */
+/* The expectations in effect, one "key = value" line each, through line() (expectkeys.c). */
 void expect_print(const struct expect_spec *x, void (*line)(void *ctx, const char *text), void *ctx);
 void expect_free(struct expect_spec *x);
 
-/* Value of a {pid:ROLE} placeholder, or NULL when the role has none. */
-typedef const char *(*placeholder_fn)(void *ctx, const char *kind, const char *role);
+/* The value of a {pid:ROLE} or {cgroup} placeholder into out; -1 when there is none. */
+typedef int (*placeholder_fn)(void *ctx, const char *kind, const char *role, char *out, size_t len);
 
 /*
  * Replace {pid:ROLE} and {cgroup} with the values fn gives, escaped for an extended
  * regular expression. Other braces stay (they are regex repetitions). Returns 0, or
- * -1 with msg filled (unknown role, value unavailable, too long).
+ * -1 with e saying why (unknown role, value unavailable, too long). (patterns.c)
  */
 int pattern_expand(const char *text, placeholder_fn fn, void *ctx, char *out, size_t len,
-		   char *msg, size_t msglen);
+		   struct err *e);
 
 #endif

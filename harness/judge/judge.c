@@ -132,20 +132,20 @@ static void check_oom_kills(struct judge *j)
 	const struct case_run *r = j->r;
 
 	if (!r->have_counters) {
-		judge_fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, could not read the cgroup's "
-		           "counters", j->x->oom_kills);
+		judge_fail(j, j->x->oom_kills.line, "oom_kills: expected %ld, could not read the cgroup's "
+		           "counters", j->x->oom_kills.value);
 		return;
 	}
 	if (!r->counters.has_oom_kill) {
 		/* Kernels before 4.13 do not count: the log is all there is. */
-		if (r->kills_logged != j->x->oom_kills)
-			judge_fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, saw %d Killed process "
-			           "lines (this kernel has no oom_kill counter)", j->x->oom_kills, r->kills_logged);
+		if (r->kills_logged != j->x->oom_kills.value)
+			judge_fail(j, j->x->oom_kills.line, "oom_kills: expected %ld, saw %d Killed process "
+			           "lines (this kernel has no oom_kill counter)", j->x->oom_kills.value, r->kills_logged);
 		return;
 	}
-	if (r->counters.oom_kill != j->x->oom_kills)
-		judge_fail(j, j->x->oom_kills_line, "oom_kills: expected %ld, saw %lld (the cgroup's oom_kill "
-		           "counter; %d Killed process lines logged)", j->x->oom_kills, r->counters.oom_kill,
+	if (r->counters.oom_kill != j->x->oom_kills.value)
+		judge_fail(j, j->x->oom_kills.line, "oom_kills: expected %ld, saw %lld (the cgroup's oom_kill "
+		           "counter; %d Killed process lines logged)", j->x->oom_kills.value, r->counters.oom_kill,
 		           r->kills_logged);
 }
 
@@ -154,11 +154,11 @@ static void check_oom_events(struct judge *j)
 	const struct case_run *r = j->r;
 
 	if (!r->have_counters || r->counters.oom < 0)
-		judge_fail(j, j->x->oom_events_line, "oom_events: expected %ld; this cgroup has no oom event "
-		           "counter (cgroup v1): put it in an [expect cgroup v2] section", j->x->oom_events);
-	else if (r->counters.oom != j->x->oom_events)
-		judge_fail(j, j->x->oom_events_line, "oom_events: expected %ld, saw %lld (memory.events oom)",
-		           j->x->oom_events, r->counters.oom);
+		judge_fail(j, j->x->oom_events.line, "oom_events: expected %ld; this cgroup has no oom event "
+		           "counter (cgroup v1): put it in an [expect cgroup v2] section", j->x->oom_events.value);
+	else if (r->counters.oom != j->x->oom_events.value)
+		judge_fail(j, j->x->oom_events.line, "oom_events: expected %ld, saw %lld (memory.events oom)",
+		           j->x->oom_events.value, r->counters.oom);
 }
 
 static void check_usage(struct judge *j)
@@ -167,10 +167,10 @@ static void check_usage(struct judge *j)
 	long long u = j->r->counters.usage;
 
 	if (!j->r->have_counters)
-		judge_fail(j, x->usage_line, "usage: the cgroup's usage could not be read");
-	else if (!cmp_holds(x->usage_op, u, x->usage))
-		judge_fail(j, x->usage_line, "usage: expected %s %lld kB, saw %lld kB", cmp_op_text(x->usage_op),
-			   x->usage / 1024, u / 1024);
+		judge_fail(j, x->usage.line, "usage: the cgroup's usage could not be read");
+	else if (!cmp_holds(x->usage.op, u, x->usage.bytes))
+		judge_fail(j, x->usage.line, "usage: expected %s %lld kB, saw %lld kB",
+			   cmp_op_text(x->usage.op), x->usage.bytes / 1024, u / 1024);
 }
 
 static void check_change(struct judge *j)
@@ -178,10 +178,10 @@ static void check_change(struct judge *j)
 	const struct case_run *r = j->r;
 
 	if (!r->change_result[0])
-		judge_fail(j, j->x->change_line, "change: expected %s, but the case has no [change] or it "
-		           "was not reached", j->x->change);
-	else if (strcmp(r->change_result, j->x->change))
-		judge_fail(j, j->x->change_line, "change: expected %s, saw %s%s%s", j->x->change,
+		judge_fail(j, j->x->change.line, "change: expected %s, but the case has no [change] or it "
+		           "was not reached", j->x->change.word);
+	else if (strcmp(r->change_result, j->x->change.word))
+		judge_fail(j, j->x->change.line, "change: expected %s, saw %s%s%s", j->x->change.word,
 		           r->change_result, r->change_detail[0] ? ": " : "", r->change_detail);
 }
 
@@ -204,35 +204,32 @@ static void check_order(struct judge *j)
 	}
 }
 
-static const char *placeholder(void *ctx, const char *kind, const char *role)
+/* {cgroup}: the case's cgroup as the kernel names it; {pid:ROLE}: the role's pid. */
+static int placeholder(void *ctx, const char *kind, const char *role, char *out, size_t len)
 {
-	static char pid[24];
 	const struct case_run *r = ctx;
 	const struct proc_run *p;
 
-	if (!strcmp(kind, "cgroup"))
-		return r->cg_kpath;
+	if (!strcmp(kind, "cgroup")) {
+		snprintf(out, len, "%s", r->cg_kpath);
+		return 0;
+	}
 	p = judge_role(r, role);
 	if (!p || !p->pid)
-		return NULL;
-	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
-	return pid;
+		return -1;
+	snprintf(out, len, "%d", (int)p->pid);
+	return 0;
 }
 
-/*
- * Compile a pattern for this run. Returns 0, or -1 with why filled.
- */
-static int compile(const struct case_run *r, const struct pattern *pt, regex_t *re, char *why,
-		   size_t len)
+/* Compile a pattern for this run. Returns 0, or -1 with e saying why. */
+static int compile(const struct case_run *r, const struct pattern *pt, regex_t *re, struct err *e)
 {
 	char expanded[4096];
 
-	if (pattern_expand(pt->text, placeholder, (void *)r, expanded, sizeof(expanded), why, len))
+	if (pattern_expand(pt->text, placeholder, (void *)r, expanded, sizeof(expanded), e))
 		return -1;
-	if (regcomp(re, expanded, REG_EXTENDED | REG_NOSUB)) {
-		snprintf(why, len, "does not compile after expansion: %s", expanded);
-		return -1;
-	}
+	if (regcomp(re, expanded, REG_EXTENDED | REG_NOSUB))
+		return err_set(e, 0, "does not compile after expansion: %s", expanded);
 	return 0;
 }
 
@@ -249,15 +246,15 @@ static long find_line(const struct case_run *r, const regex_t *re)
 
 static void check_dmesg(struct judge *j, const struct pattern_list *pl, bool want)
 {
-	char why[512];
+	struct err e;
 	regex_t re;
 	int i;
 
 	for (i = 0; i < pl->n; i++) {
 		long at;
 
-		if (compile(j->r, &pl->p[i], &re, why, sizeof(why))) {
-			judge_fail(j, pl->p[i].line, "%s: %s", want ? "dmesg" : "no_dmesg", why);
+		if (compile(j->r, &pl->p[i], &re, &e)) {
+			judge_fail(j, pl->p[i].line, "%s: %s", want ? "dmesg" : "no_dmesg", e.msg);
 			continue;
 		}
 		at = find_line(j->r, &re);
@@ -279,8 +276,8 @@ static void check_exits(struct judge *j)
 	char how[128];
 	int i;
 
-	for (i = 0; i < j->x->nexits; i++) {
-		const struct exit_expect *ex = &j->x->exits[i];
+	for (i = 0; i < j->x->exits.n; i++) {
+		const struct exit_expect *ex = &j->x->exits.e[i];
 		const struct proc_run *p = judge_role(j->r, ex->role);
 
 		if (p->run_state != PS_ENDED || !WIFEXITED(p->status) || WEXITSTATUS(p->status) != ex->code)
@@ -293,8 +290,8 @@ static void check_samples(struct judge *j)
 {
 	int i;
 
-	for (i = 0; i < j->x->nsamples; i++) {
-		const struct sample_expect *se = &j->x->samples[i];
+	for (i = 0; i < j->x->samples.n; i++) {
+		const struct sample_expect *se = &j->x->samples.s[i];
 		const struct proc_run *p = judge_role(j->r, se->role);
 		long saw = se->field == SAMPLE_OOM_SCORE ? p->sample.oom_score
 			   : se->field == SAMPLE_OOM_SCORE_ADJ ? p->sample.oom_score_adj : p->sample.oom_adj;
@@ -307,15 +304,15 @@ static void check_samples(struct judge *j)
 	}
 }
 
-/* How many lines of the role's output the pattern matches; -1 with why on error. */
-static long count_output(const struct case_run *r, const struct pattern *pt, char *why, size_t len)
+/* How many lines of the role's output the pattern matches; -1 with e on error. */
+static long count_output(const struct case_run *r, const struct pattern *pt, struct err *e)
 {
 	const struct proc_run *p = judge_role(r, pt->role);
 	char *copy, *line, *save;
 	long count = 0;
 	regex_t re;
 
-	if (compile(r, pt, &re, why, len))
+	if (compile(r, pt, &re, e))
 		return -1;
 	copy = strdup(p->output ? p->output : "");
 	for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
@@ -327,16 +324,16 @@ static long count_output(const struct case_run *r, const struct pattern *pt, cha
 
 static void check_output(struct judge *j)
 {
-	char why[512];
+	struct err e;
 	long n;
 	int i;
 
 	for (i = 0; i < j->x->output.n; i++) {
 		const struct pattern *pt = &j->x->output.p[i];
 
-		n = count_output(j->r, pt, why, sizeof(why));
+		n = count_output(j->r, pt, &e);
 		if (n < 0)
-			judge_fail(j, pt->line, "output: %s", why);
+			judge_fail(j, pt->line, "output: %s", e.msg);
 		else if (n == 0)
 			judge_fail(j, pt->line, "output: expected a line of %s's output matching '%s', saw none",
 			           pt->role, pt->text);
@@ -344,9 +341,9 @@ static void check_output(struct judge *j)
 	for (i = 0; i < j->x->output_lines.n; i++) {
 		const struct pattern *pt = &j->x->output_lines.p[i];
 
-		n = count_output(j->r, pt, why, sizeof(why));
+		n = count_output(j->r, pt, &e);
 		if (n < 0)
-			judge_fail(j, pt->line, "output_lines: %s", why);
+			judge_fail(j, pt->line, "output_lines: %s", e.msg);
 		else if (n != pt->count)
 			judge_fail(j, pt->line, "output_lines: expected %ld lines of %s's output matching '%s', "
 			           "saw %ld", pt->count, pt->role, pt->text, n);
@@ -356,14 +353,14 @@ static void check_output(struct judge *j)
 bool judge_log_complete(const struct case_run *r, void *arg)
 {
 	const struct expect_spec *x = arg;
-	char why[512];
+	struct err e;
 	regex_t re;
 	int i;
 
 	for (i = 0; i < x->dmesg.n; i++) {
 		long at;
 
-		if (compile(r, &x->dmesg.p[i], &re, why, sizeof(why)))
+		if (compile(r, &x->dmesg.p[i], &re, &e))
 			continue;
 		at = find_line(r, &re);
 		regfree(&re);
@@ -375,11 +372,11 @@ bool judge_log_complete(const struct case_run *r, void *arg)
 
 int judge_expected_kills(const struct expect_spec *x)
 {
-	int n = x->has_oom_kills ? (int)x->oom_kills : 0;
+	int n = x->oom_kills.set ? (int)x->oom_kills.value : 0;
 
 	if (x->victims.n > n)
 		n = x->victims.n;
-	if (!x->has_oom_kills && !x->victims.set)
+	if (!x->oom_kills.set && !x->victims.set)
 		n = 1;
 	return n;
 }
@@ -412,13 +409,13 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 		check_survived(&j);
 	if (x->victims.set)
 		check_victims(&j);
-	if (x->has_oom_kills)
+	if (x->oom_kills.set)
 		check_oom_kills(&j);
-	if (x->has_oom_events)
+	if (x->oom_events.set)
 		check_oom_events(&j);
-	if (x->has_usage)
+	if (x->usage.set)
 		check_usage(&j);
-	if (x->change[0])
+	if (x->change.word[0])
 		check_change(&j);
 	if (x->order.set)
 		check_order(&j);

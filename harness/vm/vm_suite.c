@@ -274,7 +274,7 @@ static void fail_all(struct ktap *k, const char *label, char **names, int n, con
 static void emit_case(struct ktap *k, const char *label, const struct vm_case *c,
 		      const struct guest_result *r, const struct boot *b, bool first_missing)
 {
-	bool want_panic = c->loaded && c->x.has_panic && c->x.panic;
+	bool want_panic = c->loaded && c->x.panic.set && c->x.panic.yes;
 	char name[192];
 	enum verdict v;
 	int i;
@@ -286,7 +286,7 @@ static void emit_case(struct ktap *k, const char *label, const struct vm_case *c
 		v = r->v;
 		if (want_panic && v != V_SKIP) {
 			ktap_diag(k, "%s:%d: panic: expected a kernel panic, the guest finished the case",
-				  c->x.path, c->x.panic_line);
+				  c->x.path, c->x.panic.line);
 			v = V_FAIL;
 		} else if (c->loaded && c->cs.own_boot && v == V_PASS &&
 			   check_console(k, c, b->console)) {
