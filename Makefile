@@ -27,12 +27,12 @@ SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec key
 # reader and OOM report parser: the fuzz target links exactly it and base's err and json.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
-HARNESS := $(KLOG) harness/main harness/suite harness/parse_cmd harness/cgroup_cmd \
+HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/cgroup_cmd \
            $(addprefix harness/base/,clock fileio hostinfo procinfo child compare) \
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
            $(addprefix harness/machine/,sysctl swapfile shmobj) \
            $(addprefix harness/journal/,journal undo) \
-           $(addprefix harness/format/,ini casefile expectfile expectkeys patterns) \
+           $(addprefix harness/format/,ini casefile casekeys expectfile expectkeys patterns) \
            $(addprefix harness/model/,badness casemodel) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl) \

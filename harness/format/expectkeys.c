@@ -18,8 +18,7 @@ const char *const sample_field_names[SAMPLE_FIELDS] = { "oom_score", "oom_score_
 
 typedef void (*line_fn)(void *ctx, const char *text);
 
-/* "key = value" through line(). */
-static void print_kv(const struct expect_key *k, const char *value, line_fn line, void *ctx)
+void expect_print_kv(const struct expect_key *k, const char *value, line_fn line, void *ctx)
 {
 	char text[4200];
 
@@ -93,7 +92,7 @@ static void print_roles(const struct expect_key *k, const void *field, line_fn l
 	if (!rl->set)
 		return;
 	role_list_text(rl, list, sizeof(list));
-	print_kv(k, list, line, ctx);
+	expect_print_kv(k, list, line, ctx);
 }
 
 /* A count: "N". */
@@ -123,7 +122,7 @@ static void print_count(const struct expect_key *k, const void *field, line_fn l
 	if (!c->set)
 		return;
 	snprintf(text, sizeof(text), "%ld", c->value);
-	print_kv(k, text, line, ctx);
+	expect_print_kv(k, text, line, ctx);
 }
 
 /* usage: "OP SIZE" */
@@ -158,7 +157,7 @@ static void print_usage(const struct expect_key *k, const void *field, line_fn l
 	if (!u->set)
 		return;
 	snprintf(text, sizeof(text), "%s %lld", cmp_op_text(u->op), u->bytes);
-	print_kv(k, text, line, ctx);
+	expect_print_kv(k, text, line, ctx);
 }
 
 /* change: "applied" or an errno name */
@@ -186,7 +185,7 @@ static void print_word(const struct expect_key *k, const void *field, line_fn li
 	const struct word_expect *w = field;
 
 	if (w->word[0])
-		print_kv(k, w->word, line, ctx);
+		expect_print_kv(k, w->word, line, ctx);
 }
 
 /* An order chain: "a > b >= c = d" */
@@ -249,7 +248,7 @@ static void print_order(const struct expect_key *k, const void *field, line_fn l
 	for (int i = 1; i < oc->n && used < sizeof(text); i++)
 		used += (size_t)snprintf(text + used, sizeof(text) - used, " %s %s",
 					 cmp_op_text(oc->op[i - 1]), oc->role[i]);
-	print_kv(k, text, line, ctx);
+	expect_print_kv(k, text, line, ctx);
 }
 
 /* A check on by default: "yes", or "no, WHY" (the reason is shown when it is skipped). */
@@ -284,7 +283,7 @@ static void print_optout(const struct expect_key *k, const void *field, line_fn 
 	if (!o->off)
 		return;
 	snprintf(text, sizeof(text), "no, %s", o->why);
-	print_kv(k, text, line, ctx);
+	expect_print_kv(k, text, line, ctx);
 }
 
 /* exit: "ROLE CODE" */
@@ -324,7 +323,7 @@ static void print_exits(const struct expect_key *k, const void *field, line_fn l
 
 	for (int i = 0; i < el->n; i++) {
 		snprintf(text, sizeof(text), "%s %d", el->e[i].role, el->e[i].code);
-		print_kv(k, text, line, ctx);
+		expect_print_kv(k, text, line, ctx);
 	}
 }
 
@@ -373,7 +372,7 @@ static void print_samples(const struct expect_key *k, const void *field, line_fn
 	for (int i = 0; i < sl->n; i++) {
 		snprintf(text, sizeof(text), "%s %s %ld", sl->s[i].role,
 			 sample_field_names[sl->s[i].field], sl->s[i].value);
-		print_kv(k, text, line, ctx);
+		expect_print_kv(k, text, line, ctx);
 	}
 }
 
@@ -400,102 +399,7 @@ static void print_yes_no(const struct expect_key *k, const void *field, line_fn 
 	const struct yes_no_expect *y = field;
 
 	if (y->set)
-		print_kv(k, y->yes ? "yes" : "no", line, ctx);
-}
-
-/*
- * Patterns: a regular expression ("REGEX"; allow: no placeholders, for the console the
- * host reads after the guest is gone), "ROLE REGEX" (output), "ROLE COUNT REGEX"
- * (output_lines).
- */
-
-static int parse_pattern(struct expect_loader *ld, const struct expect_key *k, void *field,
-			 const char *value, int line)
-{
-	if (k->allow && strchr(value, '{') && (strstr(value, "{pid:") || strstr(value, "{cgroup}")))
-		return err_at(ld->e, ld->path, line, "%s: placeholders are not available (the host "
-			      "reads the console after the guest is gone)", k->name);
-	return expect_add_pattern(ld, field, "", value, line);
-}
-
-/* "ROLE REST": the role, checked, and where REST starts; NULL (with e) on a mistake. */
-static const char *role_then(struct expect_loader *ld, const struct expect_key *k, const char *v,
-			     int line, char *role, const char *form)
-{
-	size_t n = strcspn(v, " \t");
-
-	if (n == 0 || n >= ROLE_MAX || !v[n]) {
-		err_at(ld->e, ld->path, line, "%s: expected '%s'", k->name, form);
-		return NULL;
-	}
-	snprintf(role, ROLE_MAX, "%.*s", (int)n, v);
-	if (expect_role_ok(ld, role, line))
-		return NULL;
-	return v + n + strspn(v + n, " \t");
-}
-
-static int parse_output(struct expect_loader *ld, const struct expect_key *k, void *field,
-			const char *value, int line)
-{
-	char role[ROLE_MAX];
-	const char *rest = role_then(ld, k, value, line, role, "ROLE REGEX");
-
-	return rest ? expect_add_pattern(ld, field, role, rest, line) : -1;
-}
-
-static int parse_output_lines(struct expect_loader *ld, const struct expect_key *k, void *field,
-			      const char *value, int line)
-{
-	struct pattern_list *pl = field;
-	char role[ROLE_MAX], num[24];
-	const char *rest = role_then(ld, k, value, line, role, "ROLE COUNT REGEX");
-	long count;
-	size_t n;
-
-	if (!rest)
-		return -1;
-	n = strcspn(rest, " \t");
-	snprintf(num, sizeof(num), "%.*s", (int)(n < 23 ? n : 23), rest);
-	if (parse_long(num, &count) || count < 0 || !rest[n])
-		return err_at(ld->e, ld->path, line, "%s: expected 'ROLE COUNT REGEX'", k->name);
-	rest += n + strspn(rest + n, " \t");
-	if (expect_add_pattern(ld, pl, role, rest, line))
-		return -1;
-	pl->p[pl->n - 1].count = count;
-	return 0;
-}
-
-static void reset_patterns(void *field)
-{
-	struct pattern_list *pl = field;
-
-	for (int i = 0; i < pl->n; i++)
-		free(pl->p[i].text);
-	pl->n = 0;
-}
-
-static void print_patterns(const struct expect_key *k, const void *field, line_fn line, void *ctx)
-{
-	const struct pattern_list *pl = field;
-	char text[4200];
-
-	for (int i = 0; i < pl->n; i++) {
-		snprintf(text, sizeof(text), "%s%s%s", pl->p[i].role, pl->p[i].role[0] ? " " : "",
-			 pl->p[i].text);
-		print_kv(k, text, line, ctx);
-	}
-}
-
-static void print_output_lines(const struct expect_key *k, const void *field, line_fn line,
-			       void *ctx)
-{
-	const struct pattern_list *pl = field;
-	char text[4200];
-
-	for (int i = 0; i < pl->n; i++) {
-		snprintf(text, sizeof(text), "%s %ld %s", pl->p[i].role, pl->p[i].count, pl->p[i].text);
-		print_kv(k, text, line, ctx);
-	}
+		expect_print_kv(k, y->yes ? "yes" : "no", line, ctx);
 }
 
 static const struct expect_type roles = { parse_roles, reset_roles, print_roles };
@@ -507,10 +411,6 @@ static const struct expect_type optout = { parse_optout, reset_optout, print_opt
 static const struct expect_type exits = { parse_exit, reset_exits, print_exits };
 static const struct expect_type samples = { parse_sample, reset_samples, print_samples };
 static const struct expect_type yes_no = { parse_yes_no, reset_yes_no, print_yes_no };
-static const struct expect_type pattern = { parse_pattern, reset_patterns, print_patterns };
-static const struct expect_type output = { parse_output, reset_patterns, print_patterns };
-static const struct expect_type output_lines = { parse_output_lines, reset_patterns,
-						  print_output_lines };
 
 #define FIELD(f) offsetof(struct expect_spec, f)
 
@@ -557,15 +457,15 @@ static const struct expect_key keys[] = {
 	{ "panic", false, FIELD(panic), &yes_no, false, "`yes` or `no`",
 	  "VM only, judged by the host: the guest's kernel panics (`Kernel panic - not syncing` on "
 	  "its console) while the case runs. Use with `own_boot = yes`" },
-	{ "output_lines", true, FIELD(output_lines), &output_lines, false, "`ROLE COUNT REGEX`",
+	{ "output_lines", true, FIELD(output_lines), &expect_output_lines_type, false, "`ROLE COUNT REGEX`",
 	  "exactly COUNT lines of the role's output match (repeatable)" },
-	{ "dmesg", true, FIELD(dmesg), &pattern, false, "extended regular expression",
+	{ "dmesg", true, FIELD(dmesg), &expect_pattern_type, false, "extended regular expression",
 	  "some kernel log line of the case matches (repeatable; \"of the case\" below)" },
-	{ "no_dmesg", true, FIELD(no_dmesg), &pattern, false, "extended regular expression",
+	{ "no_dmesg", true, FIELD(no_dmesg), &expect_pattern_type, false, "extended regular expression",
 	  "no kernel log line of the case matches (repeatable)" },
-	{ "output", true, FIELD(output), &output, false, "`ROLE REGEX`",
+	{ "output", true, FIELD(output), &expect_output_type, false, "`ROLE REGEX`",
 	  "a line of the role's stdout/stderr matches (repeatable)" },
-	{ "console", true, FIELD(console), &pattern, true, "extended regular expression",
+	{ "console", true, FIELD(console), &expect_pattern_type, true, "extended regular expression",
 	  "VM only, judged by the host: a line of the guest's console log matches (repeatable; no "
 	  "placeholders)" },
 };
@@ -612,7 +512,7 @@ void expect_print(const struct expect_spec *x, line_fn line, void *ctx)
 void expect_free(struct expect_spec *x)
 {
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (keys[i].type->reset == reset_patterns)
+		if (keys[i].type->reset == expect_pattern_type.reset)
 			expect_key_reset(&keys[i], x);
 }
 

@@ -64,6 +64,14 @@ int expect_role_ok(struct expect_loader *ld, const char *role, int line);
 int expect_add_pattern(struct expect_loader *ld, struct pattern_list *pl, const char *role,
 		       const char *text, int line);
 
+/* "key = value" through line(). */
+void expect_print_kv(const struct expect_key *k, const char *value,
+		     void (*line)(void *ctx, const char *text), void *ctx);
+
+/* The kinds of value that are regular expressions (patterns.c): REGEX, ROLE REGEX,
+ * ROLE COUNT REGEX. */
+extern const struct expect_type expect_pattern_type, expect_output_type, expect_output_lines_type;
+
 /* The keys as the docs' table: "| `key` | value | passes when |". */
 void expect_keys_markdown(FILE *out);
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shared/units.h"
+
 int pattern_expand(const char *text, placeholder_fn fn, void *ctx, char *out, size_t len,
 		   struct err *e)
 {
@@ -113,3 +115,105 @@ int expect_role_ok(struct expect_loader *ld, const char *role, int line)
 	return err_at(ld->e, ld->path, line, "'%s' is not a role of case %s (its roles: %s)", role,
 		      ld->c->name, roles);
 }
+
+typedef void (*line_fn)(void *ctx, const char *text);
+
+/*
+ * Patterns: a regular expression ("REGEX"; allow: no placeholders, for the console the
+ * host reads after the guest is gone), "ROLE REGEX" (output), "ROLE COUNT REGEX"
+ * (output_lines).
+ */
+
+static int parse_pattern(struct expect_loader *ld, const struct expect_key *k, void *field,
+			 const char *value, int line)
+{
+	if (k->allow && strchr(value, '{') && (strstr(value, "{pid:") || strstr(value, "{cgroup}")))
+		return err_at(ld->e, ld->path, line, "%s: placeholders are not available (the host "
+			      "reads the console after the guest is gone)", k->name);
+	return expect_add_pattern(ld, field, "", value, line);
+}
+
+/* "ROLE REST": the role, checked, and where REST starts; NULL (with e) on a mistake. */
+static const char *role_then(struct expect_loader *ld, const struct expect_key *k, const char *v,
+			     int line, char *role, const char *form)
+{
+	size_t n = strcspn(v, " \t");
+
+	if (n == 0 || n >= ROLE_MAX || !v[n]) {
+		err_at(ld->e, ld->path, line, "%s: expected '%s'", k->name, form);
+		return NULL;
+	}
+	snprintf(role, ROLE_MAX, "%.*s", (int)n, v);
+	if (expect_role_ok(ld, role, line))
+		return NULL;
+	return v + n + strspn(v + n, " \t");
+}
+
+static int parse_output(struct expect_loader *ld, const struct expect_key *k, void *field,
+			const char *value, int line)
+{
+	char role[ROLE_MAX];
+	const char *rest = role_then(ld, k, value, line, role, "ROLE REGEX");
+
+	return rest ? expect_add_pattern(ld, field, role, rest, line) : -1;
+}
+
+static int parse_output_lines(struct expect_loader *ld, const struct expect_key *k, void *field,
+			      const char *value, int line)
+{
+	struct pattern_list *pl = field;
+	char role[ROLE_MAX], num[24];
+	const char *rest = role_then(ld, k, value, line, role, "ROLE COUNT REGEX");
+	long count;
+	size_t n;
+
+	if (!rest)
+		return -1;
+	n = strcspn(rest, " \t");
+	snprintf(num, sizeof(num), "%.*s", (int)(n < 23 ? n : 23), rest);
+	if (parse_long(num, &count) || count < 0 || !rest[n])
+		return err_at(ld->e, ld->path, line, "%s: expected 'ROLE COUNT REGEX'", k->name);
+	rest += n + strspn(rest + n, " \t");
+	if (expect_add_pattern(ld, pl, role, rest, line))
+		return -1;
+	pl->p[pl->n - 1].count = count;
+	return 0;
+}
+
+static void reset_patterns(void *field)
+{
+	struct pattern_list *pl = field;
+
+	for (int i = 0; i < pl->n; i++)
+		free(pl->p[i].text);
+	pl->n = 0;
+}
+
+static void print_patterns(const struct expect_key *k, const void *field, line_fn line, void *ctx)
+{
+	const struct pattern_list *pl = field;
+	char text[4200];
+
+	for (int i = 0; i < pl->n; i++) {
+		snprintf(text, sizeof(text), "%s%s%s", pl->p[i].role, pl->p[i].role[0] ? " " : "",
+			 pl->p[i].text);
+		expect_print_kv(k, text, line, ctx);
+	}
+}
+
+static void print_output_lines(const struct expect_key *k, const void *field, line_fn line,
+			       void *ctx)
+{
+	const struct pattern_list *pl = field;
+	char text[4200];
+
+	for (int i = 0; i < pl->n; i++) {
+		snprintf(text, sizeof(text), "%s %ld %s", pl->p[i].role, pl->p[i].count, pl->p[i].text);
+		expect_print_kv(k, text, line, ctx);
+	}
+}
+
+const struct expect_type expect_pattern_type = { parse_pattern, reset_patterns, print_patterns };
+const struct expect_type expect_output_type = { parse_output, reset_patterns, print_patterns };
+const struct expect_type expect_output_lines_type = { parse_output_lines, reset_patterns,
+						       print_output_lines };
