@@ -67,32 +67,27 @@ bad:
 	return -1;
 }
 
-static int limit(const struct cgroup_root *r, const char *dir, int argc, char **argv)
+static int limit(const struct cgroup_root *r, const char *dir, int argc, char **argv,
+		 struct err *e)
 {
 	struct cg_limits l = { .memory_max = -1, .swap_max = -1 };
-	struct err e;
 	size_t v;
 	int i;
 
+	e->msg[0] = '\0';
 	for (i = 0; i + 1 < argc; i += 2) {
 		long long *dst = !strcmp(argv[i], "--memory") ? &l.memory_max
 				 : !strcmp(argv[i], "--swap") ? &l.swap_max : NULL;
 
-		if (!dst || parse_size(argv[i + 1], &v) || v == (size_t)-1) {
-			fprintf(stderr, "oomlab cgroup limit: bad argument '%s %s'\n", argv[i], argv[i + 1]);
-			return 1;
-		}
+		if (!dst || parse_size(argv[i + 1], &v) || v == (size_t)-1)
+			return err_set(e, 0, "bad argument '%s %s'", argv[i], argv[i + 1]);
 		*dst = (long long)v;
 	}
 	if (i != argc || l.memory_max < 0) {
 		usage(stderr);
-		return 1;
+		return -1;
 	}
-	if (r->ops->set_limits(dir, &l, true, &e)) {
-		fprintf(stderr, "oomlab cgroup limit: %s\n", e.msg);
-		return 1;
-	}
-	return 0;
+	return r->ops->set_limits(dir, &l, true, e);
 }
 
 /* --cgroup-root, --cgroup-version, --proc-root and --help, before or after COMMAND. */
@@ -161,16 +156,75 @@ static int take_options(int argc, char **argv, struct cg_cmd_opts *o)
 	return left;
 }
 
+static int counters(const struct cgroup_root *r, const char *dir, int argc, char **argv,
+		    struct err *e)
+{
+	struct cg_counters c;
+
+	(void)argc;
+	(void)argv;
+	if (r->ops->read_counters(dir, &c, e))
+		return -1;
+	if (c.has_oom_kill)
+		printf("oom_kill %lld\n", c.oom_kill);
+	else
+		printf("oom_kill unknown\n");
+	printf("oom %lld\nlimit_hits %lld\nusage %lld\n", c.oom, c.limit_hits, c.usage);
+	return 0;
+}
+
+static int kill_all(const struct cgroup_root *r, const char *dir, int argc, char **argv,
+		    struct err *e)
+{
+	(void)argc;
+	(void)argv;
+	return r->ops->kill_all(dir, e);
+}
+
+static int enable(const struct cgroup_root *r, const char *dir, int argc, char **argv,
+		  struct err *e)
+{
+	bool changed;
+
+	(void)argc;
+	(void)argv;
+	return r->ops->enable_memory(dir, &changed, e);
+}
+
+/* The commands on a cgroup NAME below the root; info, on the root itself, comes first. */
+static const struct {
+	const char *name;
+	int (*run)(const struct cgroup_root *r, const char *dir, int argc, char **argv,
+		   struct err *e);
+} commands[] = {
+	{ "info", NULL },
+	{ "limit", limit },
+	{ "counters", counters },
+	{ "kill", kill_all },
+	{ "enable", enable },
+};
+
+/* The command named cmd; -1 (said on stderr) when there is none. */
+static int command_named(const char *cmd)
+{
+	for (int i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
+		if (!strcmp(cmd, commands[i].name))
+			return i;
+	if (cmd[0] == '-')
+		fprintf(stderr, "oomlab cgroup: %s is not an option of oomlab cgroup\n", cmd);
+	else
+		fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return -1;
+}
+
 int cgroup_main(int argc, char **argv)
 {
 	struct cg_cmd_opts o = { .proc_root = "/proc" };
-	const char *cmd;
 	char dir[PATH_MAX + 256];
 	struct cgroup_root root;
-	struct cg_counters c;
-	int next = 0;
 	struct err e;
-	bool changed;
+	int cmd;
 
 	argc = take_options(argc, argv, &o);
 	if (argc < 0)
@@ -179,57 +233,29 @@ int cgroup_main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (next >= argc) {
+	if (argc < 1) {
 		usage(stderr);
 		return 1;
 	}
-	cmd = argv[next++];
-	if (cmd[0] == '-') {
-		fprintf(stderr, "oomlab cgroup: %s is not an option of oomlab cgroup\n", cmd);
-		usage(stderr);
+	cmd = command_named(argv[0]);
+	if (cmd < 0)
 		return 1;
-	}
-	if (strcmp(cmd, "info") && strcmp(cmd, "limit") && strcmp(cmd, "counters") &&
-	    strcmp(cmd, "kill") && strcmp(cmd, "enable")) {
-		fprintf(stderr, "oomlab cgroup: unknown command '%s'\n", cmd);
-		usage(stderr);
-		return 1;
-	}
 	if (cgroup_root_find(&root, o.proc_root, o.given, o.version, &e)) {
 		fprintf(stderr, "oomlab cgroup: %s\n", e.msg);
 		return 1;
 	}
-	if (!strcmp(cmd, "info"))
+	if (!commands[cmd].run)
 		return info(&root);
-	if (next >= argc || below_root(&root, argv[next], dir, sizeof(dir))) {
-		if (next >= argc)
-			usage(stderr);
+	if (argc < 2) {
+		usage(stderr);
 		return 1;
 	}
-	next++;
-	if (!strcmp(cmd, "limit"))
-		return limit(&root, dir, argc - next, argv + next);
-	if (!strcmp(cmd, "counters")) {
-		if (root.ops->read_counters(dir, &c, &e)) {
-			fprintf(stderr, "oomlab cgroup counters: %s\n", e.msg);
-			return 1;
-		}
-		if (c.has_oom_kill)
-			printf("oom_kill %lld\n", c.oom_kill);
-		else
-			printf("oom_kill unknown\n");
-		printf("oom %lld\nlimit_hits %lld\nusage %lld\n", c.oom, c.limit_hits, c.usage);
-		return 0;
+	if (below_root(&root, argv[1], dir, sizeof(dir)))
+		return 1;
+	if (commands[cmd].run(&root, dir, argc - 2, argv + 2, &e)) {
+		if (e.msg[0])
+			fprintf(stderr, "oomlab cgroup %s: %s\n", commands[cmd].name, e.msg);
+		return 1;
 	}
-	if (!strcmp(cmd, "kill") || !strcmp(cmd, "enable")) {
-		int rc = cmd[0] == 'k' ? root.ops->kill_all(dir, &e)
-				       : root.ops->enable_memory(dir, &changed, &e);
-
-		if (rc) {
-			fprintf(stderr, "oomlab cgroup %s: %s\n", cmd, e.msg);
-			return 1;
-		}
-		return 0;
-	}
-	return 1; /* not reached: the command was checked above */
+	return 0;
 }
