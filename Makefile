@@ -28,7 +28,7 @@ SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec key
 KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
 HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/cgroup_cmd \
-           $(addprefix harness/base/,clock fileio hostinfo procinfo child compare) \
+           $(addprefix harness/base/,clock fileio hostinfo procinfo child compare cleanup) \
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
            $(addprefix harness/machine/,sysctl swapfile shmobj) \
            $(addprefix harness/journal/,journal undo) \

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
 #include "shared/cgroup_locate.h"
 #include "shared/words.h"
 #include "base/fileio.h"
@@ -99,30 +100,51 @@ int cg_read_key(const char *dir, const char *file, const char *key, long long *v
 	return -1;
 }
 
-int cg_procs(const char *dir, pid_t *pids, int max, struct err *e)
+int cg_each_pid(const char *dir, bool (*fn)(pid_t pid, void *ctx), void *ctx, struct err *e)
 {
-	char buf[65536], *line, *save;
+	char path[PATH_MAX];
+	auto_fclose FILE *f = NULL;
 	int n = 0;
+	long pid;
 
-	if (cg_read(dir, "cgroup.procs", buf, sizeof(buf), e))
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line && n < max; line = strtok_r(NULL, "\n", &save))
-		pids[n++] = (pid_t)atoi(line);
+	if (join(path, sizeof(path), dir, "cgroup.procs"))
+		return err_set(e, errno, "%s/cgroup.procs", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return err_set(e, errno, "open `%s`", path);
+	while (fscanf(f, "%ld", &pid) == 1) {
+		n++;
+		if (fn && fn((pid_t)pid, ctx))
+			break;
+	}
 	return n;
+}
+
+struct kill_state {
+	const char *dir;
+	struct err *e;
+	int failed;
+};
+
+static bool kill_one(pid_t pid, void *ctx)
+{
+	struct kill_state *k = ctx;
+
+	if (pid > 1 && kill(pid, SIGKILL) && errno != ESRCH) {
+		err_set(k->e, errno, "kill %d (in `%s`)", (int)pid, k->dir);
+		k->failed = 1;
+		return true;
+	}
+	return false;
 }
 
 int cg_kill_listed(const char *dir, struct err *e)
 {
-	pid_t pids[4096];
-	int n, i;
+	struct kill_state k = { .dir = dir, .e = e };
 
-	n = cg_procs(dir, pids, 4096, e);
-	if (n < 0)
+	if (cg_each_pid(dir, kill_one, &k, e) < 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (pids[i] > 1 && kill(pids[i], SIGKILL) && errno != ESRCH)
-			return err_set(e, errno, "kill %d (in `%s`)", (int)pids[i], dir);
-	return 0;
+	return k.failed ? -1 : 0;
 }
 
 static void sleep_ms(long ms);
@@ -178,7 +200,6 @@ int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
 	closedir(dh);
 
 	for (waited = 0;; waited += 10) {
-		pid_t pid;
 		int n;
 
 		if (rmdir(dir) == 0 || errno == ENOENT)
@@ -186,7 +207,7 @@ int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
 		if (errno != EBUSY)
 			return err_set(e, errno, "rmdir `%s`", dir);
 		if (waited >= DESTROY_TIMEOUT_MS) {
-			n = cg_procs(dir, &pid, 1, e);
+			n = cg_each_pid(dir, NULL, NULL, e);
 			return err_set(e, EBUSY, "rmdir `%s` after %d ms (%s)", dir, waited,
 				       n > 0 ? "processes are still in it" : "the kernel still holds it");
 		}

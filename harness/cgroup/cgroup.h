@@ -80,8 +80,11 @@ int cg_read(const char *dir, const char *file, char *buf, size_t len, struct err
 int cg_read_ll(const char *dir, const char *file, long long *v, struct err *e);
 /* A flat keyed file ("oom_kill 3"): -1 with errno ENOENT when the key is absent. */
 int cg_read_key(const char *dir, const char *file, const char *key, long long *v, struct err *e);
-/* The pids in cgroup.procs; returns how many (at most max), or -1. */
-int cg_procs(const char *dir, pid_t *pids, int max, struct err *e);
+/*
+ * Call fn (when not NULL) with each pid in cgroup.procs until it returns true.
+ * Returns how many pids were read, or -1.
+ */
+int cg_each_pid(const char *dir, bool (*fn)(pid_t pid, void *ctx), void *ctx, struct err *e);
 /* SIGKILL each process listed in cgroup.procs. */
 int cg_kill_listed(const char *dir, struct err *e);
 

@@ -15,6 +15,7 @@
 
 #include "run/caseenv.h"
 #include "run/caselog.h"
+#include "base/cleanup.h"
 #include "shared/exitcodes.h"
 #include "run/runloop.h"
 #include "run/spawn.h"
@@ -170,46 +171,45 @@ static int send_go(int ctl)
 	return send(ctl, line, (size_t)n, MSG_NOSIGNAL) == n ? 0 : -1;
 }
 
-/* Start process i and wait until it says ready. */
-static int start_process(struct case_run *r, const struct run_env *env, int i, long deadline)
+/* Fork and exec process i in the case's cgroup, its control socket and output pipe ours. */
+static int spawn_process(struct case_run *r, const struct run_env *env, int i, struct err *e)
 {
 	struct proc_run *p = &r->procs[i];
 	const struct proc_spec *ps = &r->cs->procs[i];
-	char exe[PATH_MAX], procs_file[PATH_MAX + 16], fz_procs[PATH_MAX + 16], status[128];
-	char expanded[CASE_MAX_ARGS][PATH_MAX + 256];
+	char exe[PATH_MAX], procs_file[PATH_MAX + 16], fz_procs[PATH_MAX + 16];
+	auto_free char (*expanded)[PATH_MAX + 256] = calloc(CASE_MAX_ARGS, sizeof(*expanded));
 	char *args[CASE_MAX_ARGS + 1];
 	int sv[2], out[2], a;
 	struct spawn_req req;
-	struct err e;
-	enum wait_result w;
 
+	if (!expanded)
+		return err_set(e, ENOMEM, "starting %s", ps->role);
 	for (a = 0; a < ps->argc; a++) {
 		if (resources_expand(&r->res, ps->role, i, ps->argv[a], expanded[a], sizeof(expanded[a])))
-			return case_fail(r, OUT_SETUP_FAILED, "expanding '%s' for %s", ps->argv[a], ps->role);
+			return err_set(e, 0, "expanding '%s' for %s", ps->argv[a], ps->role);
 		args[a] = expanded[a];
 	}
 	args[a] = NULL;
-
 	snprintf(exe, sizeof(exe), "%s/%s", env->stressor_dir, ps->stressor);
 	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", r->cg_dir);
 	snprintf(fz_procs, sizeof(fz_procs), "%s/cgroup.procs", r->fz_dir);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return case_fail(r, OUT_SETUP_FAILED, "socketpair for %s: %s", ps->role, strerror(errno));
+		return err_set(e, errno, "socketpair for %s", ps->role);
 	if (pipe2(out, O_CLOEXEC)) {
 		close(sv[0]);
 		close(sv[1]);
-		return case_fail(r, OUT_SETUP_FAILED, "pipe for %s: %s", ps->role, strerror(errno));
+		return err_set(e, errno, "pipe for %s", ps->role);
 	}
 	req = (struct spawn_req){
 		.exe = exe, .role = ps->role, .args = args, .wait_go = ps->trigger,
 		/* In a throw-away guest nothing beyond it can be harmed: no stressor guard. */
 		.machine_wide = r->cs->scope == SCOPE_MACHINE || env->guest,
-		.cgroup_procs = procs_file, .freezer_procs = r->fz_dir[0] ? fz_procs : NULL, .oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
+		.cgroup_procs = procs_file, .freezer_procs = r->fz_dir[0] ? fz_procs : NULL,
+		.oom_score_adj = ps->has_adj ? ps->oom_score_adj : 0,
 		.set_oom_adj = ps->has_oom_adj, .oom_adj = ps->oom_adj,
-		.faults = ps->faults, .nfaults = ps->nfaults,
-		.ctl_fd = sv[1], .out_fd = out[1],
+		.faults = ps->faults, .nfaults = ps->nfaults, .ctl_fd = sv[1], .out_fd = out[1],
 	};
-	p->pid = spawn_stressor(&req, &e);
+	p->pid = spawn_stressor(&req, e);
 	close(sv[1]);
 	close(out[1]);
 	p->ctl = sv[0];
@@ -218,8 +218,22 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	fcntl(p->out, F_SETFL, O_NONBLOCK);
 	if (p->pid < 0) {
 		p->pid = 0;
-		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
+		return -1;
 	}
+	return 0;
+}
+
+/* Start process i and wait until it says ready. */
+static int start_process(struct case_run *r, const struct run_env *env, int i, long deadline)
+{
+	struct proc_run *p = &r->procs[i];
+	const char *role = r->cs->procs[i].role;
+	char status[128];
+	enum wait_result w;
+	struct err e;
+
+	if (spawn_process(r, env, i, &e))
+		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
 	w = runloop_wait(r, env, deadline, proc_settled, p);
 	if (w == WAIT_INTERRUPTED) {
 		r->outcome = OUT_INTERRUPTED;
@@ -227,20 +241,20 @@ static int start_process(struct case_run *r, const struct run_env *env, int i, l
 	}
 	if (w == WAIT_DEADLINE) {
 		r->outcome = OUT_TIMEOUT;
-		snprintf(r->why, sizeof(r->why), "%s did not say ready within %ld ms", ps->role,
+		snprintf(r->why, sizeof(r->why), "%s did not say ready within %ld ms", role,
 			 r->timeout_ms);
 		return -1;
 	}
 	if (w == WAIT_ERROR)
-		return case_fail(r, OUT_SETUP_FAILED, "waiting for %s: %s", ps->role, r->why);
+		return case_fail(r, OUT_SETUP_FAILED, "waiting for %s: %s", role, r->why);
 	if (p->error[0]) {
 		runloop_wait_uninterrupted(r, env, now_ms() + 1000, all_ended, NULL);
-		return case_fail(r, OUT_SETUP_FAILED, "starting %s: %s", ps->role, p->error);
+		return case_fail(r, OUT_SETUP_FAILED, "starting %s: %s", role, p->error);
 	}
 	if (p->state == PS_ENDED) {
 		runloop_drain(r, p);
-		return case_fail(r, OUT_SETUP_FAILED, "%s %s before it was ready (its output is below)", ps->role,
-				    describe_status(p->status, status, sizeof(status)));
+		return case_fail(r, OUT_SETUP_FAILED, "%s %s before it was ready (its output is below)",
+				 role, describe_status(p->status, status, sizeof(status)));
 	}
 	return 0;
 }

@@ -50,18 +50,26 @@ static void runloop_reap(struct case_run *r)
 		record_end(r, pid, status);
 }
 
+struct pid_search {
+	pid_t want;
+	bool found;
+};
+
+static bool is_wanted_pid(pid_t pid, void *ctx)
+{
+	struct pid_search *s = ctx;
+
+	s->found |= pid == s->want;
+	return s->found;
+}
+
 /* Is pid one of the processes in the case's cgroup? */
 static bool in_case_cgroup(const struct case_run *r, pid_t pid)
 {
-	pid_t pids[4096];
+	struct pid_search s = { .want = pid };
 	struct err e;
-	int n, i;
 
-	n = cg_procs(r->cg_dir, pids, 4096, &e);
-	for (i = 0; i < n; i++)
-		if (pids[i] == pid)
-			return true;
-	return false;
+	return cg_each_pid(r->cg_dir, is_wanted_pid, &s, &e) >= 0 && s.found;
 }
 
 /* "member PID": believed only for a process of the case's own cgroup. */
