@@ -177,14 +177,12 @@ static void sleep_ms(long ms)
 		;
 }
 
-int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
+/* Destroy every child cgroup of dir (a cgroup with children cannot be removed). */
+static int destroy_children(const struct cgroup_ops *ops, const char *dir, struct err *e)
 {
+	auto_closedir DIR *dh = opendir(dir);
 	struct dirent *d;
-	DIR *dh;
-	int waited;
 
-	/* Children first: a cgroup with child cgroups cannot be removed. */
-	dh = opendir(dir);
 	if (!dh)
 		return errno == ENOENT ? 0 : err_set(e, errno, "opendir `%s`", dir);
 	while ((d = readdir(dh))) {
@@ -192,12 +190,18 @@ int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
 
 		if (d->d_type != DT_DIR || d->d_name[0] == '.')
 			continue;
-		if (join(sub, sizeof(sub), dir, d->d_name) || cg_destroy(ops, sub, e)) {
-			closedir(dh);
+		if (join(sub, sizeof(sub), dir, d->d_name) || cg_destroy(ops, sub, e))
 			return -1;
-		}
 	}
-	closedir(dh);
+	return 0;
+}
+
+int cg_destroy(const struct cgroup_ops *ops, const char *dir, struct err *e)
+{
+	int waited;
+
+	if (destroy_children(ops, dir, e))
+		return -1;
 
 	for (waited = 0;; waited += 10) {
 		int n;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "format/ini.h"
 
+#include "base/cleanup.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -106,16 +108,14 @@ static int ini_parse(struct ini *ini, const char *path, char *buf, struct err *e
 	return 0;
 }
 
-int ini_load(struct ini *ini, const char *path, struct err *e)
+/* The whole of a regular file of at most INI_MAX_BYTES, NUL-terminated, into *out. */
+static int read_whole(const char *path, char **out, size_t *len, struct err *e)
 {
-	size_t len = 0, skip = 0;
+	auto_close int fd = -1;
+	auto_free char *buf = NULL;
 	struct stat st;
 	ssize_t n;
-	char *buf;
-	int fd;
 
-	memset(ini, 0, sizeof(*ini));
-	ini->path = path;
 	/* Looked at before it is opened: a FIFO or a device named like a case file is not. */
 	if (stat(path, &st))
 		return err_set(e, errno, "open `%s`", path);
@@ -126,36 +126,37 @@ int ini_load(struct ini *ini, const char *path, struct err *e)
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, errno, "open `%s`", path);
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
 		return err_at(e, path, 0, "not a regular file any more");
-	}
-	if (st.st_size > INI_MAX_BYTES) {
-		close(fd);
-		return err_at(e, path, 0, "larger than %d bytes", INI_MAX_BYTES);
-	}
 	buf = malloc(INI_MAX_BYTES + 1);
-	if (!buf) {
-		close(fd);
+	if (!buf)
 		return err_set(e, ENOMEM, "reading `%s`", path);
-	}
-	while (len <= INI_MAX_BYTES && (n = read(fd, buf + len, INI_MAX_BYTES + 1 - len)) != 0) {
+	for (*len = 0; *len <= INI_MAX_BYTES; *len += (size_t)n) {
+		n = read(fd, buf + *len, INI_MAX_BYTES + 1 - *len);
+		if (n == 0)
+			break;
 		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = errno;
-
-			close(fd);
-			free(buf);
-			return err_set(e, err, "read `%s`", path);
-		}
-		len += (size_t)n;
+			n = 0;
+		else if (n < 0)
+			return err_set(e, errno, "read `%s`", path);
 	}
-	close(fd);
-	if (len > INI_MAX_BYTES) {
-		free(buf);
+	if (*len > INI_MAX_BYTES)
 		return err_at(e, path, 0, "larger than %d bytes", INI_MAX_BYTES);
-	}
+	buf[*len] = '\0';
+	*out = buf;
+	buf = NULL; /* the caller's now */
+	return 0;
+}
+
+int ini_load(struct ini *ini, const char *path, struct err *e)
+{
+	size_t len = 0, skip = 0;
+	char *buf = NULL;
+
+	memset(ini, 0, sizeof(*ini));
+	ini->path = path;
+	if (read_whole(path, &buf, &len, e))
+		return -1;
 	if (memchr(buf, '\0', len)) {
 		free(buf);
 		return err_at(e, path, 0, "contains a NUL byte: not a text file");
@@ -163,8 +164,7 @@ int ini_load(struct ini *ini, const char *path, struct err *e)
 	/* A UTF-8 byte order mark (some editors write one) is not part of the text. */
 	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3))
 		skip = 3;
-	memmove(buf, buf + skip, len - skip);
-	buf[len - skip] = '\0';
+	memmove(buf, buf + skip, len - skip + 1);
 	return ini_parse(ini, path, buf, e);
 }
 

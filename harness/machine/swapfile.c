@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "machine/swapfile.h"
 
+#include "base/cleanup.h"
+
 #include <linux/magic.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,47 +26,39 @@ const char *swap_dir_problem(const char *dir)
 	return NULL;
 }
 
+/* The kernel's union swap_header in page 0 (include/linux/swap.h). */
+#define SWAP_HEADER_VERSION 1024
+#define SWAP_HEADER_LAST_PAGE 1028
+#define SWAP_MAGIC "SWAPSPACE2"      /* the last bytes of the page */
+
 /* Zeros (no holes: swapon refuses a sparse file), then the swap header in page 0. */
 static int write_swapfile(const char *path, size_t size, struct err *e)
 {
 	static char zeros[1 << 20];
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), done;
-	char *header;
+	auto_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	auto_free char *header = NULL;
 	uint32_t v;
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 	if (fd < 0)
 		return err_set(e, errno, "create `%s`", path);
 	for (done = 0; done < size; done += sizeof(zeros)) {
 		size_t n = size - done < sizeof(zeros) ? size - done : sizeof(zeros);
 
-		if (write(fd, zeros, n) != (ssize_t)n) {
-			int err = errno;
-
-			close(fd);
-			return err_set(e, err, "write `%s`", path);
-		}
+		if (write(fd, zeros, n) != (ssize_t)n)
+			return err_set(e, errno, "write `%s`", path);
 	}
 	header = calloc(1, page);
-	if (!header) {
-		close(fd);
+	if (!header)
 		return err_set(e, ENOMEM, "swap header");
-	}
 	/* union swap_header: version at 1024, last_page at 1028, nr_badpages at 1032 */
 	v = 1;
-	memcpy(header + 1024, &v, 4);
+	memcpy(header + SWAP_HEADER_VERSION, &v, 4);
 	v = (uint32_t)(size / page - 1);
-	memcpy(header + 1028, &v, 4);
-	memcpy(header + page - 10, "SWAPSPACE2", 10);
-	if (pwrite(fd, header, page, 0) != (ssize_t)page || fsync(fd)) {
-		int err = errno;
-
-		free(header);
-		close(fd);
-		return err_set(e, err, "write the swap header of `%s`", path);
-	}
-	free(header);
-	close(fd);
+	memcpy(header + SWAP_HEADER_LAST_PAGE, &v, 4);
+	memcpy(header + page - strlen(SWAP_MAGIC), SWAP_MAGIC, strlen(SWAP_MAGIC));
+	if (pwrite(fd, header, page, 0) != (ssize_t)page || fsync(fd))
+		return err_set(e, errno, "write the swap header of `%s`", path);
 	return 0;
 }
 
