@@ -87,7 +87,7 @@ static int limit(const struct cgroup_root *r, const char *dir, int argc, char **
 		usage(stderr);
 		return -1;
 	}
-	return r->ops->set_limits(dir, &l, true, e);
+	return cg_set_limits(r->ops, dir, &l, true, e);
 }
 
 /* --cgroup-root, --cgroup-version, --proc-root and --help, before or after COMMAND. */

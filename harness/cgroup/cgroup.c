@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,42 @@ int cg_kill_listed(const char *dir, struct err *e)
 	if (cg_each_pid(dir, kill_one, &k, e) < 0)
 		return -1;
 	return k.failed ? -1 : 0;
+}
+
+static int write_ll(const char *dir, const char *file, long long v, struct err *e)
+{
+	char value[32];
+
+	snprintf(value, sizeof(value), "%lld", v);
+	return cg_write(dir, file, value, e);
+}
+
+int cg_set_limits(const struct cgroup_ops *ops, const char *dir, const struct cg_limits *l,
+		  bool have_swap, struct err *e)
+{
+	long long swap = l->swap_max;
+
+	if (l->memory_max >= 0 && write_ll(dir, ops->memory_limit_file, l->memory_max, e))
+		return -1;
+	if (l->swap_max < 0)
+		return 0;
+	if (ops->swap_includes_memory) {
+		if (l->memory_max < 0)
+			return err_set(e, EINVAL, "swap.max needs memory.max on cgroup v1 (memsw is "
+				       "memory + swap)");
+		/* memory + swap, never below the memory limit just set */
+		if (l->swap_max > INT64_MAX - l->memory_max)
+			return err_set(e, ERANGE, "memory.max + swap.max does not fit memsw");
+		swap += l->memory_max;
+	}
+	if (!cg_has(dir, ops->swap_limit_file)) {
+		if (!have_swap)
+			return 0; /* no swap on the machine: nothing to limit */
+		return err_set(e, ENOENT, "`%s` has no %s: the kernel does not account swap%s, so "
+			       "swap.max cannot be set", dir, ops->swap_limit_file,
+			       ops->swap_includes_memory ? " (swapaccount=1)" : "");
+	}
+	return write_ll(dir, ops->swap_limit_file, swap, e);
 }
 
 static void sleep_ms(long ms);

@@ -39,7 +39,10 @@ struct cgroup_ops {
 	 * would take memory accounting from cgroups that are not oomlab's (EBUSY then).
 	 */
 	int (*disable_memory)(const char *dir, struct err *e);
-	int (*set_limits)(const char *dir, const struct cg_limits *l, bool have_swap, struct err *e);
+	/* The limit files: memory, and swap (v1: memsw, memory and swap together). */
+	const char *memory_limit_file;
+	const char *swap_limit_file;
+	bool swap_includes_memory;
 	int (*read_counters)(const char *dir, struct cg_counters *c, struct err *e);
 	/* SIGKILL everything in dir (cgroup.kill where the kernel has it). */
 	int (*kill_all)(const char *dir, struct err *e);
@@ -93,6 +96,13 @@ int cg_kill_listed(const char *dir, struct err *e);
  * in it, thaw it. Nothing in it can fork while it is frozen.
  */
 int cg_freeze_kill(const char *freezer_dir, struct err *e);
+
+/*
+ * Set memory.max and swap.max (-1: leave it) in the files of this version. Without swap
+ * accounting in the kernel, a swap limit is an error only where the machine has swap.
+ */
+int cg_set_limits(const struct cgroup_ops *ops, const char *dir, const struct cg_limits *l,
+		  bool have_swap, struct err *e);
 
 /*
  * Kill everything in dir and its child cgroups, wait (bounded) until they are empty,

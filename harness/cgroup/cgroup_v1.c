@@ -32,32 +32,6 @@ static int v1_disable_memory(const char *dir, struct err *e)
 	return 0;
 }
 
-static int v1_set_limits(const char *dir, const struct cg_limits *l, bool have_swap, struct err *e)
-{
-	char value[32];
-
-	if (l->memory_max >= 0) {
-		snprintf(value, sizeof(value), "%lld", l->memory_max);
-		if (cg_write(dir, "memory.limit_in_bytes", value, e))
-			return -1;
-	}
-	if (l->swap_max < 0)
-		return 0;
-	if (l->memory_max < 0)
-		return err_set(e, EINVAL, "swap.max needs memory.max on cgroup v1 (memsw is memory + swap)");
-	if (!cg_has(dir, "memory.memsw.limit_in_bytes")) {
-		if (!have_swap)
-			return 0; /* no swap on the machine: nothing to limit */
-		return err_set(e, ENOENT, "`%s` has no memory.memsw.limit_in_bytes: the kernel does not "
-			       "account swap (swapaccount=1), so swap.max cannot be set", dir);
-	}
-	/* memory + swap, never below the memory limit just set */
-	if (l->swap_max > INT64_MAX - l->memory_max)
-		return err_set(e, ERANGE, "memory.max + swap.max does not fit memsw");
-	snprintf(value, sizeof(value), "%lld", l->memory_max + l->swap_max);
-	return cg_write(dir, "memory.memsw.limit_in_bytes", value, e);
-}
-
 static int v1_read_counters(const char *dir, struct cg_counters *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
@@ -88,7 +62,9 @@ const struct cgroup_ops cgroup_v1_ops = {
 	.memory_enabled = v1_memory_enabled,
 	.enable_memory = v1_enable_memory,
 	.disable_memory = v1_disable_memory,
-	.set_limits = v1_set_limits,
+	.memory_limit_file = "memory.limit_in_bytes",
+	.swap_limit_file = "memory.memsw.limit_in_bytes",
+	.swap_includes_memory = true,
 	.read_counters = v1_read_counters,
 	.kill_all = v1_kill_all,
 	.set_oom_group = v1_set_oom_group,

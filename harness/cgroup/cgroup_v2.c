@@ -73,27 +73,6 @@ static int v2_disable_memory(const char *dir, struct err *e)
 	return cg_write(dir, "cgroup.subtree_control", "-memory", e);
 }
 
-static int v2_set_limits(const char *dir, const struct cg_limits *l, bool have_swap, struct err *e)
-{
-	char value[32];
-
-	if (l->memory_max >= 0) {
-		snprintf(value, sizeof(value), "%lld", l->memory_max);
-		if (cg_write(dir, "memory.max", value, e))
-			return -1;
-	}
-	if (l->swap_max < 0)
-		return 0;
-	if (!cg_has(dir, "memory.swap.max")) {
-		if (!have_swap)
-			return 0;
-		return err_set(e, ENOENT, "`%s` has no memory.swap.max: the kernel does not account "
-			       "swap, so swap.max cannot be set", dir);
-	}
-	snprintf(value, sizeof(value), "%lld", l->swap_max);
-	return cg_write(dir, "memory.swap.max", value, e);
-}
-
 static int v2_read_counters(const char *dir, struct cg_counters *c, struct err *e)
 {
 	memset(c, 0, sizeof(*c));
@@ -125,7 +104,9 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.memory_enabled = v2_memory_enabled,
 	.enable_memory = v2_enable_memory,
 	.disable_memory = v2_disable_memory,
-	.set_limits = v2_set_limits,
+	.memory_limit_file = "memory.max",
+	.swap_limit_file = "memory.swap.max",
+	.swap_includes_memory = false,
 	.read_counters = v2_read_counters,
 	.kill_all = v2_kill_all,
 	.set_oom_group = v2_set_oom_group,

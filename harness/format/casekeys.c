@@ -226,10 +226,16 @@ static int key_memory_max(struct case_loader *cl, const struct ini_entry *en)
 	return size_at_least_1m(cl, en, &cl->c->memory_max);
 }
 
+/* A size, and the line it is on. */
+static int sized(struct case_loader *cl, const struct ini_entry *en, long long *v, int *line)
+{
+	*line = en->line;
+	return size_value(cl, en, v);
+}
+
 static int key_swap_max(struct case_loader *cl, const struct ini_entry *en)
 {
-	cl->c->swap_max_line = en->line;
-	return size_value(cl, en, &cl->c->swap_max);
+	return sized(cl, en, &cl->c->swap_max, &cl->c->swap_max_line);
 }
 
 static int key_timeout(struct case_loader *cl, const struct ini_entry *en)
@@ -338,14 +344,12 @@ static int key_change_at(struct case_loader *cl, const struct ini_entry *en)
 
 static int key_change_memory_max(struct case_loader *cl, const struct ini_entry *en)
 {
-	cl->c->change.memory_max_line = en->line;
-	return size_value(cl, en, &cl->c->change.memory_max);
+	return sized(cl, en, &cl->c->change.memory_max, &cl->c->change.memory_max_line);
 }
 
 static int key_change_swap_max(struct case_loader *cl, const struct ini_entry *en)
 {
-	cl->c->change.swap_max_line = en->line;
-	return size_value(cl, en, &cl->c->change.swap_max);
+	return sized(cl, en, &cl->c->change.swap_max, &cl->c->change.swap_max_line);
 }
 
 static int key_change_oom_group(struct case_loader *cl, const struct ini_entry *en)

@@ -35,7 +35,7 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 		return case_fail(r, OUT_SETUP_FAILED, "creating the case cgroup: %s", e.msg);
 	}
 	/* Read now: the case's own swap file is on by this point. */
-	if (env->root->ops->set_limits(r->cg_dir, &lim, meminfo_kb("SwapTotal") > 0, &e))
+	if (cg_set_limits(env->root->ops, r->cg_dir, &lim, meminfo_kb("SwapTotal") > 0, &e))
 		return case_fail(r, OUT_SETUP_FAILED, "setting limits: %s", e.msg);
 	if (cs->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, cs->oom_group, &e))
 		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);
@@ -93,7 +93,7 @@ void caseenv_change(struct case_run *r, const struct run_env *env)
 
 	snprintf(r->change_result, sizeof(r->change_result), "applied");
 	if (((ch->memory_max >= 0 || ch->swap_max >= 0) &&
-	     env->root->ops->set_limits(r->cg_dir, &lim, true, &e)) ||
+	     cg_set_limits(env->root->ops, r->cg_dir, &lim, true, &e)) ||
 	    (ch->oom_group >= 0 && env->root->ops->set_oom_group(r->cg_dir, ch->oom_group, &e))) {
 		const char *name = errno_name(e.errnum);
 
