@@ -33,7 +33,7 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 		return -1;
 	ev->has_trigger = true;
 	oom_copy(ev->trigger_comm, sizeof(ev->trigger_comm), t, (size_t)(mark - t));
-	mark += 21;
+	mark = oom_after(mark, " invoked oom-killer: ");
 	oom_field(mark, "gfp_mask=", stops, ev->gfp_mask, sizeof(ev->gfp_mask));
 	if (oom_field(mark, "nodemask=", stops, ev->trigger_nodemask, sizeof(ev->trigger_nodemask)))
 		oom_era_hint(ev, V(4, 9, 0), V(4, 19, 999));
@@ -66,14 +66,11 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 /* The release after "Not tainted " or "Tainted: FLAGS " */
 static void release_of(const char *t, char *out, size_t len)
 {
-	const char *r = strstr(t, "Not tainted ");
+	const char *r = oom_past(t, "Not tainted ");
 
-	if (r) {
-		r += 12;
-	} else if ((r = strstr(t, "Tainted: "))) {
-		for (r += 9; *r && !isdigit((unsigned char)*r); r++)
-			;
-	}
+	if (!r && (r = oom_past(t, "Tainted: ")))
+		while (*r && !isdigit((unsigned char)*r))
+			r++;
 	if (r && isdigit((unsigned char)*r))
 		oom_copy(out, len, r, strcspn(r, " "));
 }
@@ -87,9 +84,9 @@ static int cpu_line(struct oom_parser *p, const char *t, long src)
 	(void)src;
 	if (!p->cur || p->phase != PH_HEADER || p->cur->trigger_pid >= 0)
 		return 0;
-	if (!strncmp(t, "CPU: ", 5) && (pid = strstr(t, " PID: ")) && oom_number(pid + 6, &v, NULL))
+	if (oom_after(t, "CPU: ") && (pid = oom_past(t, " PID: ")) && oom_number(pid, &v, NULL))
 		;
-	else if (!strncmp(t, "Pid: ", 5) && oom_number(t + 5, &v, NULL))
+	else if ((pid = oom_after(t, "Pid: ")) && oom_number(pid, &v, NULL))
 		;
 	else
 		return 0;
@@ -101,14 +98,15 @@ static int cpu_line(struct oom_parser *p, const char *t, long src)
 /* "COMM cpuset=NAME mems_allowed=LIST" (≤4.19, right after the trigger) */
 static int cpuset_line(struct oom_parser *p, const char *t, long src)
 {
-	const char *mems = strstr(t, " mems_allowed="), *cpuset = strstr(t, " cpuset=");
+	const char *mems = strstr(t, " mems_allowed="), *cpuset = oom_past(t, " cpuset=");
 
 	(void)src;
 	/* (an oom-kill: line has them too, but summary() takes it first) */
 	if (!p->cur || p->phase != PH_HEADER || !mems || !cpuset || cpuset > mems)
 		return 0;
-	oom_copy(p->cur->cpuset, sizeof(p->cur->cpuset), cpuset + 8, (size_t)(mems - cpuset - 8));
-	oom_copy(p->cur->mems_allowed, sizeof(p->cur->mems_allowed), mems + 14, strlen(mems + 14));
+	oom_copy(p->cur->cpuset, sizeof(p->cur->cpuset), cpuset, (size_t)(mems - cpuset));
+	mems = oom_after(mems, " mems_allowed=");
+	oom_copy(p->cur->mems_allowed, sizeof(p->cur->mems_allowed), mems, strlen(mems));
 	oom_era_hint(p->cur, 0, V(4, 19, 999));
 	return 1;
 }
@@ -147,27 +145,31 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 /* "Task in X killed as a result of limit of Y" (≤4.19), "Memory limit reached of cgroup X" */
 static int memcg_lines(struct oom_parser *p, const char *t, long src)
 {
-	const char *of = strstr(t, " killed as a result of limit of ");
+	static const char *const limit_of = " killed as a result of limit of ";
+	const char *in = oom_after(t, "Task in "), *of = strstr(t, limit_of), *rest;
 	struct oom_event *ev;
 
-	if (!strncmp(t, "Task in ", 8) && of) {
+	if (in && of) {
 		ev = oom_current(p, src);
 		if (!ev)
 			return -1;
-		oom_copy(ev->task_in, sizeof(ev->task_in), t + 8, (size_t)(of - t - 8));
-		oom_copy(ev->limit_of, sizeof(ev->limit_of), of + 32, strlen(of + 32));
+		oom_copy(ev->task_in, sizeof(ev->task_in), in, (size_t)(of - in));
+		of += strlen(limit_of);
+		oom_copy(ev->limit_of, sizeof(ev->limit_of), of, strlen(of));
 		oom_era_hint(ev, 0, V(4, 19, 999));
 		return 1;
 	}
-	if (!strncmp(t, "Memory limit reached of cgroup ", 31) && p->cur && p->phase != PH_NONE) {
-		oom_copy(p->cur->limit_of, sizeof(p->cur->limit_of), t + 31, strlen(t + 31));
+	rest = oom_after(t, "Memory limit reached of cgroup ");
+	if (rest && p->cur && p->phase != PH_NONE) {
+		oom_copy(p->cur->limit_of, sizeof(p->cur->limit_of), rest, strlen(rest));
 		oom_era_hint(p->cur, 0, V(4, 19, 999));
 		return 1;
 	}
 	/* "Memory cgroup stats for /a:" (5.3+, the stats on lines of their own) or, before,
 	 * "Memory cgroup stats for /a: cache:0KB rss:..." on the same line */
-	if (!strncmp(t, "Memory cgroup stats for ", 24) && p->cur && p->phase == PH_HEADER) {
-		const char *path = t + 24, *end = strstr(path, ": ");
+	rest = oom_after(t, "Memory cgroup stats for ");
+	if (rest && p->cur && p->phase == PH_HEADER) {
+		const char *path = rest, *end = strstr(path, ": ");
 
 		if (!end)
 			end = path + strlen(path) - (path[0] && path[strlen(path) - 1] == ':');
@@ -188,7 +190,7 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 	(void)src;
 	if (!ev || p->phase != PH_HEADER)
 		return 0;
-	if (!strncmp(t, "Mem-Info:", 9)) {
+	if (oom_after(t, "Mem-Info:")) {
 		ev->has_meminfo = true;
 		p->in_meminfo = true;
 		return 1;
@@ -197,7 +199,8 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 		return 0;
 	/* " free:12345 slab_reclaimable:..." (the global line in pages; zones say "free:NkB") */
 	f = strstr(t, "free:");
-	if (f && (f == t || f[-1] == ' ') && oom_number(f + 5, &v, &f) && (*f == ' ' || !*f) &&
+	if (f && (f == t || f[-1] == ' ') && oom_number(oom_after(f, "free:"), &v, &f) &&
+	    (*f == ' ' || !*f) &&
 	    ev->free_pages < 0) {
 		ev->free_pages = v;
 		return 1;
@@ -231,7 +234,7 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	const char *task, *last = NULL, *q, *uid;
 	long long v;
 
-	if (strncmp(t, "oom-kill:", 9))
+	if (!oom_after(t, "oom-kill:"))
 		return 0;
 	if (!ev || p->phase == PH_NONE || ev->has_summary || ev->nkills) {
 		ev = oom_open(p, src);
@@ -247,15 +250,15 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	oom_field(t, ",task_memcg=", after_memcg + 1, ev->task_memcg, sizeof(ev->task_memcg));
 	ev->global_oom = strstr(t, ",global_oom") != NULL;
 	/* task= may hold commas: it ends at the last ",pid=" */
-	task = strstr(t, ",task=");
+	task = oom_past(t, ",task=");
 	for (q = task; q && (q = strstr(q + 1, ",pid=")); )
 		last = q;
 	if (task && last) {
-		oom_copy(ev->task_comm, sizeof(ev->task_comm), task + 6, (size_t)(last - task - 6));
-		if (oom_number(last + 5, &v, NULL))
+		oom_copy(ev->task_comm, sizeof(ev->task_comm), task, (size_t)(last - task));
+		if (oom_number(oom_after(last, ",pid="), &v, NULL))
 			ev->task_pid = (long)v;
-		uid = strstr(last, ",uid=");
-		if (uid && oom_number(uid + 5, &v, NULL))
+		uid = oom_past(last, ",uid=");
+		if (uid && oom_number(uid, &v, NULL))
 			ev->task_uid = (long)v;
 	}
 	oom_era_hint(ev, V(5, 0, 0), 0);

@@ -43,7 +43,7 @@ static int table_header(struct oom_parser *p, const char *t, long src)
 	(void)src;
 	if (!p->cur || p->phase != PH_HEADER)
 		return 0;
-	if (!strncmp(t, "Tasks state (memory values in pages)", 36)) {
+	if (oom_after(t, "Tasks state (memory values in pages)")) {
 		oom_era_hint(p->cur, V(4, 19, 0), 0);
 		return 1;
 	}

@@ -55,11 +55,12 @@ static int selected(struct oom_parser *p, const char *t, long src)
 	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || strstr(k, " sharing same memory") ||
 	    !strstr(k, " score ") || (!strstr(k, " or a child") && !strstr(k, " or sacrifice child")))
 		return 0;
-	if (!oom_pid_and_comm(k + 12, ") score ", &sel.pid, sel.comm, sizeof(sel.comm), &after))
+	if (!oom_pid_and_comm(oom_after(k, "ill process "), ") score ", &sel.pid, sel.comm,
+			      sizeof(sel.comm), &after))
 		return 0;
-	score = strstr(after, "score ");
+	score = oom_past(after, "score ");
 	if (score)
-		oom_number(score + 6, &v, NULL);
+		oom_number(score, &v, NULL);
 	ev = (p->phase == PH_HEADER && p->cur) ? p->cur : oom_open(p, src);
 	if (!ev)
 		return -1;
@@ -81,12 +82,12 @@ static int selected(struct oom_parser *p, const char *t, long src)
 /* "Kill process N (C) sharing same memory" (≤4.7) */
 static int sharer(struct oom_parser *p, const char *t, long src)
 {
-	const char *k = strstr(t, "Kill process ");
+	const char *k = oom_past(t, "Kill process ");
 	struct oom_proc sh = { .seen = true, .line = src }, *grown;
 	struct oom_event *ev = p->cur;
 
 	if (!k || !strstr(k, ") sharing same memory") || !ev || p->phase != PH_KILLED ||
-	    !oom_pid_and_comm(k + 13, ") sharing same memory", &sh.pid, sh.comm, sizeof(sh.comm), NULL))
+	    !oom_pid_and_comm(k, ") sharing same memory", &sh.pid, sh.comm, sizeof(sh.comm), NULL))
 		return 0;
 	grown = realloc(ev->sharers, (ev->nsharers + 1) * sizeof(*ev->sharers));
 	if (!grown)
@@ -97,56 +98,70 @@ static int sharer(struct oom_parser *p, const char *t, long src)
 	return 1;
 }
 
+/* RHEL 6: "N, UID U, (C) total-vm:..." after "Killed process "; *after past the ')'. */
+static bool rhel6_kill(const char *s, struct oom_kill *kill, const char **after)
+{
+	const char *close;
+	long long v;
+
+	if (!oom_number(s, &v, after) || !oom_after(*after, ", UID "))
+		return false;
+	kill->pid = (long)v;
+	if (!oom_number(oom_after(*after, ", UID "), &v, after) || !(s = oom_after(*after, ", (")))
+		return false;
+	close = strstr(s, ") total-vm:");
+	if (!close)
+		close = strrchr(s, ')');
+	if (!close)
+		return false;
+	kill->uid = (long)v;
+	oom_copy(kill->comm, sizeof(kill->comm), s, (size_t)(close - s));
+	*after = close + 1;
+	return true;
+}
+
+/* The fields after the comm: sizes, and the uid and adj of 4.19+ (or of RHEL). */
+static void kill_fields(const char *after, struct oom_kill *kill)
+{
+	const char *s;
+	long long v;
+
+	kill->total_vm_kb = oom_kb_field(after, "total-vm:");
+	kill->anon_rss_kb = oom_kb_field(after, "anon-rss:");
+	kill->file_rss_kb = oom_kb_field(after, "file-rss:");
+	kill->shmem_rss_kb = oom_kb_field(after, "shmem-rss:");
+	kill->pgtables_kb = oom_kb_field(after, "pgtables:");
+	if (kill->uid < 0 && (s = oom_past(after, "UID:")) && oom_number(s, &v, NULL))
+		kill->uid = (long)v;
+	s = oom_past(after, "oom_score_adj:");
+	if (s && oom_number(s, &v, NULL)) {
+		kill->oom_score_adj = (long)v;
+		kill->has_adj = true;
+	}
+}
+
 /*
  * "[REASON: ]Killed process N (C)[ total-vm:NkB, anon-rss:NkB, file-rss:NkB[, shmem-rss:NkB]
  * [, UID:N pgtables:NkB oom_score_adj:N]]", and RHEL 6's "Killed process N, UID N, (C) ..."
  */
 static int killed(struct oom_parser *p, const char *t, long src)
 {
-	const char *k = strstr(t, "Killed process "), *after = NULL, *s, *adj;
+	const char *k = strstr(t, "Killed process "), *s, *after = NULL;
 	struct oom_event *ev = p->cur;
 	struct oom_kill kill, *grown;
-	long long v;
 
 	if (!k)
 		return 0;
 	memset(&kill, 0, sizeof(kill));
 	kill.line = src;
 	kill.uid = -1;
-	s = k + 15;
-	if (oom_number(s, &v, &after) && !strncmp(after, ", UID ", 6)) {
-		/* RHEL 6: "Killed process 40738, UID 27, (mysqld) total-vm:..." */
-		kill.pid = (long)v;
-		if (oom_number(after + 6, &v, &after) && !strncmp(after, ", (", 3)) {
-			const char *close = strstr(after + 3, ") total-vm:");
-
-			if (!close)
-				close = strrchr(after + 3, ')');
-			if (!close)
-				return 0;
-			kill.uid = (long)v;
-			oom_copy(kill.comm, sizeof(kill.comm), after + 3, (size_t)(close - after - 3));
-			after = close + 1;
-		} else {
-			return 0;
-		}
-	} else if (!oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after)) {
+	s = oom_after(k, "Killed process ");
+	if (!rhel6_kill(s, &kill, &after) &&
+	    !oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after))
 		return 0;
-	}
 	if (k - t >= 2 && k[-2] == ':')
 		oom_copy(kill.reason, sizeof(kill.reason), t, (size_t)(k - 2 - t));
-	kill.total_vm_kb = oom_kb_field(after, "total-vm:");
-	kill.anon_rss_kb = oom_kb_field(after, "anon-rss:");
-	kill.file_rss_kb = oom_kb_field(after, "file-rss:");
-	kill.shmem_rss_kb = oom_kb_field(after, "shmem-rss:");
-	kill.pgtables_kb = oom_kb_field(after, "pgtables:");
-	if (kill.uid < 0 && (s = strstr(after, "UID:")) && oom_number(s + 4, &v, NULL))
-		kill.uid = (long)v;
-	adj = strstr(after, "oom_score_adj:");
-	if (adj && oom_number(adj + 14, &v, NULL)) {
-		kill.oom_score_adj = (long)v;
-		kill.has_adj = true;
-	}
+	kill_fields(after, &kill);
 	/*
 	 * The open report takes it before its first kill, or after it as an oom.group
 	 * member; otherwise the kill stands alone (its header was rate-limited away).
@@ -184,11 +199,12 @@ static int killed(struct oom_parser *p, const char *t, long src)
 static int oom_group(struct oom_parser *p, const char *t, long src)
 {
 	const char *end = strstr(t, " are going to be killed due to memory.oom.group set");
+	const char *in = oom_after(t, "Tasks in ");
 
 	(void)src;
-	if (strncmp(t, "Tasks in ", 9) || !end || !p->cur || p->phase == PH_NONE)
+	if (!in || !end || !p->cur || p->phase == PH_NONE)
 		return 0;
-	oom_copy(p->cur->oom_group, sizeof(p->cur->oom_group), t + 9, (size_t)(end - t - 9));
+	oom_copy(p->cur->oom_group, sizeof(p->cur->oom_group), in, (size_t)(end - in));
 	oom_era_hint(p->cur, V(4, 19, 0), 0);
 	return 1;
 }
@@ -196,15 +212,15 @@ static int oom_group(struct oom_parser *p, const char *t, long src)
 /* "oom killer N (C) has mm pinned by N (C)" (4.8+) */
 static int pinned(struct oom_parser *p, const char *t, long src)
 {
-	const char *by = strstr(t, ") has mm pinned by ");
+	const char *by = oom_past(t, ") has mm pinned by "), *victim = oom_after(t, "oom killer ");
 	struct oom_event *ev = p->cur;
 
-	if (strncmp(t, "oom killer ", 11) || !by || !ev || p->phase == PH_NONE)
+	if (!victim || !by || !ev || p->phase == PH_NONE)
 		return 0;
-	if (!oom_pid_and_comm(t + 11, ") has mm pinned by ", &ev->pinned_victim.pid, ev->pinned_victim.comm,
-			  sizeof(ev->pinned_victim.comm), NULL) ||
-	    !oom_pid_and_comm(by + 19, NULL, &ev->pinned_by.pid, ev->pinned_by.comm,
-			  sizeof(ev->pinned_by.comm), NULL))
+	if (!oom_pid_and_comm(victim, ") has mm pinned by ", &ev->pinned_victim.pid,
+			      ev->pinned_victim.comm, sizeof(ev->pinned_victim.comm), NULL) ||
+	    !oom_pid_and_comm(by, NULL, &ev->pinned_by.pid, ev->pinned_by.comm,
+			      sizeof(ev->pinned_by.comm), NULL))
 		return 0;
 	ev->pinned_victim.seen = ev->pinned_by.seen = true;
 	ev->pinned_victim.line = src;
@@ -215,7 +231,7 @@ static int pinned(struct oom_parser *p, const char *t, long src)
 /* "REASON: OOM victim N (C) is already exiting. Skip killing the task" */
 static int exiting(struct oom_parser *p, const char *t, long src)
 {
-	const char *v = strstr(t, "OOM victim ");
+	const char *v = oom_past(t, "OOM victim ");
 	struct oom_event *ev;
 
 	if (!v || !strstr(v, ") is already exiting. Skip killing the task"))
@@ -223,7 +239,7 @@ static int exiting(struct oom_parser *p, const char *t, long src)
 	ev = oom_current(p, src);
 	if (!ev)
 		return -1;
-	if (!oom_pid_and_comm(v + 11, ") is already exiting.", &ev->exiting.pid, ev->exiting.comm,
+	if (!oom_pid_and_comm(v, ") is already exiting.", &ev->exiting.pid, ev->exiting.comm,
 			  sizeof(ev->exiting.comm), NULL))
 		return 0;
 	ev->exiting.seen = true;
@@ -238,11 +254,12 @@ static int exiting(struct oom_parser *p, const char *t, long src)
  */
 static int reaper(struct oom_parser *p, const char *t, long src)
 {
-	const char *r = strstr(t, "oom_reaper: reaped process "), *u = strstr(t, "oom_reaper: unable to reap pid:");
+	const char *r = oom_past(t, "oom_reaper: reaped process ");
+	const char *u = oom_past(t, "oom_reaper: unable to reap pid:");
 	size_t i, j;
 	long long pid;
 
-	if ((!r || !oom_number(r + 27, &pid, NULL)) && (!u || !oom_number(u + 31, &pid, NULL)))
+	if ((!r || !oom_number(r, &pid, NULL)) && (!u || !oom_number(u, &pid, NULL)))
 		return 0;
 	for (i = p->out->n; i-- > 0;) {
 		struct oom_event *ev = &p->out->events[i];
@@ -272,7 +289,7 @@ static int reaper(struct oom_parser *p, const char *t, long src)
 static int end_lines(struct oom_parser *p, const char *t, long src)
 {
 	/* At the start: "---[ end Kernel panic - not syncing: ... ]---" repeats it. */
-	const char *panic = strncmp(t, "Kernel panic - not syncing: ", 28) ? NULL : t;
+	const char *panic = oom_after(t, "Kernel panic - not syncing: ");
 	struct oom_event *ev;
 
 	if (strstr(t, "Out of memory and no killable processes")) {
@@ -288,7 +305,7 @@ static int end_lines(struct oom_parser *p, const char *t, long src)
 	ev = oom_current(p, src);
 	if (!ev)
 		return -1;
-	oom_copy(ev->panic, sizeof(ev->panic), panic + 28, strlen(panic + 28));
+	oom_copy(ev->panic, sizeof(ev->panic), panic, strlen(panic));
 	p->phase = PH_KILLED;
 	return 1;
 }
