@@ -11,6 +11,7 @@
 #include "cgroup/cgroup.h"
 #include "subcommands.h"
 #include "shared/units.h"
+#include "shared/arrays.h"
 
 static void usage(FILE *out)
 {
@@ -40,7 +41,7 @@ static int info(const struct cgroup_root *r)
 
 	printf("version: %d\ndir: %s\nkernel_path: %s\nmount: %s\nroot: %s\n", r->ops->version,
 	       r->dir, r->kpath, r->mount, r->placement);
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(files); i++)
 		printf("%s: %s\n", files[i], yes_no(cg_has(r->dir, files[i])));
 	return 0;
 }
@@ -207,7 +208,7 @@ static const struct {
 /* The command named cmd; -1 (said on stderr) when there is none. */
 static int command_named(const char *cmd)
 {
-	for (int i = 0; i < (int)(sizeof(commands) / sizeof(commands[0])); i++)
+	for (int i = 0; i < (int)ARRAY_SIZE(commands); i++)
 		if (!strcmp(cmd, commands[i].name))
 			return i;
 	if (cmd[0] == '-')

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "shared/units.h"
+#include "shared/arrays.h"
 
 enum cli_group { G_RUN, G_VM, G_TEST, G_COUNT };
 
@@ -115,7 +116,7 @@ static int set_accel(struct cli *c, const char *arg)
 	static const char *const words[] = { [ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm",
 					     [ACCEL_TCG] = "tcg" };
 
-	for (int a = 0; a < (int)(sizeof(words) / sizeof(words[0])); a++)
+	for (int a = 0; a < (int)ARRAY_SIZE(words); a++)
 		if (!strcmp(arg, words[a])) {
 			c->o.vm.accel = (enum vm_accel)a;
 			return 0;
@@ -181,7 +182,7 @@ static const struct cli_opt opts[] = {
 	  F(o.vm.kvm_device), NULL },
 };
 
-#define NOPTS ((int)(sizeof(opts) / sizeof(opts[0])))
+#define NOPTS ((int)ARRAY_SIZE(opts))
 
 void cli_usage(FILE *out)
 {

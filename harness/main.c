@@ -8,11 +8,13 @@
 
 #include "format/casekeys.h"
 #include "format/expectkeys.h"
+#include "run/resources.h"
 #include "cli.h"
 #include "subcommands.h"
 #include "suite.h"
+#include "shared/arrays.h"
 
-/* Every key of case and expected files, as the tables of docs/case-format.md. */
+/* Every key of case and expected files and the placeholders, as the tables of docs/case-format.md. */
 static void list_keys(void)
 {
 	static const char *const titles[SEC_COUNT] = {
@@ -25,6 +27,8 @@ static void list_keys(void)
 	}
 	printf("\n### [expect]\n\n");
 	expect_keys_markdown(stdout);
+	printf("\n### Placeholders\n\n");
+	resources_markdown(stdout);
 }
 
 static int run_main(int argc, char **argv)
@@ -70,7 +74,7 @@ static int find_subcommand(int argc, char **argv)
 			i += cli_takes_value(argv[i]);
 			continue;
 		}
-		for (size_t c = 0; c < sizeof(subcommands) / sizeof(subcommands[0]); c++) {
+		for (size_t c = 0; c < ARRAY_SIZE(subcommands); c++) {
 			if (strcmp(argv[i], subcommands[c].name))
 				continue;
 			char *word = argv[i];

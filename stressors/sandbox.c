@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "stressor.h"
+#include "shared/arrays.h"
 
 /* Never needed by a stressor: refused with EPERM. */
 static const char *const denied[] = {
@@ -52,7 +53,7 @@ int sandbox_install(struct stressor_ctx *ctx)
 		}
 		notify |= fault_counted(f);
 	}
-	for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(denied); i++) {
 		int nr = seccomp_syscall_resolve_name(denied[i]);
 
 		/* A fault on a denied call was added above; a second rule would clash. */

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Shared helpers: where the binaries are, running oomlab, reading KTAP."""
+import functools
 import os
 import pathlib
 import re
@@ -223,14 +224,26 @@ def leftovers(pids=None):
             left.append(line.split()[0])
     for d in ("/var/tmp", "/dev/shm", "/tmp"):
         left += [str(p) for p in pathlib.Path(d).glob("oomlab.*") if _ours(p.name, pids)]
-    # {ipckey}: 0x6f000000 + ((pid & 0xfffff) << 4) + the role's index (resources.c)
-    keys = None if pids is None else {0x6f000000 + ((pid & 0xfffff) << 4) + i
-                                      for pid in pids for i in range(16)}
+    base, mask, roles = ipckey_scheme()
+    keys = None if pids is None else {base + (pid & mask) * roles + i
+                                      for pid in pids for i in range(roles)}
     segments = pathlib.Path("/proc/sysvipc/shm").read_text().splitlines()[1:]
     left += [f"SysV segment key {s.split()[0]}" for s in segments
-             if 0x6f000000 <= int(s.split()[0]) < 0x70000000
+             if base <= int(s.split()[0]) < base + (mask + 1) * roles
              and (keys is None or int(s.split()[0]) in keys)]
     return left
+
+
+@functools.lru_cache(maxsize=1)
+def ipckey_scheme():
+    """How the harness forms {ipckey}, as its --list-keys documents it: (base, pid mask,
+    keys per run)."""
+    table = subprocess.run([OOMLAB, "--list-keys"], capture_output=True, text=True,
+                           check=True).stdout
+    m = re.search(r"`\{ipckey\}` \| a SysV IPC key: `(0x[0-9a-f]+) \+ \(PID & (0x[0-9a-f]+)\) "
+                  r"\* (\d+) \+ N`", table)
+    assert m, "oomlab --list-keys does not say how {ipckey} is formed"
+    return int(m[1], 16), int(m[2], 16), int(m[3])
 
 
 def assert_clean(pids=None):

@@ -2,6 +2,7 @@
 #include "base/compare.h"
 
 #include <string.h>
+#include "shared/arrays.h"
 
 static const char *const text[CMP_OPS] = {
 	[CMP_LT] = "<", [CMP_LE] = "<=", [CMP_GT] = ">", [CMP_GE] = ">=", [CMP_EQ] = "=",
@@ -24,7 +25,7 @@ const char *cmp_op_text(enum cmp_op op)
 
 int cmp_op_at(const char *s, unsigned allowed, size_t *len)
 {
-	for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(spellings); i++) {
 		size_t n = strlen(spellings[i].spelling);
 
 		if (!strncmp(s, spellings[i].spelling, n)) {

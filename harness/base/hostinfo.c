@@ -3,6 +3,7 @@
 #include "base/fileio.h"
 #include "shared/keyfile.h"
 
+#include <linux/capability.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@ unsigned long long meminfo_kb(const char *key)
 /* Is capability bit `cap` in this process's effective set? */
 static bool has_capability(int cap)
 {
+	static const char field[] = "CapEff:";
 	unsigned long long eff = 0;
 	char line[256];
 	FILE *f = fopen("/proc/self/status", "re");
@@ -25,8 +27,8 @@ static bool has_capability(int cap)
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "CapEff:", 7))
-			eff = strtoull(line + 7, NULL, 16);
+		if (!strncmp(line, field, strlen(field)))
+			eff = strtoull(line + strlen(field), NULL, 16);
 	fclose(f);
 	return (eff >> cap) & 1;
 }
@@ -50,7 +52,7 @@ void hostinfo_read(struct hostinfo *h)
 		kver_parse(u.release, &h->kernel);
 	}
 	h->root = geteuid() == 0;
-	h->cap_sys_resource = has_capability(24); /* CAP_SYS_RESOURCE */
+	h->cap_sys_resource = has_capability(CAP_SYS_RESOURCE);
 	h->oom_score_adj = read_own_adj();
 }
 

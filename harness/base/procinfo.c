@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "shared/arrays.h"
 
 static int read_proc_long(pid_t pid, const char *file, long *v, struct err *e)
 {
@@ -42,7 +43,7 @@ int proc_sample(pid_t pid, struct proc_sample *s, struct err *e)
 	if (!f)
 		return err_set(e, errno, "open `%s`", path);
 	while (fgets(line, sizeof(line), f))
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(keys); i++)
 			if (!strncmp(line, keys[i].key, strlen(keys[i].key)))
 				*(long long *)((char *)s + keys[i].off) =
 					strtoll(line + strlen(keys[i].key), NULL, 10);

@@ -16,6 +16,7 @@
 
 #include "shared/placeholders.h"
 #include "shared/units.h"
+#include "shared/arrays.h"
 
 /* A sysctl name oomlab may touch: "vm.x" or "kernel.x", lower case, digits, '_', '.'. */
 static bool sysctl_name_ok(const char *name)
@@ -96,7 +97,7 @@ static int split_run(struct case_loader *cl, struct proc_spec *p, const char *va
 
 		if (p->argc == CASE_MAX_ARGS)
 			return err_at(e, path, line, "run: more than %d arguments", CASE_MAX_ARGS);
-		for (k = 0; k < sizeof(owned) / sizeof(owned[0]); k++)
+		for (k = 0; k < ARRAY_SIZE(owned); k++)
 			if (strlen(owned[k]) == len && !strncmp(tok, owned[k], len))
 				return err_at(e, path, line, "run: %s is set by the harness, not in a case "
 					      "(the role name is the section's, trigger = yes waits for go)",
@@ -427,7 +428,7 @@ static bool key_matches(const struct case_key *k, const char *name)
 
 const struct case_key *case_key_named(enum case_section section, const char *name)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].section == section && key_matches(&keys[i], name))
 			return &keys[i];
 	return NULL;
@@ -446,7 +447,7 @@ void case_key_names(enum case_section section, char *out, size_t len)
 	size_t used = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && used < len; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys) && used < len; i++) {
 		char name[64];
 
 		if (keys[i].section != section)
@@ -459,7 +460,7 @@ void case_key_names(enum case_section section, char *out, size_t len)
 void case_keys_markdown(enum case_section section, FILE *out)
 {
 	fprintf(out, "| key | value | meaning |\n|---|---|---|\n");
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		char name[64];
 
 		if (keys[i].section != section)

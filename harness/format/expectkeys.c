@@ -13,6 +13,7 @@
 
 #include "shared/faultspec.h"
 #include "shared/units.h"
+#include "shared/arrays.h"
 
 const char *const sample_field_names[SAMPLE_FIELDS] = { "oom_score", "oom_score_adj", "oom_adj" };
 
@@ -347,7 +348,7 @@ static int parse_sample(struct expect_loader *ld, const struct expect_key *k, vo
 	if (f == SAMPLE_FIELDS)
 		return err_at(ld->e, ld->path, line, "sample: unknown field '%s' (known: oom_score, "
 			      "oom_score_adj, oom_adj)", name);
-	if (sl->n == (int)(sizeof(sl->s) / sizeof(sl->s[0])))
+	if (sl->n == (int)ARRAY_SIZE(sl->s))
 		return err_at(ld->e, ld->path, line, "too many samples");
 	se = &sl->s[sl->n];
 	if (parse_long(value, &se->value))
@@ -472,7 +473,7 @@ static const struct expect_key keys[] = {
 
 const struct expect_key *expect_key_named(const char *name)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (!strcmp(keys[i].name, name))
 			return &keys[i];
 	return NULL;
@@ -488,7 +489,7 @@ void expect_key_names(char *out, size_t len)
 	size_t used = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && used < len; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys) && used < len; i++)
 		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "", keys[i].name);
 }
 
@@ -505,13 +506,13 @@ void expect_key_reset(const struct expect_key *k, struct expect_spec *x)
 
 void expect_print(const struct expect_spec *x, line_fn line, void *ctx)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		keys[i].type->print(&keys[i], (const char *)x + keys[i].field, line, ctx);
 }
 
 void expect_free(struct expect_spec *x)
 {
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].type->reset == expect_pattern_type.reset)
 			expect_key_reset(&keys[i], x);
 }
@@ -519,8 +520,8 @@ void expect_free(struct expect_spec *x)
 void expect_keys_markdown(FILE *out)
 {
 	fprintf(out, "| key | value | passes when |\n|---|---|---|\n");
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		fprintf(out, "| `%s` | %s | %s |\n", keys[i].name, keys[i].value, keys[i].passes);
 }
 
-_Static_assert(sizeof(keys) / sizeof(keys[0]) <= EXPECT_KEYS_MAX, "EXPECT_KEYS_MAX is too small");
+_Static_assert(ARRAY_SIZE(keys) <= EXPECT_KEYS_MAX, "EXPECT_KEYS_MAX is too small");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "judge/judge.h"
-#include "judge/judging.h"
+#include "judge/judge_state.h"
 
 #include <stdarg.h>
 

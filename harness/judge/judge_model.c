@@ -4,7 +4,7 @@
  * badness formula against the kernel's (within the counters' slack, or one), each OOM event's
  * predicted victim against the kernel's; and model_order when the expectation has it.
  */
-#include "judge/judging.h"
+#include "judge/judge_state.h"
 
 #include <stdio.h>
 #include <stdlib.h>

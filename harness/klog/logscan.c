@@ -13,6 +13,7 @@
 #include "klog/logjoin.h"
 #include "klog/logline.h"
 #include "klog/kmsg.h"
+#include "shared/arrays.h"
 
 #define CHUNK ((size_t)1 << 20)          /* read() size */
 #define BACK ((size_t)256 << 10)         /* kept behind the scan position */
@@ -277,7 +278,7 @@ static u64 headerless_start(const struct scan *s, u64 start)
 
 	if (lo < s->base)
 		lo = s->base;
-	for (i = 0; i < sizeof(openers) / sizeof(openers[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(openers); i++) {
 		const char *p = at(s, lo), *end = at(s, start), *hit = NULL;
 
 		while ((p = memmem(p, (size_t)(end - p), openers[i], strlen(openers[i])))) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "klog/oomparser.h"
+#include "shared/arrays.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -124,7 +125,7 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 	struct oom_usage *u;
 	size_t i, n;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		n = strlen(kinds[i].prefix);
 		if (strncmp(t, kinds[i].prefix, n) ||
 		    sscanf(t + n, "%lldkB, limit %lldkB, failcnt %lld", &usage, &limit, &failcnt) != 3)
@@ -275,5 +276,5 @@ int oom_lines_take(struct oom_parser *p, const char *t, long src)
 		oom_table_lines, meminfo_lines,
 	};
 
-	return oom_try(steps, sizeof(steps) / sizeof(steps[0]), p, t, src);
+	return oom_try(steps, ARRAY_SIZE(steps), p, t, src);
 }

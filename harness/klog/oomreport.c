@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "klog/oomparser.h"
+#include "shared/arrays.h"
 
 unsigned long kver_code(int major, int minor, int patch)
 {
@@ -172,7 +173,7 @@ bool oom_line_is_key(const char *t)
 	if (t[0] == '[' && (strstr(t, "pid") || (t[1 + strspn(t + 1, " ")] >= '0' &&
 						   t[1 + strspn(t + 1, " ")] <= '9')))
 		return true; /* task table header or row */
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(marks); i++)
 		if (strstr(t, marks[i]))
 			return true;
 	return false;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "klog/oomparser.h"
+#include "shared/arrays.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -19,7 +20,7 @@ static enum oom_col col_named(const char *w, size_t n)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i].name) == n && !strncmp(names[i].name, w, n))
 			return names[i].col;
 	return C_UNKNOWN;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "klog/oomparser.h"
+#include "shared/arrays.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -328,5 +329,5 @@ int oom_victim_lines(struct oom_parser *p, const char *t, long src)
 		killed, selected, sharer, oom_group, pinned, exiting, reaper, end_lines, old_panic,
 	};
 
-	return oom_try(steps, sizeof(steps) / sizeof(steps[0]), p, t, src);
+	return oom_try(steps, ARRAY_SIZE(steps), p, t, src);
 }

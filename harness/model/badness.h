@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel's OOM badness formula and the oom_score it shows, era by era (the shared
- * reference, kernel-oom-facts.md §1-2), from the same inputs the kernel uses: resident
+ * The kernel's OOM badness formula and the oom_score it shows, era by era (docs/model.md,
+ * "The formula, by era"; in the kernel oom_badness() in mm/oom_kill.c and
+ * proc_oom_score() in fs/proc/base.c), from the same inputs the kernel uses: resident
  * pages (anon + file + shmem), swap entries, page-table pages, oom_score_adj, and the
  * "total pages" of the OOM domain (RAM + swap for the machine, limit + allowed swap for
  * a memory cgroup). Kernels before 2.6.36 scored by virtual size, CPU time and age,

@@ -68,9 +68,7 @@ int caseenv_setup(struct case_run *r, const struct run_env *env)
 	struct err e;
 	int i;
 
-	snprintf(r->res.prefix, sizeof(r->res.prefix), "oomlab.%d.%s", (int)getpid(), cs->name);
-	snprintf(r->res.tmpfile_dir, sizeof(r->res.tmpfile_dir), "%s", env->tmpfile_dir);
-	r->res.ipckey_base = 0x6f000000L + (((long)getpid() & 0xfffff) << 4);
+	resources_init(&r->res, cs->name, env->tmpfile_dir);
 	/* Swap first: without it the case is skipped, and nothing else need be made. */
 	if (cs->swap_file && swapfile_on(&r->res, env->swap_dir, (size_t)cs->swap_file, env->journal,
 					 &e))

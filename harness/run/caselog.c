@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/arrays.h"
+#include "shared/arrays.h"
 #include "base/procinfo.h"
 
 /* What the model cannot read from a task table: what the stressors said of themselves. */
@@ -22,10 +22,10 @@ static void model_hints_of(const struct case_run *r, struct model_hints *h)
 	for (i = 0; i < r->nprocs; i++) {
 		const struct proc_run *p = &r->procs[i];
 
-		if (p->model_fact == MODEL_OOM_ORIGIN && h->norigin < ARRAY_SIZE(h->origin))
+		if (p->model_fact == MODEL_OOM_ORIGIN && h->norigin < (int)ARRAY_SIZE(h->origin))
 			h->origin[h->norigin++] = p->pid;
 		if (p->model_fact == MODEL_VFORK_MEMBERS)
-			for (m = 0; m < p->nmembers && h->nvfork < ARRAY_SIZE(h->in_vfork); m++)
+			for (m = 0; m < p->nmembers && h->nvfork < (int)ARRAY_SIZE(h->in_vfork); m++)
 				h->in_vfork[h->nvfork++] = p->members[m].pid;
 	}
 }
@@ -37,7 +37,7 @@ static bool pid_shaped(const char *text, size_t at, const char *end)
 
 	if (!strncmp(end, " (", 2))
 		return true;
-	for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(before); i++) {
 		size_t n = strlen(before[i]);
 
 		if (at >= n && !strncmp(text + at - n, before[i], n))

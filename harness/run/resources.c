@@ -4,9 +4,53 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "machine/swapfile.h"
 #include "shared/placeholders.h"
+#include "shared/arrays.h"
+
+/*
+ * {ipckey}: 'o' (0x6f) in the top byte, then oomlab's pid (its low 20 bits), then the
+ * role's index in the low 4 bits, so that runs at once and roles of a case differ.
+ */
+#define IPCKEY_BASE 0x6f000000L
+#define IPCKEY_PID_MASK 0xfffffL
+#define IPCKEY_ROLE_BITS 4
+
+_Static_assert(CASE_MAX_PROCS <= 1 << IPCKEY_ROLE_BITS, "a role without an IPC key of its own");
+
+void resources_init(struct case_resources *res, const char *case_name, const char *tmpfile_dir)
+{
+	pid_t pid = getpid();
+
+	memset(res, 0, sizeof(*res));
+	snprintf(res->prefix, sizeof(res->prefix), "oomlab.%d.%s", (int)pid, case_name);
+	snprintf(res->tmpfile_dir, sizeof(res->tmpfile_dir), "%s", tmpfile_dir);
+	res->ipckey_base = IPCKEY_BASE + (((long)pid & IPCKEY_PID_MASK) << IPCKEY_ROLE_BITS);
+}
+
+void resources_markdown(FILE *out)
+{
+	const char *value[PH_COUNT] = {
+		[PH_SWAPFILE] = "the case's swap file (needs `swap = SIZE`): "
+				"`SWAP_DIR/oomlab.PID.CASE.swap` (`--swap-dir`)",
+		[PH_TMPFILE] = "a path on the tmpfs: `TMPFILE_DIR/oomlab.PID.CASE.ROLE` "
+			       "(`--tmpfile-dir`)",
+		[PH_IPCKEY] = NULL, /* printed below from the constants */
+	};
+
+	fprintf(out, "| placeholder | value (PID: oomlab's) | what the harness does |\n|---|---|---|\n");
+	for (int ph = 0; ph < PH_COUNT; ph++) {
+		fprintf(out, "| `%s` | ", placeholders[ph].text);
+		if (value[ph])
+			fputs(value[ph], out);
+		else
+			fprintf(out, "a SysV IPC key: `0x%lx + (PID & 0x%lx) * %d + N`, N the role's "
+				"index in the case", IPCKEY_BASE, IPCKEY_PID_MASK, 1 << IPCKEY_ROLE_BITS);
+		fprintf(out, " | %s |\n", placeholders[ph].what);
+	}
+}
 
 /* What a placeholder stands for in this case, for the role of this index. */
 static void resource_value(const struct case_resources *res, enum placeholder ph, const char *role,
@@ -78,7 +122,7 @@ int resources_journal(struct case_resources *res, struct journal *j, char *const
 	} made[] = { { PH_TMPFILE, J_FILE }, { PH_IPCKEY, J_SHM } };
 	char entry[PATH_MAX + 256];
 
-	for (size_t m = 0; m < sizeof(made) / sizeof(made[0]); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(made); m++) {
 		bool used = false;
 
 		for (int i = 0; args[i]; i++)

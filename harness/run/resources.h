@@ -13,11 +13,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdio.h>
+
 #include "base/err.h"
+#include "format/casefile.h"
 #include "journal/journal.h"
 
-/* A swap file, and a {tmpfile} and an {ipckey} for each of 16 roles (CASE_MAX_PROCS). */
-#define RESOURCES_MAX (1 + 2 * 16)
+/* A swap file, and a {tmpfile} and an {ipckey} for each role. */
+#define RESOURCES_MAX (1 + 2 * CASE_MAX_PROCS)
 
 struct case_resources {
 	char swapfile[PATH_MAX];     /* empty when the case has none */
@@ -27,6 +30,12 @@ struct case_resources {
 	int jids[RESOURCES_MAX];     /* their journal entries, oldest first */
 	int njids;
 };
+
+/* Name this run's resources for the case: nothing is made yet. */
+void resources_init(struct case_resources *res, const char *case_name, const char *tmpfile_dir);
+
+/* The placeholders and what each becomes, as the table of docs/case-format.md. */
+void resources_markdown(FILE *out);
 
 /*
  * Expand {swapfile}, {tmpfile}, {ipckey} in one run-line argument for the process of

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "shared/arrays.h"
 
 /* The errnos a fault may inject: what allocation, locking and process calls return. */
 static const struct { const char *name; int err; } errnos[] = {
@@ -19,7 +20,7 @@ const char *errno_name(int err)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (errnos[i].err == err)
 			return errnos[i].name;
 	return NULL;
@@ -29,7 +30,7 @@ int errno_named(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(errnos); i++)
 		if (!strcmp(errnos[i].name, name))
 			return errnos[i].err;
 	return -1;
@@ -88,7 +89,7 @@ int fault_parse(const char *text, char sep, struct fault *f, char *msg, size_t l
 		char known[160];
 		size_t i, used = 0;
 
-		for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]) && used < sizeof(known); i++)
+		for (i = 0; i < ARRAY_SIZE(errnos) && used < sizeof(known); i++)
 			used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
 						 i ? ", " : "", errnos[i].name);
 		snprintf(msg, len, "'%s': unknown errno '%s' (known: %s)", text, err, known);

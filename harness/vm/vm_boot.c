@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "shared/arrays.h"
 
 int bzimage_version(const char *path, char *out, size_t len, struct err *e)
 {
@@ -309,7 +310,7 @@ void vm_boot_keep_failed_logs(const struct boot *b)
 {
 	const char *const files[] = { b->console, b->ktap, b->qemu_log };
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char to[PATH_MAX + 8];
 		const char *dot = strrchr(files[i], '/');
 
@@ -323,7 +324,7 @@ void vm_boot_keep_failed_logs(const struct boot *b)
 
 void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix)
 {
-	for (size_t i = 0; i < sizeof(log_kinds) / sizeof(log_kinds[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(log_kinds); i++) {
 		char old[PATH_MAX + 32];
 
 		snprintf(old, sizeof(old), "%s/%s.kvm.%s.log", o->log_dir, prefix, log_kinds[i]);

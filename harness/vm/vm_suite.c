@@ -98,7 +98,7 @@ static bool parse_result(const char *line, struct guest_result *r)
 	return true;
 }
 
-/* Where the guest keeps the case and expected files (harness/guest-init.sh). */
+/* Where the guest keeps the case and expected files (harness/vm/guest-init.sh). */
 #define GUEST_CASES "/oomlab/cases/"
 #define GUEST_EXPECTED "/oomlab/expected/"
 
@@ -248,11 +248,6 @@ static const char *end_words[] = {
 	[BOOT_TIMEOUT] = "timeout", [BOOT_STOPPED] = "qemu stopped", [BOOT_INTERRUPTED] = "interrupted",
 };
 
-/*
- * One case's result after its boot: the guest's own, or what the boot's end says.
- * first_missing: this is the first case of the boot without a result (the one running
- * when the guest stopped).
- */
 /* "KERNEL:case" failed before it could run, for why. */
 static void fail_case(struct ktap *k, const char *label, const char *name, const char *why)
 {
@@ -271,6 +266,11 @@ static void fail_all(struct ktap *k, const char *label, char **names, int n, con
 		fail_case(k, label, names[i], why);
 }
 
+/*
+ * One case's result after its boot: the guest's own, or what the boot's end says.
+ * first_missing: this is the first case of the boot without a result (the one running
+ * when the guest stopped).
+ */
 static void emit_case(struct ktap *k, const char *label, const struct vm_case *c,
 		      const struct guest_result *r, const struct boot *b, bool first_missing)
 {

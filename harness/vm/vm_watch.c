@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "shared/arrays.h"
 
 /* The kernel's first console line (printk of linux_banner). */
 #define KERNEL_BANNER "Linux version "
@@ -52,7 +53,7 @@ static void poll_console(struct boot_watch *w)
 
 static void qemu_line(struct boot_watch *w)
 {
-	for (size_t i = 0; i < sizeof(kvm_failures) / sizeof(kvm_failures[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kvm_failures); i++)
 		if (!w->kvm_error[0] && strstr(w->qline, kvm_failures[i]))
 			snprintf(w->kvm_error, sizeof(w->kvm_error), "%s", w->qline);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What judge.c and judge_model.c share: the judge's state and its small tools. */
-#ifndef OOMLAB_JUDGING_H
-#define OOMLAB_JUDGING_H
+/* Inside judge/ only: the state and small tools judge.c and judge_model.c share. */
+#ifndef OOMLAB_JUDGE_STATE_H
+#define OOMLAB_JUDGE_STATE_H
 
 #include <stdbool.h>
 

@@ -1,8 +1,0 @@
-/* SPDX-License-Identifier: GPL-2.0 */
-/* The number of elements of an array (not of a pointer), as an int for loop bounds. */
-#ifndef OOMLAB_ARRAYS_H
-#define OOMLAB_ARRAYS_H
-
-#define ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-#endif
