@@ -12,6 +12,7 @@
 #include "subcommands.h"
 #include "shared/units.h"
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 static void usage(FILE *out)
 {
@@ -56,7 +57,7 @@ static int below_root(const struct cgroup_root *r, const char *name, char *out, 
 	while (*p) {
 		size_t n = strcspn(p, "/");
 
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)))
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && starts_with(p, "..")))
 			goto bad;
 		p += n + (p[n] == '/');
 	}

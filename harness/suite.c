@@ -339,7 +339,7 @@ static long long swap_for_case(const struct case_spec *cs)
 		if (sscanf(line, "%4095s %*s %lld", name, &kb) != 2)
 			continue; /* the header */
 		base = strrchr(name, '/');
-		if (strncmp(base ? base + 1 : name, "oomlab.", 7))
+		if (!starts_with(base ? base + 1 : name, "oomlab."))
 			total += kb * 1024;
 	}
 	fclose(f);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include "shared/words.h"
 
 static const char *const type_names[] = {
 	[OPT_SIZE] = "SIZE", [OPT_COUNT] = "N", [OPT_INT] = "N",
@@ -218,7 +219,7 @@ static int parse_args(int argc, char **argv, struct stressor_ctx *ctx, bool *che
 		bool *flag = NULL;
 		size_t len;
 
-		if (strncmp(arg, "--", 2)) {
+		if (!starts_with(arg, "--")) {
 			fprintf(stderr, "%s: unexpected argument '%s' (options start with --)\n",
 				stressor.name, arg);
 			return -1;

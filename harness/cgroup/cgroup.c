@@ -72,7 +72,7 @@ int cg_read_ll(const char *dir, const char *file, long long *v, struct err *e)
 
 	if (cg_read(dir, file, buf, sizeof(buf), e))
 		return -1;
-	if (!strncmp(buf, "max", 3)) {
+	if (starts_with(buf, "max")) {
 		*v = -1;
 		return 0;
 	}
@@ -196,7 +196,7 @@ int cg_freeze_kill(const char *dir, struct err *e)
 	for (waited = 0; waited < 2000; waited += 10) {
 		if (cg_read(dir, "freezer.state", state, sizeof(state), e))
 			break;
-		if (!strncmp(state, "FROZEN", 6))
+		if (starts_with(state, "FROZEN"))
 			break;
 		sleep_ms(10);
 	}

@@ -11,6 +11,7 @@
 #include "format/casekeys.h"
 #include "format/ini.h"
 #include "shared/placeholders.h"
+#include "shared/words.h"
 
 bool name_ok(const char *s, size_t max)
 {
@@ -123,10 +124,11 @@ static int open_section(struct case_spec *c, const struct ini_section *s, struct
 		c->line = s->line;
 		return 0;
 	}
-	if (strncmp(s->name, "process ", 8))
+	role = after_prefix(s->name, "process ");
+	if (!role)
 		return err_at(e, c->path, s->line, "unknown section [%s] (known: [case], [process NAME], "
 			      "[change])", s->name);
-	role = s->name + 8 + strspn(s->name + 8, " ");
+	role += strspn(role, " ");
 	if (!name_ok(role, ROLE_MAX))
 		return err_at(e, c->path, s->line, "role '%s' must be 1 to %d letters, digits, '_', '-' "
 			      "or '.'", role, ROLE_MAX - 1);

@@ -17,13 +17,14 @@
 #include "shared/placeholders.h"
 #include "shared/units.h"
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 /* A sysctl name oomlab may touch: "vm.x" or "kernel.x", lower case, digits, '_', '.'. */
 static bool sysctl_name_ok(const char *name)
 {
 	const char *p;
 
-	if (strncmp(name, "vm.", 3) && strncmp(name, "kernel.", 7))
+	if (!starts_with(name, "vm.") && !starts_with(name, "kernel."))
 		return false;
 	for (p = name; *p; p++)
 		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_' && *p != '.')
@@ -102,7 +103,7 @@ static int split_run(struct case_loader *cl, struct proc_spec *p, const char *va
 				return err_at(e, path, line, "run: %s is set by the harness, not in a case "
 					      "(the role name is the section's, trigger = yes waits for go)",
 					      owned[k]);
-		if (len == 7 && !strncmp(tok, "--fault", 7))
+		if (len == strlen("--fault") && starts_with(tok, "--fault"))
 			return err_at(e, path, line, "run: --fault goes in a line of its own, fault = "
 				      "SYSCALL WHEN ERRNO (the harness counts and answers counted faults)");
 		p->argv[p->argc++] = tok;
@@ -317,7 +318,7 @@ static int key_oom_group(struct case_loader *cl, const struct ini_entry *en)
 static int key_sysctl(struct case_loader *cl, const struct ini_entry *en)
 {
 	struct case_spec *c = cl->c;
-	const char *name = en->key + 7;
+	const char *name = after_prefix(en->key, "sysctl.");
 
 	if (!sysctl_name_ok(name))
 		return err_at(cl->e, c->path, en->line, "%s: oomlab sets only vm.* and kernel.* sysctls",

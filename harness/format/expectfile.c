@@ -9,29 +9,34 @@
 
 #include "format/expectkeys.h"
 #include "format/ini.h"
+#include "shared/words.h"
 
 /* "expect" or "expect kernel >= 5.4, cgroup v2": does it apply here? */
 static int section_applies(struct expect_loader *ld, const struct ini_section *s,
 			   const struct expect_env *env, bool *applies)
 {
+	const char *conditions, *kernel, *version;
 	char buf[256], *tok, *save;
 
 	*applies = true;
 	if (!strcmp(s->name, "expect"))
 		return 0;
-	if (strncmp(s->name, "expect ", 7))
+	conditions = after_prefix(s->name, "expect ");
+	if (!conditions)
 		return err_at(ld->e, ld->path, s->line, "unknown section [%s] (known: [expect], "
 			      "[expect CONDITION, ...])", s->name);
-	snprintf(buf, sizeof(buf), "%s", s->name + 7);
+	snprintf(buf, sizeof(buf), "%s", conditions);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		struct kcond kc;
 
 		tok += strspn(tok, " \t");
 		tok[strcspn(tok, "\n")] = '\0';
-		if (!strncmp(tok, "kernel", 6) && !kcond_parse(tok + 6, &kc)) {
+		version = after_prefix(tok, "cgroup v");
+		kernel = after_prefix(tok, "kernel");
+		if (kernel && !kcond_parse(kernel, &kc)) {
 			*applies &= kcond_holds(&kc, &env->kernel);
-		} else if (!strcmp(tok, "cgroup v1") || !strcmp(tok, "cgroup v2")) {
-			*applies &= env->cgroup_version == tok[8] - '0';
+		} else if (version && (!strcmp(version, "1") || !strcmp(version, "2"))) {
+			*applies &= env->cgroup_version == *version - '0';
 		} else {
 			return err_at(ld->e, ld->path, s->line, "unknown condition '%s' (known: kernel "
 				      "OP VERSION, cgroup v1, cgroup v2)", tok);

@@ -14,6 +14,7 @@
 #include "shared/faultspec.h"
 #include "shared/units.h"
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 const char *const sample_field_names[SAMPLE_FIELDS] = { "oom_score", "oom_score_adj", "oom_adj" };
 
@@ -138,7 +139,7 @@ static int parse_usage(struct expect_loader *ld, const struct expect_key *k, voi
 	int op = cmp_op_at(value, ops, &oplen);
 
 	if (op < 0 || sscanf(value + oplen, " %31s", size) != 1 || parse_size(size, &bytes) ||
-	    bytes == SIZE_MAX || !strncmp(value, "==", 2))
+	    bytes == SIZE_MAX || starts_with(value, "=="))
 		return err_at(ld->e, ld->path, line, "%s: expected 'OP SIZE', e.g. '>= 48M'", k->name);
 	*u = (struct usage_expect){ .set = true, .line = line, .op = (enum cmp_op)op,
 				    .bytes = (long long)bytes };
@@ -253,21 +254,24 @@ static void print_order(const struct expect_key *k, const void *field, line_fn l
 }
 
 /* A check on by default: "yes", or "no, WHY" (the reason is shown when it is skipped). */
-
 static int parse_optout(struct expect_loader *ld, const struct expect_key *k, void *field,
 			const char *value, int line)
 {
 	struct model_optout *o = field;
+	const char *why;
 
 	*o = (struct model_optout){ .line = line };
 	if (!strcmp(value, "yes"))
 		return 0;
-	if (strncmp(value, "no", 2) || value[2] != ',' || !value[3 + strspn(value + 3, " \t")])
+	why = after_prefix(value, "no,");
+	if (why)
+		why += strspn(why, " \t");
+	if (!why || !*why)
 		return err_at(ld->e, ld->path, line, "%s: expected yes, or no with the reason "
 			      "('no, the swapoff caller is chosen before any scoring'), got '%s'",
 			      k->name, value);
 	o->off = true;
-	snprintf(o->why, sizeof(o->why), "%s", value + 3 + strspn(value + 3, " \t"));
+	snprintf(o->why, sizeof(o->why), "%s", why);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "shared/units.h"
+#include "shared/words.h"
 
 int pattern_expand(const char *text, placeholder_fn fn, void *ctx, char *out, size_t len,
 		   struct err *e)
@@ -20,17 +21,19 @@ int pattern_expand(const char *text, placeholder_fn fn, void *ctx, char *out, si
 		const char *close, *value;
 		char kind[16] = "", role[ROLE_MAX] = "", got[PATH_MAX];
 
-		if (*text == '{' && (!strncmp(text, "{pid:", 5) || !strncmp(text, "{cgroup}", 8))) {
+		const char *pid_role = after_prefix(text, "{pid:");
+
+		if (pid_role || starts_with(text, "{cgroup}")) {
 			close = strchr(text, '}');
 			if (!close)
 				return err_set(e, 0, "placeholder '%s' without '}'", text);
-			if (text[1] == 'p') {
-				size_t n = (size_t)(close - text) - 5;
+			if (pid_role) {
+				size_t n = (size_t)(close - pid_role);
 
 				if (n == 0 || n >= sizeof(role))
 					return err_set(e, 0, "bad placeholder '%.*s'", (int)(close - text + 1),
 						       text);
-				memcpy(role, text + 5, n);
+				memcpy(role, pid_role, n);
 				snprintf(kind, sizeof(kind), "pid");
 			} else {
 				snprintf(kind, sizeof(kind), "cgroup");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "shared/words.h"
 
 static int append(struct journal *j, const char *line, struct err *e)
 {
@@ -194,7 +195,7 @@ int journal_recover(const char *state_dir, void (*note)(const char *msg))
 		int fd, n, i, failed = 0;
 		FILE *f;
 
-		if (strncmp(d->d_name, "journal.", 8))
+		if (!starts_with(d->d_name, "journal."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", state_dir, d->d_name);
 		fd = open(path, O_RDWR | O_CLOEXEC);

@@ -16,6 +16,7 @@
 #include "machine/shmobj.h"
 #include "machine/swapfile.h"
 #include "machine/sysctl.h"
+#include "shared/words.h"
 
 /* "VERSION DIR": kill what is in DIR (ours), remove it with its children. */
 static int undo_cgroup(const char *arg, struct err *e)
@@ -39,7 +40,7 @@ static int undo_sysctl(const char *arg, struct err *e)
 	char path[PATH_MAX];
 	const char *value = strchr(arg, ' ');
 
-	if (!value || strncmp(arg, "/proc/sys/", 10))
+	if (!value || !starts_with(arg, "/proc/sys/"))
 		return err_set(e, EINVAL, "journal entry 'sysctl %s' is malformed", arg);
 	snprintf(path, sizeof(path), "%.*s", (int)(value - arg), arg);
 	return sysctl_write(path, value + 1, e);

@@ -12,6 +12,7 @@
 
 #include "shared/arrays.h"
 #include "base/procinfo.h"
+#include "shared/words.h"
 
 /* What the model cannot read from a task table: what the stressors said of themselves. */
 static void model_hints_of(const struct case_run *r, struct model_hints *h)
@@ -35,7 +36,7 @@ static bool pid_shaped(const char *text, size_t at, const char *end)
 {
 	static const char *const before[] = { "pid ", "pid=", "PID: ", "process " };
 
-	if (!strncmp(end, " (", 2))
+	if (starts_with(end, " ("))
 		return true;
 	for (size_t i = 0; i < ARRAY_SIZE(before); i++) {
 		size_t n = strlen(before[i]);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 /* The errnos a fault may inject: what allocation, locking and process calls return. */
 static const struct { const char *name; int err; } errnos[] = {
@@ -69,7 +70,7 @@ int fault_parse(const char *text, char sep, struct fault *f, char *msg, size_t l
 			goto bad_when;
 	} else if (!strcmp(when, "every") || !strcmp(when, "*")) {
 		f->when = FAULT_EVERY;
-	} else if (!strncmp(when, "after", 5)) {
+	} else if (starts_with(when, "after")) {
 		f->when = FAULT_AFTER;
 		if (parse_count(when + 5, &f->n))
 			goto bad_when;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "shared/keyfile.h"
+#include "shared/words.h"
 
 unsigned long long mem_total_bytes(void)
 {
@@ -29,7 +30,7 @@ static unsigned long long memory_max_of(const char *dir)
 	f = fopen(path, "re");
 	if (!f)
 		return v;
-	if (fgets(value, sizeof(value), f) && strncmp(value, "max", 3))
+	if (fgets(value, sizeof(value), f) && !starts_with(value, "max"))
 		v = strtoull(value, NULL, 10);
 	fclose(f);
 	return v;

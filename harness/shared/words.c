@@ -32,3 +32,13 @@ bool word_in_file(const char *path, const char *word, const char *seps)
 	fclose(f);
 	return found;
 }
+
+bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+const char *after_prefix(const char *s, const char *prefix)
+{
+	return starts_with(s, prefix) ? s + strlen(prefix) : NULL;
+}

@@ -15,6 +15,7 @@
 
 #include "format/casefile.h"
 #include "format/expectfile.h"
+#include "shared/words.h"
 
 /* A kernel command line holds at most 2048 bytes on x86: keep case lists well below. */
 #define CASES_PER_BOOT_BYTES 1500
@@ -65,18 +66,15 @@ static void free_list(char **list, int n)
 /* "ok 3 name # SKIP reason" and the like, from the guest's stream. */
 static bool parse_result(const char *line, struct guest_result *r)
 {
-	const char *p = line, *hash;
+	const char *p = line, *hash, *after_ok, *after_not_ok;
 	bool ok;
 
-	if (!strncmp(p, "ok ", 3)) {
-		ok = true;
-		p += 3;
-	} else if (!strncmp(p, "not ok ", 7)) {
-		ok = false;
-		p += 7;
-	} else {
+	after_ok = after_prefix(p, "ok ");
+	after_not_ok = after_prefix(p, "not ok ");
+	if (!after_ok && !after_not_ok)
 		return false;
-	}
+	ok = after_ok != NULL;
+	p = ok ? after_ok : after_not_ok;
 	p += strspn(p, "0123456789");
 	p += strspn(p, " ");
 	hash = strstr(p, " # ");
@@ -84,13 +82,13 @@ static bool parse_result(const char *line, struct guest_result *r)
 	snprintf(r->name, sizeof(r->name), "%.*s", hash ? (int)(hash - p) : (int)strlen(p), p);
 	r->v = ok ? V_PASS : V_FAIL;
 	if (hash) {
-		const char *d = hash + 3;
+		const char *d = after_prefix(hash, " # ");
 
-		if (!strncmp(d, "SKIP", 4))
+		if (starts_with(d, "SKIP"))
 			r->v = V_SKIP;
-		else if (!strncmp(d, "TIMEOUT", 7))
+		else if (starts_with(d, "TIMEOUT"))
 			r->v = V_TIMEOUT;
-		else if (!strncmp(d, "ERROR", 5))
+		else if (starts_with(d, "ERROR"))
 			r->v = V_ERROR;
 		d += strcspn(d, " ");
 		snprintf(r->reason, sizeof(r->reason), "%s", d + strspn(d, " "));
@@ -152,9 +150,9 @@ static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struc
 			ours = !strcmp(line, nonce_line);
 			continue;
 		}
-		if (!strncmp(line, "# ", 2)) {
+		if (starts_with(line, "# ")) {
 			host_paths(o, line + 2, mapped, sizeof(mapped));
-			if (strncmp(line, "# oomlab-guest: ", 16) && strncmp(line, "# Totals:", 9))
+			if (!starts_with(line, "# oomlab-guest: ") && !starts_with(line, "# Totals:"))
 				push(&pending, &npending, mapped);
 			continue;
 		}
@@ -164,9 +162,9 @@ static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struc
 			/* The guest's header notes come first: keep them apart. */
 			int i;
 
-			for (i = 0; i < npending && !strncmp(pending[i], "oomlab on ", 10); i++)
+			for (i = 0; i < npending && starts_with(pending[i], "oomlab on "); i++)
 				push(&g->notes, &g->nnotes, pending[i]);
-			for (; i < npending && !strncmp(pending[i], "cases run in", 12); i++)
+			for (; i < npending && starts_with(pending[i], "cases run in"); i++)
 				push(&g->notes, &g->nnotes, pending[i]);
 			for (int d = 0; d < i; d++)
 				free(pending[d]);
