@@ -34,7 +34,7 @@ const char *swap_dir_problem(const char *dir)
 /* Zeros (no holes: swapon refuses a sparse file), then the swap header in page 0. */
 static int write_swapfile(const char *path, size_t size, struct err *e)
 {
-	static char zeros[1 << 20];
+	static const char zeros[1 << 20];
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), done;
 	auto_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	auto_free char *header = NULL;

@@ -10,9 +10,13 @@
 
 #include "shared/faultspec.h"
 
-static void warn(const char *msg)
+/* A cleanup step failed: its journal entry stays, and the next run retries it. */
+static void cleanup_failed(void *r, const struct err *e)
 {
-	fprintf(stderr, "oomlab: cleanup: %s\n", msg);
+	struct err context = *e;
+
+	err_wrap(&context, "cleanup");
+	case_warn(r, &context);
 }
 
 static int make_cgroup(struct case_run *r, const struct run_env *env)
@@ -105,11 +109,10 @@ void caseenv_teardown(struct case_run *r, const struct run_env *env)
 	struct err e;
 
 	/* Files and keys of the run lines, and the swap file (its pages are freed now). */
-	resources_teardown(&r->res, env->journal, warn);
-	sysctl_restore(&r->sysctls, env->journal, warn);
-	/* A failure leaves the entry in the journal: the next run retries. */
+	resources_teardown(&r->res, env->journal, cleanup_failed, r);
+	sysctl_restore(&r->sysctls, env->journal, cleanup_failed, r);
 	if (r->fz_dir[0] && journal_undo(env->journal, r->fz_jid, &e))
-		warn(e.msg);
+		cleanup_failed(r, &e);
 	if (r->cg_dir[0] && journal_undo(env->journal, r->cg_jid, &e))
-		fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
+		cleanup_failed(r, &e);
 }

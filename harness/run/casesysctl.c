@@ -67,7 +67,8 @@ int sysctl_apply(const struct sysctl_set *set, int n, struct journal *j, struct 
 	return 0;
 }
 
-void sysctl_restore(struct sysctl_saved *saved, struct journal *j, void (*warn)(const char *msg))
+void sysctl_restore(struct sysctl_saved *saved, struct journal *j,
+		    void (*warn)(void *ctx, const struct err *e), void *ctx)
 {
 	int i;
 
@@ -76,7 +77,7 @@ void sysctl_restore(struct sysctl_saved *saved, struct journal *j, void (*warn)(
 
 		/* The journal entry holds the old value; on failure it stays for the next run. */
 		if (journal_undo(j, saved->s[i].journal_id, &e))
-			warn(e.msg);
+			warn(ctx, &e);
 	}
 	saved->n = 0;
 }

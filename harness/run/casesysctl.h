@@ -26,7 +26,8 @@ struct sysctl_saved {
 int sysctl_apply(const struct sysctl_set *set, int n, struct journal *j, struct sysctl_saved *saved,
 		 struct err *e);
 
-/* Restore what sysctl_apply saved, newest first; failures go to warn. */
-void sysctl_restore(struct sysctl_saved *saved, struct journal *j, void (*warn)(const char *msg));
+/* Restore what sysctl_apply saved, newest first; each failure goes to warn(ctx, e). */
+void sysctl_restore(struct sysctl_saved *saved, struct journal *j,
+		    void (*warn)(void *ctx, const struct err *e), void *ctx);
 
 #endif

@@ -136,13 +136,14 @@ int resources_journal(struct case_resources *res, struct journal *j, char *const
 	return 0;
 }
 
-void resources_teardown(struct case_resources *res, struct journal *j, void (*warn)(const char *msg))
+void resources_teardown(struct case_resources *res, struct journal *j,
+			void (*warn)(void *ctx, const struct err *e), void *ctx)
 {
 	struct err e;
 
 	while (res->njids > 0)
 		if (journal_undo(j, res->jids[--res->njids], &e))
-			warn(e.msg); /* the journal keeps it; the next run retries */
+			warn(ctx, &e); /* the journal keeps it; the next run retries */
 }
 
 int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct journal *j,

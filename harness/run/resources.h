@@ -55,7 +55,8 @@ int resources_journal(struct case_resources *res, struct journal *j, char *const
 int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct journal *j,
 		struct err *e);
 
-/* Remove them (through their journal entries, newest first); failures go to warn. */
-void resources_teardown(struct case_resources *res, struct journal *j, void (*warn)(const char *msg));
+/* Remove them (through their journal entries, newest first); each failure goes to warn(ctx, e). */
+void resources_teardown(struct case_resources *res, struct journal *j,
+			void (*warn)(void *ctx, const struct err *e), void *ctx);
 
 #endif

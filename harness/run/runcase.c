@@ -162,6 +162,11 @@ int case_fail(struct case_run *r, enum case_outcome how, const char *fmt, ...)
 	return -1;
 }
 
+void case_warn(const struct case_run *r, const struct err *e)
+{
+	fprintf(stderr, "oomlab: %s: %s\n", r->cs->name, e->msg);
+}
+
 /* "go" to a trigger. */
 static int send_go(int ctl)
 {
@@ -316,8 +321,10 @@ static void cleanup(struct case_run *r, const struct run_env *env)
 				kill(p->members[m].pid, SIGKILL);
 	}
 	/* v1: freeze first, so that nothing forks while it is being killed. */
-	if (r->fz_dir[0] && cg_freeze_kill(r->fz_dir, &e))
-		fprintf(stderr, "oomlab: %s: cleanup: %s\n", r->cs->name, e.msg);
+	if (r->fz_dir[0] && cg_freeze_kill(r->fz_dir, &e)) {
+		err_wrap(&e, "cleanup");
+		case_warn(r, &e);
+	}
 	if (r->cg_dir[0])
 		env->root->ops->kill_all(r->cg_dir, &e);
 	runloop_wait_uninterrupted(r, env, now_ms() + REAP_MS, all_ended, NULL);
@@ -395,9 +402,10 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 	r->t_ready_ms = now_ms() - r->t0;
 	model_env_read(&r->model, env->host, env->model_rules, r->cg_dir, env->root->ops->version);
 	for (i = 0; i < r->nprocs; i++) {
-		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e))
-			fprintf(stderr, "oomlab: %s: sampling %s: %s\n", cs->name, r->procs[i].spec->role,
-				e.msg);
+		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e)) {
+			err_wrap(&e, "sampling %s", r->procs[i].spec->role);
+			case_warn(r, &e);
+		}
 		model_proc(&r->model, &r->procs[i].sample, &r->procs[i].model);
 	}
 	r->t_go_ms = now_ms() - r->t0;

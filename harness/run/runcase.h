@@ -142,6 +142,12 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid);
 int case_fail(struct case_run *r, enum case_outcome how, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Something went wrong that does not change the outcome (a cleanup step, a sample):
+ * "oomlab: CASE: " and e's message on stderr.
+ */
+void case_warn(const struct case_run *r, const struct err *e);
+
 /* "exited with code 3 (allocation failed)", "killed by SIGKILL", ... */
 const char *describe_status(int status, char *buf, size_t len);
 

@@ -39,25 +39,30 @@ static void child_fail(int ctl_fd, const char *fmt, ...)
 	_exit(ST_EXIT_NOT_STARTED);
 }
 
-static int build_argv(const struct spawn_req *r, char **argv, char specs[][48])
+/* The text the argument vector points into. */
+struct argv_text {
+	char control_fd[16];
+	char faults[FAULTS_MAX][48];
+};
+
+static int build_argv(const struct spawn_req *r, char **argv, struct argv_text *text)
 {
-	static char fd_text[16];
 	int n = 0, i;
 
-	snprintf(fd_text, sizeof(fd_text), "%d", STRESSOR_CONTROL_FD);
+	snprintf(text->control_fd, sizeof(text->control_fd), "%d", STRESSOR_CONTROL_FD);
 	argv[n++] = (char *)r->exe;
 	argv[n++] = "--role";
 	argv[n++] = (char *)r->role;
 	argv[n++] = "--control-fd";
-	argv[n++] = fd_text;
+	argv[n++] = text->control_fd;
 	if (r->wait_go)
 		argv[n++] = "--wait-go";
 	if (r->machine_wide)
 		argv[n++] = "--machine-wide";
 	for (i = 0; i < r->nfaults; i++) {
-		fault_format(&r->faults[i], specs[i], 48);
+		fault_format(&r->faults[i], text->faults[i], sizeof(text->faults[i]));
 		argv[n++] = "--fault";
-		argv[n++] = specs[i];
+		argv[n++] = text->faults[i];
 	}
 	for (i = 0; r->args[i]; i++) {
 		if (n == MAX_ARGV - 1)
@@ -104,10 +109,11 @@ static void child(const struct spawn_req *r, pid_t parent, char **argv)
 
 pid_t spawn_stressor(const struct spawn_req *r, struct err *e)
 {
-	char *argv[MAX_ARGV], specs[FAULTS_MAX][48];
+	char *argv[MAX_ARGV];
+	struct argv_text text;
 	pid_t parent = getpid(), pid;
 
-	if (build_argv(r, argv, specs))
+	if (build_argv(r, argv, &text))
 		return err_set(e, E2BIG, "starting %s: too many arguments", r->role);
 	fflush(NULL);
 	pid = fork();
@@ -118,8 +124,8 @@ pid_t spawn_stressor(const struct spawn_req *r, struct err *e)
 	return pid;
 }
 
-/* Run `exe --check-args ARGS...`: 0, or -1 with the first line it printed on stderr in msg. */
-static int stressor_check_args(const char *exe, char *const args[], char *msg, size_t len)
+/* Run `exe --check-args ARGS...`: 0, or -1 with the first line it printed on stderr in e. */
+static int stressor_check_args(const char *exe, char *const args[], struct err *e)
 {
 	char *argv[MAX_ARGV], buf[1024];
 	int fds[2], status = 0, i, n = 0;
@@ -132,14 +138,12 @@ static int stressor_check_args(const char *exe, char *const args[], char *msg, s
 	for (i = 0; args[i] && n < MAX_ARGV - 1; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	if (pipe2(fds, O_CLOEXEC)) {
-		snprintf(msg, len, "pipe: %s", strerror(errno));
-		return -1;
-	}
+	if (pipe2(fds, O_CLOEXEC))
+		return err_set(e, errno, "pipe");
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		snprintf(msg, len, "fork: %s", strerror(errno));
+		err_set(e, errno, "fork for `%s --check-args`", exe);
 		close(fds[0]);
 		close(fds[1]);
 		return -1;
@@ -164,30 +168,26 @@ static int stressor_check_args(const char *exe, char *const args[], char *msg, s
 	buf[have] = '\0';
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			snprintf(msg, len, "waitpid for `%s --check-args`: %s", exe, strerror(errno));
-			return -1;
-		}
+		if (errno != EINTR)
+			return err_set(e, errno, "waitpid for `%s --check-args`", exe);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	buf[strcspn(buf, "\n")] = '\0';
 	if (*buf)
-		snprintf(msg, len, "%s", buf);
-	else
-		snprintf(msg, len, "`%s --check-args` failed (status 0x%x)", exe, status);
-	return -1;
+		return err_set(e, 0, "%s", buf);
+	return err_set(e, 0, "`%s --check-args` failed (status 0x%x)", exe, status);
 }
 
 int case_check_args(const struct case_spec *cs, const char *stressor_dir, struct err *e)
 {
 	for (int i = 0; i < cs->nprocs; i++) {
 		const struct proc_spec *p = &cs->procs[i];
-		char exe[PATH_MAX + 40], msg[512];
+		char exe[PATH_MAX + 40];
 
 		snprintf(exe, sizeof(exe), "%s/%s", stressor_dir, p->stressor);
-		if (stressor_check_args(exe, p->argv, msg, sizeof(msg)))
-			return err_at(e, cs->path, p->run_line, "%s", msg);
+		if (stressor_check_args(exe, p->argv, e))
+			return err_wrap(e, "%s:%d", cs->path, p->run_line);
 	}
 	return 0;
 }
