@@ -88,6 +88,9 @@ BAD = [
      "this is {swapfile}"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size {tmpfile}\n"
      "trigger = yes\n", 5, "hog: --size: invalid value '{tmpfile}': placeholders stand only"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = shmem --path {tmpfle}\n"
+     "trigger = yes\n", 5, "run: unknown placeholder in '{tmpfle}' (known: {swapfile}, {tmpfile}, "
+     "{ipckey})"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = swapoff --file {swapfile}\n"
      "trigger = yes\n", 5, "run: {swapfile} is the case's own swap file, and the case has none"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --fault mmap:3:ENOMEM\n"

@@ -6,7 +6,7 @@
  *	if (fd < 0)
  *		return err_set(e, errno, "open `%s`", path);
  *	...
- *	if (cg_create(dir, e))
+ *	if (cg_mkdir(dir, e))
  *		return err_wrap(e, "creating the cgroup of case %s", name);
  *
  * gives "creating the cgroup of case x: mkdir `/sys/...`: Permission denied".

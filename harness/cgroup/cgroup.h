@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Memory cgroups, v1 and v2 behind one interface. Names follow v2 (memory.max,
- * swap.max); the v1 backend converts (memory.limit_in_bytes, memsw = memory + swap).
+ * memory.swap.max); the v1 backend converts (memory.limit_in_bytes,
+ * memory.memsw.limit_in_bytes = memory + swap).
  *
- * oomlab creates cgroups only below its root: its own memory cgroup, or a directory
- * given with --cgroup-root.
+ * oomlab creates cgroups only below its root: its own memory cgroup (on v2, the
+ * hierarchy's top when its own cgroup is not the top: see cgroup_root_find), or a
+ * directory given with --cgroup-root.
  */
 #ifndef OOMLAB_CGROUP_H
 #define OOMLAB_CGROUP_H

@@ -130,10 +130,13 @@ static int key_run(struct case_loader *cl, const struct ini_entry *en)
 			      *known ? known : "none built: run make");
 	}
 	/* The options themselves are the stressor's to check (case_check_args, run/spawn.c). */
-	for (int i = 0; i < p->argc; i++)
-		if (placeholder_unknown(p->argv[i]))
+	for (int i = 0; i < p->argc; i++) {
+		if (placeholder_unknown(p->argv[i])) {
+			placeholder_names(known, sizeof(known));
 			return err_at(cl->e, path, en->line, "run: unknown placeholder in '%s' (known: "
-				      "{swapfile}, {tmpfile}, {ipckey})", p->argv[i]);
+				      "%s)", p->argv[i], known);
+		}
+	}
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The undo journal: every change oomlab makes to the machine (a cgroup created, a
- * controller enabled; later sysctls and swap) is written here before it is made and
- * crossed out after it is undone. A run that dies leaves its journal behind; the next
+ * controller enabled, a sysctl set, a swap file, a tmpfs file or a SysV segment made)
+ * is written here before it is made and crossed out after it is undone. A run that dies leaves its journal behind; the next
  * run undoes what it lists.
  *
  * One append-only file per run, <state-dir>/journal.<pid>, locked (flock) while the
@@ -20,7 +20,7 @@
 
 /*
  * The kinds of change, and their undo (journal/undo.c: one table, each kind's name,
- * argument and undo function):
+ * argument and undo function; a name has at most 15 characters, as replay reads it):
  *	cgroup VERSION DIR     kill what is in DIR (it is ours), remove DIR
  *	subtree DIR            write -memory to DIR/cgroup.subtree_control (v2)
  *	sysctl PATH VALUE      write VALUE back to PATH (/proc/sys/...)

@@ -11,7 +11,8 @@
 
 /*
  * Check every expectation; diagnostics go to k as pending lines. Returns the verdict
- * (V_PASS, V_FAIL or V_TIMEOUT; the caller prints the result line).
+ * (V_PASS, V_FAIL, V_TIMEOUT, or V_SKIP for a skipped or not judged case; the caller
+ * prints the result line).
  */
 enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, struct ktap *k,
 			bool verbose);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The OOM report parser's own state, shared by oomreport.c and oomlines.c only. */
+/* The OOM report parser's own state, shared by the parser's files only (oomreport.c,
+ * oomlines.c, oomvictim.c, oomtable.c, oomtext.c). */
 #ifndef OOMLAB_OOMPARSER_H
 #define OOMLAB_OOMPARSER_H
 

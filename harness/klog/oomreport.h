@@ -6,8 +6,8 @@
  * oom.group, "mm pinned", "already exiting" and panic lines. The line formats are in
  * docs/kernel-log-formats.md.
  *
- * The input is text lines without timestamps or syslog prefixes (logscan.c takes
- * those off). What a line does not say stays unknown (-1, an empty string, false):
+ * The input is text lines without timestamps or syslog prefixes (logline.c takes
+ * those off, called by logscan.c). What a line does not say stays unknown (-1, an empty string, false):
  * nothing is invented. No input makes it fail, except running out of memory.
  */
 #ifndef OOMLAB_OOMREPORT_H

@@ -2,6 +2,7 @@
 #include "shared/placeholders.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 const struct placeholder_info placeholders[PH_COUNT] = {
@@ -32,4 +33,14 @@ const char *placeholder_unknown(const char *text)
 		if (placeholder_at(p) < 0)
 			return p;
 	return NULL;
+}
+
+void placeholder_names(char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < PH_COUNT && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+					 placeholders[i].text);
 }

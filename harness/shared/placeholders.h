@@ -9,6 +9,7 @@
 #define OOMLAB_PLACEHOLDERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum placeholder {
 	PH_SWAPFILE,   /* {swapfile}: the case's own swap file (swap = SIZE) */
@@ -29,6 +30,9 @@ int placeholder_at(const char *text);
 
 /* Does text hold this placeholder anywhere? */
 bool placeholder_in(const char *text, enum placeholder ph);
+
+/* "{swapfile}, {tmpfile}, {ipckey}", for messages. */
+void placeholder_names(char *out, size_t len);
 
 /* The first '{' in text that begins no placeholder, or NULL. */
 const char *placeholder_unknown(const char *text);
