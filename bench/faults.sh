@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 kills=${1:-50}
 seed=${2:-$(date +%s)}
 make -s >&2
-OOMLAB_FAULT_KILLS=$kills OOMLAB_FAULT_SEED=$seed /usr/bin/python3 -m pytest -q -x \
-	tests/test_faults.py -k sigkills -p no:cacheprovider 2>&1 | tail -n 3
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
+OOMLAB_FAULT_KILLS=$kills OOMLAB_FAULT_SEED=$seed OOMLAB_FAULT_REPORT=$report \
+	/usr/bin/python3 -m pytest -q -x tests/test_faults.py -k sigkills -p no:cacheprovider 2>&1 |
+	tail -n 3
 echo "$kills random SIGKILLs (seed $seed), each followed by a recovery run"
+cat "$report"
