@@ -2,10 +2,10 @@
 #include "judge/judge.h"
 #include "judge/judge_state.h"
 
-#include <stdarg.h>
-
+#include <limits.h>
 #include <regex.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,16 +15,17 @@
 
 void judge_fail(struct judge *j, int line, const char *fmt, ...)
 {
-	char text[3072];
+	char where[PATH_MAX + 16], text[3072];
 	va_list ap;
 
+	if (line)
+		snprintf(where, sizeof(where), "%s:%d", j->x->path, line);
+	else
+		snprintf(where, sizeof(where), "%s", j->x->path);
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (line)
-		ktap_diag(j->k, "%s:%d: %s", j->x->path, line, text);
-	else
-		ktap_diag(j->k, "%s: %s", j->x->path, text);
+	ktap_diag(j->k, "%s: %s", where, text);
 	j->failures++;
 }
 
