@@ -24,7 +24,8 @@ STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/a
 SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec keyfile \
           placeholders exitcodes protocol words)
 # The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
-# reader and OOM report parser: the fuzz target links exactly it and base's err and json.
+# reader and OOM report parser: the fuzz target links exactly it, base's err and json,
+# and shared/words.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
 HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/cgroup_cmd \
@@ -87,20 +88,22 @@ check: all
 
 # The kernel log reader under libFuzzer with ASan and UBSan (Debian: clang, libclang-rt-14-dev).
 FUZZ_CC ?= clang
-FUZZ_SRC := tests/fuzz/fuzz_parse.c $(KLOG:%=%.c)
+FUZZ_SRC := tests/fuzz/fuzz_parse.c $(KLOG:%=%.c) harness/shared/words.c
 FUZZ_SECONDS ?= 60
-$(B)/fuzz/fuzz_parse: $(FUZZ_SRC) $(wildcard harness/klog/*.h harness/base/*.h)
+$(B)/fuzz/fuzz_parse: $(FUZZ_SRC) $(wildcard harness/klog/*.h harness/base/*.h harness/shared/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -g -O1 -Iharness -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $(FUZZ_SRC)
 
 fuzz: $(B)/fuzz/fuzz_parse
 
-# A bounded run, seeded with the parse fixtures; the corpus it grows stays in build/.
+# A bounded run, seeded with the parse fixtures and the inputs that once crashed it
+# (tests/fuzz/regressions, run first); the corpus it grows and any crash stay in build/.
 fuzz-run: fuzz
 	@mkdir -p $(B)/fuzz/corpus
 	$(B)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 $(B)/fuzz/corpus tests/fixtures/parse
+		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
+		$(B)/fuzz/corpus tests/fuzz/regressions tests/fixtures/parse
 
 clean:
 	rm -rf $(B)

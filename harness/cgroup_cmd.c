@@ -186,11 +186,9 @@ static int kill_all(const struct cgroup_root *r, const char *dir, int argc, char
 static int enable(const struct cgroup_root *r, const char *dir, int argc, char **argv,
 		  struct err *e)
 {
-	bool changed;
-
 	(void)argc;
 	(void)argv;
-	return r->ops->enable_memory(dir, &changed, e);
+	return r->ops->enable_memory(dir, e);
 }
 
 /* The commands on a cgroup NAME below the root; info, on the root itself, comes first. */

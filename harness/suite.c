@@ -51,14 +51,10 @@ static int collect_names(const struct suite_opts *o, char ***names)
 	if (o->nnames) {
 		*names = calloc((size_t)o->nnames, sizeof(**names));
 		for (i = 0; *names && i < o->nnames; i++) {
-			const char *base = strrchr(o->names[i], '/');
 			size_t len;
+			const char *name = case_name_in(o->names[i], &len);
 
-			base = base ? base + 1 : o->names[i];
-			len = strlen(base);
-			if (len > 5 && !strcmp(base + len - 5, ".case"))
-				len -= 5;
-			(*names)[count++] = strndup(base, len);
+			(*names)[count++] = strndup(name, len);
 		}
 		return *names ? count : -1;
 	}
@@ -69,10 +65,11 @@ static int collect_names(const struct suite_opts *o, char ***names)
 	}
 	*names = calloc((size_t)n + 1, sizeof(**names));
 	for (i = 0; i < n; i++) {
-		size_t len = strlen(ents[i]->d_name);
+		size_t len;
+		const char *name = case_name_in(ents[i]->d_name, &len);
 
-		if (*names && len > 5 && !strcmp(ents[i]->d_name + len - 5, ".case"))
-			(*names)[count++] = strndup(ents[i]->d_name, len - 5);
+		if (*names && case_file_named(ents[i]->d_name))
+			(*names)[count++] = strndup(name, len);
 		free(ents[i]);
 	}
 	free(ents);
@@ -98,7 +95,7 @@ int suite_list(const struct suite_opts *o)
 		struct case_spec cs;
 		struct err e;
 
-		snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, names[i]);
+		case_path(path, sizeof(path), o->cases_dir, names[i]);
 		if (case_load(&cs, path, o->stressor_dir, &e)) {
 			printf("%-28s (invalid) %s\n", names[i], e.msg);
 			rc = 1;
@@ -169,7 +166,6 @@ static int prepare(struct suite *s)
 {
 	const struct cgroup_ops *ops = s->root.ops;
 	char entry[PATH_MAX + 8];
-	bool changed;
 	struct err e;
 	int jid;
 	FILE *f;
@@ -202,7 +198,7 @@ static int prepare(struct suite *s)
 	if (!ops->memory_enabled(s->root.dir)) {
 		snprintf(entry, sizeof(entry), "%s", s->root.dir);
 		jid = journal_add(&s->journal, J_SUBTREE, entry, &e);
-		if (jid < 0 || ops->enable_memory(s->root.dir, &changed, &e))
+		if (jid < 0 || ops->enable_memory(s->root.dir, &e))
 			goto fail;
 	}
 	if (snprintf(s->env.run_dir, sizeof(s->env.run_dir), "%s/oomlab.%d", s->root.dir,
@@ -215,7 +211,7 @@ static int prepare(struct suite *s)
 		goto fail;
 	}
 	if (journal_mkdir_cgroup(&s->journal, ops->version, s->env.run_dir, &e) < 0 ||
-	    ops->enable_memory(s->env.run_dir, &changed, &e))
+	    ops->enable_memory(s->env.run_dir, &e))
 		goto fail;
 	if (s->root.freezer_dir[0]) {
 		snprintf(s->env.freezer_run_dir, sizeof(s->env.freezer_run_dir), "%s/oomlab.%d",
@@ -266,6 +262,7 @@ static void check_interrupt(struct suite *s)
 static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, size_t len)
 {
 	int version = s->have_root ? s->root.ops->version : 0;
+	const char *swap_problem;
 
 	if (cs->scope == SCOPE_MACHINE && !s->o->guest) {
 		snprintf(why, len, "machine-wide case: runs only inside a throw-away VM guest");
@@ -307,9 +304,9 @@ static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, 
 			 "ramfs)");
 		return true;
 	}
-	if (cs->swap_file && swap_dir_problem(s->o->swap_dir)) {
-		snprintf(why, len, "no swap for this case: %s (`%s`)", swap_dir_problem(s->o->swap_dir),
-			 s->o->swap_dir);
+	swap_problem = cs->swap_file ? swap_dir_problem(s->o->swap_dir) : NULL;
+	if (swap_problem) {
+		snprintf(why, len, "no swap for this case: %s (`%s`)", swap_problem, s->o->swap_dir);
 		return true;
 	}
 	if (cs->has_kernel && !kcond_holds(&cs->kernel, &s->host.kernel)) {
@@ -368,14 +365,15 @@ static long long case_swap_limit(const struct case_spec *cs, long long available
 static bool host_limit_refused(const struct suite *s, const struct case_spec *cs, char *why,
 			       size_t len)
 {
-	unsigned long long total = mem_total_bytes(), chain = MEMLIMIT_NONE, effective;
+	unsigned long long total, chain = MEMLIMIT_NONE, effective;
 	bool raised = cs->change.memory_max > cs->memory_max;
-	long long mem = raised ? cs->change.memory_max : cs->memory_max;
-	long long swap = case_swap_limit(cs, swap_for_case(cs));
+	long long mem = raised ? cs->change.memory_max : cs->memory_max, swap;
 	char a[32], b[32], c[32], d[32], above[96] = "";
 
 	if (cs->scope != SCOPE_CGROUP || s->o->guest)
 		return false;
+	total = mem_total_bytes();
+	swap = case_swap_limit(cs, swap_for_case(cs));
 	if (s->have_root)
 		chain = memory_limit_of_chain(s->root.ops->version, s->root.mount, s->root.dir);
 	effective = (unsigned long long)mem + (unsigned long long)swap;
@@ -409,7 +407,7 @@ static int load_case(struct suite *s, const char *name, struct case_spec *cs, st
 	struct expect_env xenv = { .kernel = s->host.kernel };
 	struct err e;
 
-	snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, name);
+	case_path(path, sizeof(path), o->cases_dir, name);
 	snprintf(expath, sizeof(expath), "%s/%s.expect", o->expected_dir, name);
 	xenv.cgroup_version = s->have_root ? s->root.ops->version : 0;
 	if (access(path, F_OK) && errno == ENOENT)
@@ -425,10 +423,10 @@ static int load_case(struct suite *s, const char *name, struct case_spec *cs, st
 static void run_one(struct suite *s, const char *name)
 {
 	const struct suite_opts *o = s->o;
-	char why[PATH_MAX + 512], reason[64];
 	struct case_spec cs;
 	struct expect_spec x;
 	struct case_run r;
+	char why[PATH_MAX + 512], reason[sizeof(r.not_judged) + 16] = "";
 	enum verdict v;
 
 	if (load_case(s, name, &cs, &x))
@@ -452,9 +450,11 @@ static void run_one(struct suite *s, const char *name)
 			ktap_diag(&s->k, "%s: %s", name, cs.summary);
 		case_run(&r, &cs, &s->env, judge_log_complete, &x, judge_expected_kills(&x));
 		v = judge_case(&r, &x, &s->k, o->verbose);
-		snprintf(reason, sizeof(reason), "%ld ms", r.timeout_ms);
-		ktap_result(&s->k, v, name, v == V_TIMEOUT ? reason
-					    : v != V_SKIP ? NULL : r.not_judged[0] ? r.not_judged : r.why);
+		if (v == V_TIMEOUT)
+			snprintf(reason, sizeof(reason), "%ld ms", r.timeout_ms);
+		else if (v == V_SKIP && r.not_judged[0])
+			snprintf(reason, sizeof(reason), "not judged: %s", r.not_judged);
+		ktap_result(&s->k, v, name, reason[0] ? reason : v == V_SKIP ? r.why : NULL);
 		case_run_free(&r);
 	}
 	expect_free(&x);
@@ -492,6 +492,7 @@ int suite_run(const struct suite_opts *o)
 		.timeout_ms = o->timeout_ms, .timeout_forced = o->timeout_forced,
 		.timeout_scale = o->timeout_scale,
 		.interrupted = &s.interrupted, .ratelimit = &s.ratelimit, .lock = &s.lock,
+		.lock_note = lock_note,
 		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir, .guest = o->guest,
 		.model_rules = o->has_model_kernel ? &o->model_kernel : NULL,
 	};

@@ -329,7 +329,6 @@ int cgroup_root_find(struct cgroup_root *r, const char *proc_root, const char *g
 		snprintf(r->placement, sizeof(r->placement), "--cgroup-root");
 		if (!realpath(given, r->dir))
 			return err_set(e, errno, "--cgroup-root `%s`", given);
-		r->given = true;
 		if (force_version) {
 			/* A fake tree for tests: the directory stands for a hierarchy root. */
 			version = force_version;

@@ -34,8 +34,8 @@ struct cgroup_ops {
 	int version;
 	/* May children of dir use the memory controller already? (v1: always.) */
 	bool (*memory_enabled)(const char *dir);
-	/* Let children of dir use the memory controller (v2 subtree_control). */
-	int (*enable_memory)(const char *dir, bool *changed, struct err *e);
+	/* Let children of dir use the memory controller (v2: +memory in subtree_control). */
+	int (*enable_memory)(const char *dir, struct err *e);
 	/*
 	 * Undo enable_memory, unless cgroups are below dir now: turning the controller off
 	 * would take memory accounting from cgroups that are not oomlab's (EBUSY then).
@@ -60,7 +60,6 @@ struct cgroup_root {
 	char dir[PATH_MAX];     /* oomlab creates its cgroups below this directory */
 	char kpath[PATH_MAX];   /* the same cgroup as the kernel names it in OOM reports */
 	char mount[PATH_MAX];   /* the hierarchy's top directory as mounted (dir is below it) */
-	bool given;             /* from --cgroup-root */
 	char placement[PATH_MAX + 160]; /* why dir: "oomlab's own memory cgroup", ... */
 	/* v1: this process's cgroup in the freezer hierarchy, "" when there is none. The
 	 * case cgroups get a twin here, so a fork bomb can be frozen before it is killed. */

@@ -17,12 +17,11 @@ static bool v1_memory_enabled(const char *dir)
 	return true;
 }
 
-static int v1_enable_memory(const char *dir, bool *changed, struct err *e)
+static int v1_enable_memory(const char *dir, struct err *e)
 {
 	(void)dir;
 	(void)e;
-	*changed = false; /* v1 children always have the controller */
-	return 0;
+	return 0; /* v1 children always have the controller */
 }
 
 static int v1_disable_memory(const char *dir, struct err *e)

@@ -20,15 +20,8 @@ static bool v2_memory_enabled(const char *dir)
 	       word_in(buf, "memory", " \n");
 }
 
-static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
+static int v2_enable_memory(const char *dir, struct err *e)
 {
-	char buf[512];
-
-	*changed = false;
-	if (cg_read(dir, "cgroup.subtree_control", buf, sizeof(buf), e))
-		return -1;
-	if (word_in(buf, "memory", " \n"))
-		return 0;
 	if (cg_write(dir, "cgroup.subtree_control", "+memory", e)) {
 		if (e->errnum == EBUSY)
 			return err_wrap(e, "cannot enable the memory controller for children of `%s` while "
@@ -38,7 +31,6 @@ static int v2_enable_memory(const char *dir, bool *changed, struct err *e)
 					dir);
 		return -1;
 	}
-	*changed = true;
 	return 0;
 }
 

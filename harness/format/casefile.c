@@ -35,17 +35,39 @@ const struct proc_spec *case_role(const struct case_spec *c, const char *role)
 	return NULL;
 }
 
-/* The case name from its path; false when it is too long to keep whole. */
-static bool case_name_from_path(struct case_spec *c, const char *path)
+const char *case_name_in(const char *path, size_t *len)
 {
+	static const char suffix[] = ".case";
 	const char *base = strrchr(path, '/');
 	size_t n;
 
 	base = base ? base + 1 : path;
 	n = strlen(base);
-	if (n > 5 && !strcmp(base + n - 5, ".case"))
-		n -= 5;
-	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, base);
+	if (n > strlen(suffix) && !strcmp(base + n - strlen(suffix), suffix))
+		n -= strlen(suffix);
+	*len = n;
+	return base;
+}
+
+bool case_file_named(const char *file)
+{
+	size_t len;
+
+	return case_name_in(file, &len)[len] != '\0';
+}
+
+void case_path(char *out, size_t len, const char *cases_dir, const char *name)
+{
+	snprintf(out, len, "%s/%s.case", cases_dir, name);
+}
+
+/* The case name from its path; false when it is too long to keep whole. */
+static bool case_name_from_path(struct case_spec *c, const char *path)
+{
+	size_t n;
+	const char *name = case_name_in(path, &n);
+
+	snprintf(c->name, sizeof(c->name), "%.*s", (int)n, name);
 	return n < sizeof(c->name);
 }
 

@@ -105,6 +105,16 @@ struct case_spec {
  */
 int case_load(struct case_spec *c, const char *path, const char *stressor_dir, struct err *e);
 
+/* The case name in a path or a name ("cases/hog-killed.case" or "hog-killed"): where
+ * it starts, and its length in *len (without ".case"). */
+const char *case_name_in(const char *path, size_t *len);
+
+/* Is this file name a case file's (NAME.case)? */
+bool case_file_named(const char *file);
+
+/* CASES_DIR/NAME.case */
+void case_path(char *out, size_t len, const char *cases_dir, const char *name);
+
 /* The process with this role, or NULL. */
 const struct proc_spec *case_role(const struct case_spec *c, const char *role);
 

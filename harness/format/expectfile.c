@@ -45,14 +45,6 @@ static int section_applies(struct expect_loader *ld, const struct ini_section *s
 	return 0;
 }
 
-static bool role_listed(const struct role_list *rl, const char *role)
-{
-	for (int i = 0; i < rl->n; i++)
-		if (!strcmp(rl->role[i], role))
-			return true;
-	return false;
-}
-
 /* A role in both lists, which no run can satisfy: file:line of the later list. */
 static int disjoint(struct expect_loader *ld, const struct role_list *a, const char *an,
 		    const struct role_list *b, const char *bn)

@@ -30,12 +30,27 @@ void expect_print_kv(const struct expect_key *k, const char *value, line_fn line
 
 /* Roles: "a, b, c" or "none". A role may repeat only where it may die twice (allow). */
 
-static bool role_listed(const struct role_list *rl, const char *role)
+bool role_listed(const struct role_list *rl, const char *role)
 {
 	for (int i = 0; i < rl->n; i++)
 		if (!strcmp(rl->role[i], role))
 			return true;
 	return false;
+}
+
+int expect_role_ok(struct expect_loader *ld, const char *role, int line)
+{
+	char roles[CASE_MAX_PROCS * (ROLE_MAX + 2)] = "";
+	size_t used = 0;
+	int i;
+
+	if (case_role(ld->c, role))
+		return 0;
+	for (i = 0; i < ld->c->nprocs; i++)
+		used += (size_t)snprintf(roles + used, sizeof(roles) - used, "%s%s", i ? ", " : "",
+					 ld->c->procs[i].role);
+	return err_at(ld->e, ld->path, line, "'%s' is not a role of case %s (its roles: %s)", role,
+		      ld->c->name, roles);
 }
 
 static int parse_roles(struct expect_loader *ld, const struct expect_key *k, void *field,

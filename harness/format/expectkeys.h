@@ -57,6 +57,9 @@ int expect_key_parse(const struct expect_key *k, struct expect_loader *ld, struc
 		     const char *value, int line);
 void expect_key_reset(const struct expect_key *k, struct expect_spec *x);
 
+/* Is role in the list? */
+bool role_listed(const struct role_list *rl, const char *role);
+
 /* Is this role one of the case's? Fills ld->e ("'x' is not a role of case c (its roles: ...)"). */
 int expect_role_ok(struct expect_loader *ld, const char *role, int line);
 

@@ -104,21 +104,6 @@ int expect_add_pattern(struct expect_loader *ld, struct pattern_list *pl, const 
 	return 0;
 }
 
-int expect_role_ok(struct expect_loader *ld, const char *role, int line)
-{
-	char roles[CASE_MAX_PROCS * (ROLE_MAX + 2)] = "";
-	size_t used = 0;
-	int i;
-
-	if (case_role(ld->c, role))
-		return 0;
-	for (i = 0; i < ld->c->nprocs; i++)
-		used += (size_t)snprintf(roles + used, sizeof(roles) - used, "%s%s", i ? ", " : "",
-					 ld->c->procs[i].role);
-	return err_at(ld->e, ld->path, line, "'%s' is not a role of case %s (its roles: %s)", role,
-		      ld->c->name, roles);
-}
-
 typedef void (*line_fn)(void *ctx, const char *text);
 
 /*

@@ -84,38 +84,42 @@ int journal_add(struct journal *j, enum journal_kind kind, const char *arg, stru
 	return j->next_id++;
 }
 
-int journal_del(struct journal *j, int id, struct err *e)
+/* The index of the live entry with this id; -1 when it has none (undone already). */
+static int live_index(const struct journal *j, int id)
+{
+	for (int i = 0; i < j->nlive; i++)
+		if (j->live[i].id == id)
+			return i;
+	return -1;
+}
+
+/* Cross out live entry i. */
+static int cross_out(struct journal *j, int i, struct err *e)
 {
 	char line[32];
-	int i;
 
-	for (i = 0; i < j->nlive && j->live[i].id != id; i++)
-		;
-	if (i == j->nlive)
-		return 0;
+	snprintf(line, sizeof(line), "del %d\n", j->live[i].id);
 	memmove(&j->live[i], &j->live[i + 1], (size_t)(j->nlive - i - 1) * sizeof(*j->live));
 	j->nlive--;
-	snprintf(line, sizeof(line), "del %d\n", id);
 	return append(j, line, e);
 }
 
-static int journal_undo_entry(const struct journal_entry *en, struct err *e)
+int journal_del(struct journal *j, int id, struct err *e)
 {
-	return journal_undo_change(en->kind, en->arg, e);
+	int i = live_index(j, id);
+
+	return i < 0 ? 0 : cross_out(j, i, e);
 }
 
 int journal_undo(struct journal *j, int id, struct err *e)
 {
-	int i;
+	int i = live_index(j, id);
 
-	for (i = 0; i < j->nlive; i++)
-		if (j->live[i].id == id)
-			break;
-	if (i == j->nlive)
+	if (i < 0)
 		return 0;
-	if (journal_undo_entry(&j->live[i], e))
+	if (journal_undo_change(j->live[i].kind, j->live[i].arg, e))
 		return -1;
-	return journal_del(j, id, e);
+	return cross_out(j, i, e);
 }
 
 int journal_close(struct journal *j, void (*warn)(const char *msg))
@@ -128,7 +132,7 @@ int journal_close(struct journal *j, void (*warn)(const char *msg))
 		struct journal_entry *en = &j->live[j->nlive - 1];
 		struct err e;
 
-		if (journal_undo_entry(en, &e)) {
+		if (journal_undo_change(en->kind, en->arg, &e)) {
 			warn(e.msg);
 			failed = 1;
 			j->nlive--; /* left in the file: the next run tries again */
@@ -218,7 +222,7 @@ int journal_recover(const char *state_dir, void (*note)(const char *msg))
 
 			if (entries[i].id < 0)
 				continue;
-			if (journal_undo_entry(&entries[i], &e)) {
+			if (journal_undo_change(entries[i].kind, entries[i].arg, &e)) {
 				snprintf(msg, sizeof(msg), "left by an earlier run (%s): could not undo "
 					 "'%s %s': %s", path, journal_kind_name(entries[i].kind),
 					 entries[i].arg, e.msg);

@@ -13,6 +13,7 @@
 
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -34,7 +35,7 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 		return -1;
 	ev->has_trigger = true;
 	oom_copy(ev->trigger_comm, sizeof(ev->trigger_comm), t, (size_t)(mark - t));
-	mark = oom_after(mark, " invoked oom-killer: ");
+	mark = after_prefix(mark, " invoked oom-killer: ");
 	oom_field(mark, "gfp_mask=", stops, ev->gfp_mask, sizeof(ev->gfp_mask));
 	if (oom_field(mark, "nodemask=", stops, ev->trigger_nodemask, sizeof(ev->trigger_nodemask)))
 		oom_era_hint(ev, V(4, 9, 0), V(4, 19, 999));
@@ -85,9 +86,9 @@ static int cpu_line(struct oom_parser *p, const char *t, long src)
 	(void)src;
 	if (!p->cur || p->phase != PH_HEADER || p->cur->trigger_pid >= 0)
 		return 0;
-	if (oom_after(t, "CPU: ") && (pid = oom_past(t, " PID: ")) && oom_number(pid, &v, NULL))
+	if (after_prefix(t, "CPU: ") && (pid = oom_past(t, " PID: ")) && oom_number(pid, &v, NULL))
 		;
-	else if ((pid = oom_after(t, "Pid: ")) && oom_number(pid, &v, NULL))
+	else if ((pid = after_prefix(t, "Pid: ")) && oom_number(pid, &v, NULL))
 		;
 	else
 		return 0;
@@ -106,7 +107,7 @@ static int cpuset_line(struct oom_parser *p, const char *t, long src)
 	if (!p->cur || p->phase != PH_HEADER || !mems || !cpuset || cpuset > mems)
 		return 0;
 	oom_copy(p->cur->cpuset, sizeof(p->cur->cpuset), cpuset, (size_t)(mems - cpuset));
-	mems = oom_after(mems, " mems_allowed=");
+	mems = after_prefix(mems, " mems_allowed=");
 	oom_copy(p->cur->mems_allowed, sizeof(p->cur->mems_allowed), mems, strlen(mems));
 	oom_era_hint(p->cur, 0, V(4, 19, 999));
 	return 1;
@@ -147,7 +148,7 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 static int memcg_lines(struct oom_parser *p, const char *t, long src)
 {
 	static const char *const limit_of = " killed as a result of limit of ";
-	const char *in = oom_after(t, "Task in "), *of = strstr(t, limit_of), *rest;
+	const char *in = after_prefix(t, "Task in "), *of = strstr(t, limit_of), *rest;
 	struct oom_event *ev;
 
 	if (in && of) {
@@ -160,7 +161,7 @@ static int memcg_lines(struct oom_parser *p, const char *t, long src)
 		oom_era_hint(ev, 0, V(4, 19, 999));
 		return 1;
 	}
-	rest = oom_after(t, "Memory limit reached of cgroup ");
+	rest = after_prefix(t, "Memory limit reached of cgroup ");
 	if (rest && p->cur && p->phase != PH_NONE) {
 		oom_copy(p->cur->limit_of, sizeof(p->cur->limit_of), rest, strlen(rest));
 		oom_era_hint(p->cur, 0, V(4, 19, 999));
@@ -168,7 +169,7 @@ static int memcg_lines(struct oom_parser *p, const char *t, long src)
 	}
 	/* "Memory cgroup stats for /a:" (5.3+, the stats on lines of their own) or, before,
 	 * "Memory cgroup stats for /a: cache:0KB rss:..." on the same line */
-	rest = oom_after(t, "Memory cgroup stats for ");
+	rest = after_prefix(t, "Memory cgroup stats for ");
 	if (rest && p->cur && p->phase == PH_HEADER) {
 		const char *path = rest, *end = strstr(path, ": ");
 
@@ -191,7 +192,7 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 	(void)src;
 	if (!ev || p->phase != PH_HEADER)
 		return 0;
-	if (oom_after(t, "Mem-Info:")) {
+	if (after_prefix(t, "Mem-Info:")) {
 		ev->has_meminfo = true;
 		p->in_meminfo = true;
 		return 1;
@@ -200,7 +201,7 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 		return 0;
 	/* " free:12345 slab_reclaimable:..." (the global line in pages; zones say "free:NkB") */
 	f = strstr(t, "free:");
-	if (f && (f == t || f[-1] == ' ') && oom_number(oom_after(f, "free:"), &v, &f) &&
+	if (f && (f == t || f[-1] == ' ') && oom_number(after_prefix(f, "free:"), &v, &f) &&
 	    (*f == ' ' || !*f) &&
 	    ev->free_pages < 0) {
 		ev->free_pages = v;
@@ -235,7 +236,7 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	const char *task, *last = NULL, *q, *uid;
 	long long v;
 
-	if (!oom_after(t, "oom-kill:"))
+	if (!after_prefix(t, "oom-kill:"))
 		return 0;
 	if (!ev || p->phase == PH_NONE || ev->has_summary || ev->nkills) {
 		ev = oom_open(p, src);
@@ -252,11 +253,11 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	ev->global_oom = strstr(t, ",global_oom") != NULL;
 	/* task= may hold commas: it ends at the last ",pid=" */
 	task = oom_past(t, ",task=");
-	for (q = task; q && (q = strstr(q + 1, ",pid=")); )
+	for (q = task ? strstr(task, ",pid=") : NULL; q; q = strstr(q + 1, ",pid="))
 		last = q;
 	if (task && last) {
 		oom_copy(ev->task_comm, sizeof(ev->task_comm), task, (size_t)(last - task));
-		if (oom_number(oom_after(last, ",pid="), &v, NULL))
+		if (oom_number(after_prefix(last, ",pid="), &v, NULL))
 			ev->task_pid = (long)v;
 		uid = oom_past(last, ",uid=");
 		if (uid && oom_number(uid, &v, NULL))

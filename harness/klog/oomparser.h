@@ -43,9 +43,6 @@ void oom_era_hint(struct oom_event *ev, unsigned long lo, unsigned long hi);
 /* Pieces of a line (oomtext.c). */
 const char *oom_skip_ws(const char *s);
 
-/* t past prefix when t begins with it, else NULL ("Task in " -> what follows). */
-const char *oom_after(const char *t, const char *prefix);
-
 /* s past the first word in it, else NULL (strstr and the word's length). */
 const char *oom_past(const char *s, const char *word);
 /* Copy at most len-1 bytes of [s, s+n). */

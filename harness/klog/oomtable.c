@@ -6,6 +6,7 @@
 
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -44,7 +45,7 @@ static int table_header(struct oom_parser *p, const char *t, long src)
 	(void)src;
 	if (!p->cur || p->phase != PH_HEADER)
 		return 0;
-	if (oom_after(t, "Tasks state (memory values in pages)")) {
+	if (after_prefix(t, "Tasks state (memory values in pages)")) {
 		oom_era_hint(p->cur, V(4, 19, 0), 0);
 		return 1;
 	}

@@ -6,13 +6,6 @@
 
 #include "klog/oomparser.h"
 
-const char *oom_after(const char *t, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return strncmp(t, prefix, n) ? NULL : t + n;
-}
-
 const char *oom_past(const char *s, const char *word)
 {
 	const char *at = strstr(s, word);

@@ -11,6 +11,7 @@
 
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
+#include "shared/words.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -56,7 +57,7 @@ static int selected(struct oom_parser *p, const char *t, long src)
 	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || strstr(k, " sharing same memory") ||
 	    !strstr(k, " score ") || (!strstr(k, " or a child") && !strstr(k, " or sacrifice child")))
 		return 0;
-	if (!oom_pid_and_comm(oom_after(k, "ill process "), ") score ", &sel.pid, sel.comm,
+	if (!oom_pid_and_comm(after_prefix(k, "ill process "), ") score ", &sel.pid, sel.comm,
 			      sizeof(sel.comm), &after))
 		return 0;
 	score = oom_past(after, "score ");
@@ -105,10 +106,10 @@ static bool rhel6_kill(const char *s, struct oom_kill *kill, const char **after)
 	const char *close;
 	long long v;
 
-	if (!oom_number(s, &v, after) || !oom_after(*after, ", UID "))
+	if (!oom_number(s, &v, after) || !after_prefix(*after, ", UID "))
 		return false;
 	kill->pid = (long)v;
-	if (!oom_number(oom_after(*after, ", UID "), &v, after) || !(s = oom_after(*after, ", (")))
+	if (!oom_number(after_prefix(*after, ", UID "), &v, after) || !(s = after_prefix(*after, ", (")))
 		return false;
 	close = strstr(s, ") total-vm:");
 	if (!close)
@@ -156,7 +157,7 @@ static int killed(struct oom_parser *p, const char *t, long src)
 	memset(&kill, 0, sizeof(kill));
 	kill.line = src;
 	kill.uid = -1;
-	s = oom_after(k, "Killed process ");
+	s = after_prefix(k, "Killed process ");
 	if (!rhel6_kill(s, &kill, &after) &&
 	    !oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after))
 		return 0;
@@ -200,7 +201,7 @@ static int killed(struct oom_parser *p, const char *t, long src)
 static int oom_group(struct oom_parser *p, const char *t, long src)
 {
 	const char *end = strstr(t, " are going to be killed due to memory.oom.group set");
-	const char *in = oom_after(t, "Tasks in ");
+	const char *in = after_prefix(t, "Tasks in ");
 
 	(void)src;
 	if (!in || !end || !p->cur || p->phase == PH_NONE)
@@ -213,7 +214,7 @@ static int oom_group(struct oom_parser *p, const char *t, long src)
 /* "oom killer N (C) has mm pinned by N (C)" (4.8+) */
 static int pinned(struct oom_parser *p, const char *t, long src)
 {
-	const char *by = oom_past(t, ") has mm pinned by "), *victim = oom_after(t, "oom killer ");
+	const char *by = oom_past(t, ") has mm pinned by "), *victim = after_prefix(t, "oom killer ");
 	struct oom_event *ev = p->cur;
 
 	if (!victim || !by || !ev || p->phase == PH_NONE)
@@ -290,7 +291,7 @@ static int reaper(struct oom_parser *p, const char *t, long src)
 static int end_lines(struct oom_parser *p, const char *t, long src)
 {
 	/* At the start: "---[ end Kernel panic - not syncing: ... ]---" repeats it. */
-	const char *panic = oom_after(t, "Kernel panic - not syncing: ");
+	const char *panic = after_prefix(t, "Kernel panic - not syncing: ");
 	struct oom_event *ev;
 
 	if (strstr(t, "Out of memory and no killable processes")) {

@@ -38,27 +38,35 @@ static int write_swapfile(const char *path, size_t size, struct err *e)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), done;
 	auto_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	auto_free char *header = NULL;
+	ssize_t wrote;
 	uint32_t v;
 
 	if (fd < 0)
 		return err_set(e, errno, "create `%s`", path);
-	for (done = 0; done < size; done += sizeof(zeros)) {
+	for (done = 0; done < size;) {
 		size_t n = size - done < sizeof(zeros) ? size - done : sizeof(zeros);
+		ssize_t got = write(fd, zeros, n);
 
-		if (write(fd, zeros, n) != (ssize_t)n)
-			return err_set(e, errno, "write `%s`", path);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) /* nothing written: the disk is full */
+			return err_set(e, got < 0 ? errno : ENOSPC, "write `%s`", path);
+		done += (size_t)got;
 	}
 	header = calloc(1, page);
 	if (!header)
 		return err_set(e, ENOMEM, "swap header");
 	/* union swap_header: version at 1024, last_page at 1028, nr_badpages at 1032 */
 	v = 1;
-	memcpy(header + SWAP_HEADER_VERSION, &v, 4);
+	memcpy(header + SWAP_HEADER_VERSION, &v, sizeof(v));
 	v = (uint32_t)(size / page - 1);
-	memcpy(header + SWAP_HEADER_LAST_PAGE, &v, 4);
+	memcpy(header + SWAP_HEADER_LAST_PAGE, &v, sizeof(v));
 	memcpy(header + page - strlen(SWAP_MAGIC), SWAP_MAGIC, strlen(SWAP_MAGIC));
-	if (pwrite(fd, header, page, 0) != (ssize_t)page || fsync(fd))
-		return err_set(e, errno, "write the swap header of `%s`", path);
+	wrote = pwrite(fd, header, page, 0);
+	if (wrote != (ssize_t)page)
+		return err_set(e, wrote < 0 ? errno : ENOSPC, "write the swap header of `%s`", path);
+	if (fsync(fd))
+		return err_set(e, errno, "fsync `%s`", path);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/fileio.h"
+#include "shared/memlimit.h"
 
 const char *model_how_text(enum model_how how)
 {
@@ -25,7 +26,8 @@ static long long limit_kb(const char *dir, const char *file)
 	long long v;
 	struct err e;
 
-	if (!dir[0] || cg_read_ll(dir, file, &v, &e) || v < 0 || v >= (1LL << 60))
+	if (!dir[0] || cg_read_ll(dir, file, &v, &e) || v < 0 ||
+	    memory_limit_is_none((unsigned long long)v))
 		return -1;
 	return v / 1024;
 }
@@ -70,7 +72,7 @@ void model_env_read(struct model_env *m, const struct hostinfo *h, const struct 
 	m->era = badness_era_of(&m->kernel);
 	m->root = h->root;
 	m->page_kb = page > 0 ? page / 1024 : 4;
-	m->mem_total_kb = (long long)meminfo_kb("MemTotal");
+	m->mem_total_kb = (long long)(mem_total_bytes() / 1024);
 	m->swap_total_kb = (long long)meminfo_kb("SwapTotal");
 	m->allocating_task = sysctl_long("/proc/sys/vm/oom_kill_allocating_task", 0) != 0;
 	if (cgroup_version == 2) {

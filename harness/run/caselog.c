@@ -244,8 +244,7 @@ void caselog_check_suppressed(struct case_run *r, struct oom_ratelimit *rl)
 		if (all >= RATELIMIT_BURST && others > 0) {
 			int secs = (int)(RATELIMIT_INTERVAL_USEC / 1000000);
 
-			snprintf(r->not_judged, sizeof(r->not_judged), "not judged: the kernel suppressed "
-				 "this case's OOM report (its rate limit, %d full reports per %d s for the "
+			snprintf(r->not_judged, sizeof(r->not_judged), "the kernel suppressed this case's OOM report (its rate limit, %d full reports per %d s for the "
 				 "whole machine, was used up: %d in the %d s before, %d of them not this "
 				 "case's)", RATELIMIT_BURST, secs, all, secs, others);
 			return;

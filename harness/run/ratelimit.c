@@ -12,9 +12,6 @@
 #include "base/clock.h"
 #include "klog/kmsg.h"
 
-/* oom_rs: DEFAULT_RATELIMIT_BURST reports per DEFAULT_RATELIMIT_INTERVAL (5 s). */
-#define BURST RATELIMIT_BURST
-#define INTERVAL_USEC RATELIMIT_INTERVAL_USEC
 /* printk time and CLOCK_MONOTONIC differ by milliseconds; keep a wide margin. */
 #define MARGIN_USEC 1000000ULL
 
@@ -55,7 +52,7 @@ static void update(struct oom_ratelimit *rl)
 
 long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)
 {
-	unsigned long long now, window = INTERVAL_USEC + MARGIN_USEC;
+	unsigned long long now, window = RATELIMIT_INTERVAL_USEC + MARGIN_USEC;
 	int recent = 0, excess, i;
 
 	if (rl->fd < 0 || kills <= 0)
@@ -64,7 +61,7 @@ long ratelimit_wait_ms(struct oom_ratelimit *rl, int kills)
 	now = now_usec();
 	for (i = rl->kills.n - 1; i >= 0 && rl->kills.usec[i] + window > now; i--)
 		recent++;
-	excess = recent + kills - BURST;
+	excess = recent + kills - RATELIMIT_BURST;
 	if (excess <= 0)
 		return 0;
 	/* The excess oldest of the recent kills must age out (all of them at most). */
@@ -81,7 +78,7 @@ int ratelimit_reports_before(struct oom_ratelimit *rl, unsigned long long usec)
 		return 0;
 	update(rl);
 	for (i = 0; i < rl->reports.n; i++)
-		if (rl->reports.usec[i] < usec && rl->reports.usec[i] + INTERVAL_USEC >= usec)
+		if (rl->reports.usec[i] < usec && rl->reports.usec[i] + RATELIMIT_INTERVAL_USEC >= usec)
 			n++;
 	return n;
 }

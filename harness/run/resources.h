@@ -49,8 +49,9 @@ int resources_journal(struct case_resources *res, struct journal *j, char *const
 		      const char *role, int role_index, struct err *e);
 
 /*
- * Create a swap file of size bytes in dir and enable it. Returns 0; -1 with e when it
- * cannot be (a tmpfs dir, no permission): the case is then skipped with e's reason.
+ * Create a swap file of size bytes in dir and enable it (unmet() in suite.c has
+ * skipped the case already where dir cannot hold swap). Returns 0; -1 with e when it
+ * cannot be (no permission, a full disk): the case is then skipped with e's reason.
  */
 int swapfile_on(struct case_resources *res, const char *dir, size_t size, struct journal *j,
 		struct err *e);

@@ -78,16 +78,11 @@ const struct proc_run *case_run_owner(const struct case_run *r, long pid)
 	return NULL;
 }
 
-static void lock_note(const char *msg)
-{
-	printf("# %s\n", msg);
-}
-
 /* Wait until no other run's case is running on this machine, and take the lock. */
 static enum wait_result lock_wait(struct case_run *r, const struct run_env *env)
 {
 	struct err e;
-	int got = machine_lock_take(env->lock, env->sigfd, env->interrupted, 0, lock_note, &e);
+	int got = machine_lock_take(env->lock, env->sigfd, env->interrupted, 0, env->lock_note, &e);
 
 	if (got < 0) {
 		snprintf(r->why, sizeof(r->why), "%s", e.msg);

@@ -42,6 +42,7 @@ struct run_env {
 	bool *interrupted;           /* set on SIGINT/SIGTERM/SIGHUP */
 	struct oom_ratelimit *ratelimit; /* the kernel's report rate limit */
 	struct machine_lock *lock;   /* one case at a time on this machine, across runs */
+	void (*lock_note)(const char *msg); /* prints what the lock waits for, as a diagnostic */
 	const char *swap_dir;        /* where a case's swap file goes (a disk) */
 	const char *tmpfile_dir;     /* where {tmpfile} goes (a tmpfs) */
 	bool guest;                  /* inside oomlab's throw-away VM guest */

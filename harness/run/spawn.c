@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "run/spawn.h"
-#include "base/child.h"
-#include "shared/exitcodes.h"
-#include "base/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "base/child.h"
+#include "base/fileio.h"
+#include "shared/exitcodes.h"
+#include "shared/protocol.h"
 
 #define MAX_ARGV (48 + 2 * FAULTS_MAX)
 
@@ -27,7 +26,7 @@ static void child_fail(int ctl_fd, const char *fmt, ...)
 	int n;
 	va_list ap;
 
-	n = snprintf(line, sizeof(line), "error ");
+	n = snprintf(line, sizeof(line), "%s ", ctl_words[CTL_ERROR]);
 	va_start(ap, fmt);
 	n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
 	va_end(ap);

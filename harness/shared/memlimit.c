@@ -14,6 +14,11 @@ unsigned long long mem_total_bytes(void)
 	return keyfile_value("/proc/meminfo", "MemTotal", 0) * 1024;
 }
 
+bool memory_limit_is_none(unsigned long long bytes)
+{
+	return bytes >= 1ULL << 62;
+}
+
 bool memory_limit_safe(unsigned long long limit, unsigned long long mem_total)
 {
 	return mem_total && limit <= mem_total / 2;
@@ -45,8 +50,7 @@ unsigned long long memory_limit_of_chain(int version, const char *mount, const c
 	if (version == 1) {
 		snprintf(path, sizeof(path), "%s/memory.stat", dir);
 		v = keyfile_value(path, "hierarchical_memory_limit", MEMLIMIT_NONE);
-		/* v1 says "unlimited" with PAGE_COUNTER_MAX pages, just below 2^63 bytes. */
-		return v >= 1ULL << 62 ? MEMLIMIT_NONE : v;
+		return memory_limit_is_none(v) ? MEMLIMIT_NONE : v;
 	}
 	snprintf(path, sizeof(path), "%s", dir);
 	for (;;) {

@@ -28,4 +28,10 @@ bool memory_limit_safe(unsigned long long limit, unsigned long long mem_total);
 /* MemTotal, in bytes. */
 unsigned long long mem_total_bytes(void);
 
+/*
+ * Is a limit read from a cgroup file no limit at all? cgroup v1 says "unlimited" with
+ * PAGE_COUNTER_MAX pages, just below 2^63 bytes; anything from 2^62 on counts as that.
+ */
+bool memory_limit_is_none(unsigned long long bytes);
+
 #endif

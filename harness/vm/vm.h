@@ -58,6 +58,7 @@ struct boot {
 	char console[PATH_MAX];      /* ttyS0: the kernel's console */
 	char ktap[PATH_MAX];         /* ttyS1: the guest oomlab's KTAP */
 	char qemu_log[PATH_MAX];     /* qemu's own stdout and stderr */
+	char log_stem[PATH_MAX];     /* log_dir/PREFIX, which each log's name begins with */
 	char nonce[40];              /* on the guest's command line; its KTAP must say it */
 	long elapsed_ms;
 	bool kvm;

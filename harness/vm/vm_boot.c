@@ -283,7 +283,17 @@ static void classify(struct boot *b, const struct boot_watch *w, int status)
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-static const char *const log_kinds[] = { "console", "ktap", "qemu" };
+enum log_kind { LOG_CONSOLE, LOG_KTAP, LOG_QEMU, LOG_KINDS };
+
+static const char *const log_kinds[LOG_KINDS] = {
+	[LOG_CONSOLE] = "console", [LOG_KTAP] = "ktap", [LOG_QEMU] = "qemu",
+};
+
+/* STEM.KIND.log, or STEM.kvm.KIND.log for a failed KVM attempt's: the one naming rule. */
+static void log_path(char *out, size_t len, const char *stem, bool failed_kvm, enum log_kind kind)
+{
+	snprintf(out, len, "%s%s.%s.log", stem, failed_kvm ? ".kvm" : "", log_kinds[kind]);
+}
 
 /* The boot's three log files, created anew. */
 static int create_logs(const struct vm_opts *o, const char *prefix, struct boot *b, int *log_fd,
@@ -293,9 +303,10 @@ static int create_logs(const struct vm_opts *o, const char *prefix, struct boot 
 
 	if (mkdir(o->log_dir, 0755) && errno != EEXIST)
 		return err_set(e, errno, "mkdir `%s`", o->log_dir);
-	snprintf(b->console, sizeof(b->console), "%s/%s.console.log", o->log_dir, prefix);
-	snprintf(b->ktap, sizeof(b->ktap), "%s/%s.ktap.log", o->log_dir, prefix);
-	snprintf(b->qemu_log, sizeof(b->qemu_log), "%s/%s.qemu.log", o->log_dir, prefix);
+	snprintf(b->log_stem, sizeof(b->log_stem), "%s/%s", o->log_dir, prefix);
+	log_path(b->console, sizeof(b->console), b->log_stem, false, LOG_CONSOLE);
+	log_path(b->ktap, sizeof(b->ktap), b->log_stem, false, LOG_KTAP);
+	log_path(b->qemu_log, sizeof(b->qemu_log), b->log_stem, false, LOG_QEMU);
 	if ((fd = create_fresh(b->console, "console log", e)) < 0)
 		return -1;
 	close(fd);
@@ -308,26 +319,26 @@ static int create_logs(const struct vm_opts *o, const char *prefix, struct boot 
 
 void vm_boot_keep_failed_logs(const struct boot *b)
 {
-	const char *const files[] = { b->console, b->ktap, b->qemu_log };
+	if (!b->log_stem[0])
+		return; /* no logs were made */
+	for (int k = 0; k < LOG_KINDS; k++) {
+		char from[PATH_MAX + 32], to[PATH_MAX + 32];
 
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		char to[PATH_MAX + 8];
-		const char *dot = strrchr(files[i], '/');
-
-		dot = strchr(dot ? dot : files[i], '.');
-		if (!dot)
-			continue;
-		snprintf(to, sizeof(to), "%.*s.kvm%s", (int)(dot - files[i]), files[i], dot);
-		rename(files[i], to);
+		log_path(from, sizeof(from), b->log_stem, false, (enum log_kind)k);
+		log_path(to, sizeof(to), b->log_stem, true, (enum log_kind)k);
+		rename(from, to);
 	}
 }
 
 void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(log_kinds); i++) {
+	char stem[PATH_MAX];
+
+	snprintf(stem, sizeof(stem), "%s/%s", o->log_dir, prefix);
+	for (int k = 0; k < LOG_KINDS; k++) {
 		char old[PATH_MAX + 32];
 
-		snprintf(old, sizeof(old), "%s/%s.kvm.%s.log", o->log_dir, prefix, log_kinds[i]);
+		log_path(old, sizeof(old), stem, true, (enum log_kind)k);
 		unlink(old);
 	}
 }

@@ -452,7 +452,7 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 		char path[PATH_MAX + 64];
 
 		cases[i].name = names[i];
-		snprintf(path, sizeof(path), "%s/%s.case", o->cases_dir, names[i]);
+		case_path(path, sizeof(path), o->cases_dir, names[i]);
 		if (case_load(&cases[i].cs, path, o->stressor_dir, &e))
 			continue; /* the guest reports the error */
 		snprintf(path, sizeof(path), "%s/%s.expect", o->expected_dir, names[i]);
