@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import OOMLAB, run
+from conftest import OOMLAB, ROOT, run
 
 FAKE_QEMU = pathlib.Path(__file__).resolve().parent / "fakes" / "qemu-system-x86_64"
 
@@ -187,3 +187,25 @@ def test_guest_diagnostics_name_the_hosts_files(vm):
     expected = os.path.realpath(OOMLAB.parent.parent / "expected")
     assert f"# {expected}/hog-killed.expect:2: killed: expected hog" in r.stdout, r.stdout
     assert "/oomlab/expected" not in r.stdout
+
+
+def test_a_failed_kvm_attempts_logs_are_removed_by_the_next_run(vm, tmp_path):
+    # A case of its own boot with a dot in its name: its logs are named after it.
+    cases, expected = tmp_path / "cases", tmp_path / "expected"
+    cases.mkdir()
+    expected.mkdir()
+    shutil.copy(ROOT / "cases" / "hog-killed.case",
+                cases / "hog.dotted.case")
+    text = (cases / "hog.dotted.case").read_text().replace("[case]\n", "[case]\nown_boot = yes\n", 1)
+    (cases / "hog.dotted.case").write_text(text)
+    shutil.copy(ROOT / "expected" / "hog-killed.expect",
+                expected / "hog.dotted.expect")
+    where = ["--cases", cases, "--expected", expected, "--kvm-device", "/dev/null"]
+    r = vm("kvm-hang", *where, "hog.dotted")
+    assert r.returncode == 0, r.stdout
+    kept = sorted(p.name for p in vm.logs.glob("*.kvm.*"))
+    assert kept == ["hog.dotted.kvm.console.log", "hog.dotted.kvm.ktap.log",
+                    "hog.dotted.kvm.qemu.log"], kept
+    r = vm("guest", *where, "--accel", "tcg", "hog.dotted")
+    assert r.returncode == 0, r.stdout
+    assert sorted(vm.logs.glob("*.kvm.*")) == [], "an earlier run's failed KVM logs stayed"
