@@ -44,7 +44,7 @@ static bool sigkilled(int status)
 	return status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
-/* What happened to a role's main process, in words. */
+/* killed = ROLES: each role's main process, and every member of it, died by SIGKILL. */
 static void check_killed(struct judge *j)
 {
 	const struct role_list *rl = &j->x->killed;
