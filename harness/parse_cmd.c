@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,51 +40,116 @@ static void print_victim(const struct oom_event *ev)
 		printf("; panic: %s", ev->panic);
 }
 
-static void print_summary(const struct oom_report *r, long lines)
+/* One input file and what was read from it. */
+struct parsed {
+	const char *file;
+	struct oom_report report;
+	struct logscan_info info;
+};
+
+static void print_summary(const struct parsed *in, size_t nin)
 {
-	size_t e;
+	size_t f, e, n = 0;
+	long lines = 0;
 
-	for (e = 0; e < r->n; e++) {
-		const struct oom_event *ev = &r->events[e];
-		char era[48];
+	for (f = 0; f < nin; f++) {
+		lines += in[f].info.lines;
+		for (e = 0; e < in[f].report.n; e++) {
+			const struct oom_event *ev = &in[f].report.events[e];
+			const char *comm = ev->trigger_comm[0] ? ev->trigger_comm : ev->cpu_comm;
+			char era[48];
 
-		printf("event %zu (lines %ld-%ld):", e + 1, ev->first_line, ev->last_line);
-		if (ev->has_trigger && ev->trigger_pid >= 0)
-			printf(" %s (pid %ld) invoked the OOM killer", ev->trigger_comm, ev->trigger_pid);
-		else if (ev->has_trigger)
-			printf(" %s invoked the OOM killer", ev->trigger_comm);
-		else
-			printf(" no report header");
-		if (ev->constraint[0])
-			printf(", %s", ev->constraint);
-		if (ev->oom_memcg[0])
-			printf(" in %s", ev->oom_memcg);
-		else if (ev->limit_of[0])
-			printf(", limit of %s", ev->limit_of);
-		print_victim(ev);
-		oom_era_text(ev, era, sizeof(era));
-		if (ev->release[0])
-			printf(" [kernel %s]", ev->release);
-		else if (era[0])
-			printf(" [kernel %s by its shapes]", era);
-		printf("\n");
+			printf("event %zu (%s%slines %ld-%ld):", ++n, nin > 1 ? in[f].file : "",
+			       nin > 1 ? " " : "", ev->first_line, ev->last_line);
+			if (oom_has_trigger(ev)) {
+				printf(" %s", comm[0] ? comm : "a task");
+				if (ev->trigger_pid >= 0)
+					printf(" (pid %ld)", ev->trigger_pid);
+				printf(" invoked the OOM killer");
+			} else {
+				printf(" no report header");
+			}
+			if (ev->constraint[0])
+				printf(", %s", ev->constraint);
+			if (ev->oom_memcg[0])
+				printf(" in %s", ev->oom_memcg);
+			else if (ev->limit_of[0])
+				printf(", limit of %s", ev->limit_of);
+			print_victim(ev);
+			oom_era_text(ev, era, sizeof(era));
+			if (ev->release[0])
+				printf(" [kernel %s%s]", ev->release,
+				       oom_backport(ev) == 1 ? ", lines of later kernels: backports" : "");
+			else if (era[0])
+				printf(" [kernel %s by its shapes]", era);
+			printf("\n");
+		}
 	}
-	printf("%zu OOM event%s in %ld lines\n", r->n, r->n == 1 ? "" : "s", lines);
+	printf("%zu OOM event%s in %ld lines", n, n == 1 ? "" : "s", lines);
+	if (nin > 1)
+		printf(" of %zu files", nin);
+	printf("\n");
 }
 
-static void print_json(const struct oom_report *r, long lines)
+static void print_json(const struct parsed *in, size_t nin)
 {
 	struct json j;
-	size_t i;
+	size_t f, i;
+	long lines = 0;
 
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
+	json_array_begin(&j, "files");
+	for (f = 0; f < nin; f++) {
+		json_object_begin(&j, NULL);
+		json_string(&j, "file", in[f].file);
+		json_int(&j, "lines", in[f].info.lines);
+		json_object_end(&j);
+		lines += in[f].info.lines;
+	}
+	json_array_end(&j);
 	json_int(&j, "lines", lines);
 	json_array_begin(&j, "events");
-	for (i = 0; i < r->n; i++)
-		oomjson_event(&j, &r->events[i]);
+	for (f = 0; f < nin; f++)
+		for (i = 0; i < in[f].report.n; i++)
+			oomjson_event(&j, &in[f].report.events[i], in[f].file);
 	json_array_end(&j);
 	json_object_end(&j);
+}
+
+/* Read one file (- is standard input). Returns 0, or 1 with the reason on stderr. */
+static int read_log(struct parsed *out)
+{
+	bool in = !strcmp(out->file, "-");
+	int fd = in ? STDIN_FILENO : open(out->file, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		fprintf(stderr, "oomlab parse: open `%s`: %s\n", out->file, strerror(errno));
+		return 1;
+	}
+	rc = logscan_fd(fd, &out->report, &out->info);
+	if (rc)
+		fprintf(stderr, "oomlab parse: read `%s`: %s\n", out->file, strerror(errno));
+	if (!in)
+		close(fd);
+	if (!rc && !out->info.kernel_lines) {
+		fprintf(stderr, "oomlab parse: no kernel log lines in %s (no /dev/kmsg record, printk "
+			"time, syslog `kernel:` line or OOM report line)\n", in ? "standard input" : out->file);
+		oom_report_free(&out->report);
+		return 1;
+	}
+	return rc ? 1 : 0;
+}
+
+static int usage(FILE *to, int rc)
+{
+	fprintf(to, "usage: oomlab parse [--summary] [FILE...|-]\n"
+		"Reads the OOM reports in kernel logs (dmesg, dmesg -T, /dev/kmsg, syslog,\n"
+		"journalctl -k, logread, pastes of them; any kernel since 2.6.18) and prints them\n"
+		"as JSON, or one line per report with --summary. Several files are read in order,\n"
+		"each on its own. Unknown values are null. Exit 1: a file could not be read or\n"
+		"holds no kernel log lines.\n");
+	return rc;
 }
 
 int parse_main(int argc, char **argv)
@@ -91,47 +157,41 @@ int parse_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "summary", no_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	struct oom_report report;
+	static char *stdin_only[] = { "-" };
+	struct parsed *in;
 	bool summary = false;
-	const char *path = "-";
-	long lines = 0;
-	int c, fd;
+	char **files;
+	size_t nfiles, nin = 0, f;
+	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "sh", longopts, NULL)) != -1) {
-		if (c == 's') {
+		if (c == 's')
 			summary = true;
-		} else {
-			fprintf(c == 'h' ? stdout : stderr,
-				"usage: oomlab parse [--summary] [FILE|-]\n"
-				"Reads the OOM reports in a kernel log (dmesg, dmesg -T, /dev/kmsg, syslog,\n"
-				"journalctl -k, any kernel since 2.6.32) and prints them as JSON, or one line\n"
-				"per report with --summary. Unknown values are null.\n");
-			return c == 'h' ? 0 : 2;
-		}
+		else
+			return usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : 2);
 	}
-	if (optind < argc)
-		path = argv[optind];
-	if (optind + 1 < argc) {
-		fprintf(stderr, "oomlab parse: one log at a time (got %d)\n", argc - optind);
-		return 2;
-	}
-	fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
-	if (fd < 0) {
-		fprintf(stderr, "oomlab parse: open `%s`: %s\n", path, strerror(errno));
+	files = optind < argc ? argv + optind : stdin_only;
+	nfiles = optind < argc ? (size_t)(argc - optind) : 1;
+	in = calloc(nfiles, sizeof(*in));
+	if (!in) {
+		fprintf(stderr, "oomlab parse: %s\n", strerror(ENOMEM));
 		return 1;
 	}
-	if (logscan_fd(fd, &report, &lines)) {
-		fprintf(stderr, "oomlab parse: read `%s`: %s\n", path, strerror(errno));
-		if (fd != STDIN_FILENO)
-			close(fd);
-		return 1;
+	for (f = 0; f < nfiles; f++) {
+		in[nin].file = files[f];
+		if (read_log(&in[nin]))
+			rc = 1;
+		else
+			nin++;
 	}
-	if (fd != STDIN_FILENO)
-		close(fd);
-	if (summary)
-		print_summary(&report, lines);
-	else
-		print_json(&report, lines);
-	oom_report_free(&report);
-	return fflush(stdout) ? 1 : 0;
+	if (nin && summary)
+		print_summary(in, nin);
+	else if (nin)
+		print_json(in, nin);
+	for (f = 0; f < nin; f++)
+		oom_report_free(&in[f].report);
+	free(in);
+	if (fflush(stdout))
+		rc = 1;
+	return rc;
 }

@@ -19,9 +19,16 @@ RECORDED = [p for p in LOGS if re.match(r"6\.\d+-v\d-", p.name)]
 
 
 def parse_file(path, *args):
+    """The parse of one file, without the file names (checked here) that the fixtures leave out."""
     r = oomlab("parse", *args, path)
     assert r.returncode == 0, r.stderr
-    return r.stdout if args else json.loads(r.stdout)
+    if args:
+        return r.stdout
+    got = json.loads(r.stdout)
+    assert got.pop("files") == [{"file": str(path), "lines": got["lines"]}]
+    for e in got["events"]:
+        assert e.pop("file") == str(path)
+    return got
 
 
 def parse_text(tmp_path, text, *args):
@@ -254,16 +261,58 @@ def test_summary(tmp_path):
 
 
 def test_no_events_and_bad_input(tmp_path):
-    assert parse_text(tmp_path, "") == {"lines": 0, "events": []}
-    assert parse_text(tmp_path, "just\nsome lines\nno newline at the end") == {"lines": 3, "events": []}
+    log = "[  12.000001] usb 1-2: new high-speed USB device number 3\n"
+    assert parse_text(tmp_path, log) == {"lines": 1, "events": []}
+    syslog = "Nov 22 09:00:01 node-7 kernel: EXT4-fs (vda1): mounted\nno newline at the end"
+    assert parse_text(tmp_path, syslog) == {"lines": 2, "events": []}
     r = oomlab("parse", tmp_path / "missing.log")
     assert r.returncode == 1 and "missing.log" in r.stderr and "No such file" in r.stderr
     r = oomlab("parse", tmp_path)
     assert r.returncode == 1 and str(tmp_path) in r.stderr
-    r = oomlab("parse", "a", "b")
+    r = oomlab("parse", "--bogus")
     assert r.returncode == 2
     r = oomlab("parse", "-", input=(PARSE / "6.18-v1-hog-killed.kmsg").read_text())
     assert r.returncode == 0 and len(json.loads(r.stdout)["events"]) == 1
+    assert json.loads(r.stdout)["events"][0]["file"] == "-"
+
+
+@pytest.mark.parametrize("content", [
+    b"",
+    b"just\nsome lines\nno newline at the end",
+    b"Nov 22 09:00:01 node-7 sshd[811]: Accepted publickey for root\n",   # syslog, no kernel line
+    bytes(range(256)) * 64,                                                # binary
+    b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 4000 + b"oom-killer of memory\x00",
+])
+def test_input_that_is_not_a_kernel_log_says_so(tmp_path, content):
+    """Not "0 OOM events": a file with no kernel log line is an error naming the file."""
+    f = tmp_path / "not-a-log"
+    f.write_bytes(content)
+    r = oomlab("parse", f)
+    assert r.returncode == 1, r.stdout
+    assert r.stderr.startswith(f"oomlab parse: no kernel log lines in {f} ")
+    assert r.stdout == ""
+    r = oomlab("parse", "--summary", "-", input=content.decode("latin-1"))
+    assert r.returncode == 1 and "no kernel log lines in standard input" in r.stderr
+
+
+def test_several_files_in_order(tmp_path):
+    """A rotated syslog: messages.1, then messages; each event names its file and lines."""
+    older, newer = PARSE / "6.18-v1-hog-killed.kmsg", PARSE / "6.12-v2-guest.log"
+    want = [(older, e) for e in parse_file(older)["events"]] + [(newer, e) for e in parse_file(newer)["events"]]
+    r = oomlab("parse", older, newer)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    lines = [len(older.read_text().splitlines()), len(newer.read_text().splitlines())]
+    assert got["files"] == [{"file": str(older), "lines": lines[0]}, {"file": str(newer), "lines": lines[1]}]
+    assert got["lines"] == sum(lines)
+    assert [(e.pop("file"), e) for e in got["events"]] == [(str(f), e) for f, e in want]
+    # one file that is not a log: the others are still read, and the exit says so
+    junk = tmp_path / "junk"
+    junk.write_text("nothing here\n")
+    r = oomlab("parse", "--summary", older, junk, newer)
+    assert r.returncode == 1 and f"no kernel log lines in {junk}" in r.stderr
+    assert f"event 1 ({older} lines " in r.stdout
+    assert r.stdout.splitlines()[-1] == f"{len(want)} OOM events in {sum(lines)} lines of 2 files"
 
 
 def test_binary_garbage_and_huge_lines(tmp_path):

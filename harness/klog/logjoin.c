@@ -4,18 +4,18 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "klog/fixedtext.h"
+
 enum key_kind { K_NONE, K_TRIGGER, K_SELECTED, K_KILLED, K_SUMMARY };
 
 static bool has(const char *s, size_t len, const char *needle)
 {
-	return memmem(s, len, needle, strlen(needle)) != NULL;
+	return fixed_find_n(s, len, needle, NULL) != NULL;
 }
 
 static bool ends_with(const char *s, size_t len, const char *tail)
 {
-	size_t n = strlen(tail);
-
-	return len >= n && !memcmp(s + len - n, tail, n);
+	return fixed_ends(s, len, tail);
 }
 
 static enum key_kind kind_of(const char *s, size_t len)

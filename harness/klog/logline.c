@@ -5,22 +5,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool starts(const char *s, size_t len, const char *word)
+#define SYSLOG_REACH 200   /* how far into a line " kernel: " may be */
+#define CONSOLE_REACH 96   /* how far into a line a printk time may end a console's prefix */
+#define MAX_PREFIXES 8
+
+static bool starts(const char *s, const char *end, const char *word)
 {
 	size_t n = strlen(word);
 
-	return len >= n && !memcmp(s, word, n);
+	return (size_t)(end - s) >= n && !memcmp(s, word, n);
+}
+
+static const char *skip_blanks(const char *s, const char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	return s;
 }
 
 /* "PRI,SEQ,TS,FLAGS;" of a /dev/kmsg record: where the text starts, or NULL. */
-static const char *kmsg_prefix(const char *s, size_t len)
+static const char *kmsg_prefix(const char *s, const char *end, double *ts)
 {
-	const char *p = s, *end = s + len, *semi;
+	const char *p = s, *semi;
 	int fields = 0;
 
-	if (!len || !isdigit((unsigned char)*s))
+	if (s == end || !isdigit((unsigned char)*s))
 		return NULL;
-	semi = memchr(s, ';', len < 64 ? len : 64);
+	semi = memchr(s, ';', end - s < 64 ? (size_t)(end - s) : 64);
 	if (!semi)
 		return NULL;
 	for (; p < semi; p++) {
@@ -31,122 +42,188 @@ static const char *kmsg_prefix(const char *s, size_t len)
 	}
 	if (fields < 3)
 		return NULL;
-	return semi + 1 < end ? semi + 1 : end;
+	p = memchr(s, ',', (size_t)(semi - s));
+	p = memchr(p + 1, ',', (size_t)(semi - p - 1));
+	*ts = strtod(p + 1, NULL) / 1e6;
+	return semi + 1;
 }
 
-/* "[  289.926475] " or "[Sun Nov 22 14:41:59 2026] ": where the text starts, or NULL. */
-static const char *bracket_prefix(const char *s, size_t len)
+/* "[  289.926475]" at s: just past the ']', or NULL; *ts its seconds. */
+static const char *printk_time(const char *s, const char *end, double *ts)
 {
-	const char *close, *p = s + 1;
-	char *e;
+	const char *p = s + 1, *digits;
 
-	if (!len || *s != '[')
+	if (s == end || *s != '[')
 		return NULL;
-	close = memchr(s, ']', len < 40 ? len : 40);
-	if (!close)
-		return NULL;
-	while (p < close && *p == ' ')
+	while (p < end && *p == ' ')
 		p++;
-	if (p < close && isdigit((unsigned char)*p)) {
-		/* seconds.microseconds; a task table row "[   8692] ..." is not a timestamp */
-		strtod(p, &e);
-		if (e != close || !memchr(p, '.', (size_t)(close - p)))
-			return NULL;
-	} else if (close - s >= 20 && isalpha((unsigned char)s[1]) && isalpha((unsigned char)s[2]) &&
-		   isalpha((unsigned char)s[3]) && s[4] == ' ' && memchr(s, ':', (size_t)(close - s))) {
-		/* dmesg -T: a wall-clock time, not since boot */
-	} else {
+	for (digits = p; p < end && isdigit((unsigned char)*p); p++)
+		;
+	if (p == digits || p == end || *p != '.')
 		return NULL;
-	}
-	p = close + 1;
-	if (p < s + len && *p == ' ')
-		p++;
-	return p;
+	for (p++; p < end && isdigit((unsigned char)*p); p++)
+		;
+	if (p == end || *p != ']' || p[-1] == '.')
+		return NULL;
+	*ts = strtod(digits, NULL);
+	return p + 1;
 }
 
-/* Syslog and journal: "Jun 20 12:47:02 host kernel: ", "2024-09-29T08:12:34+00:00 host kernel: ". */
-static const char *syslog_prefix(const char *s, size_t len)
+/* A printk caller id right after the time: "[ T3069]" or "[    C3]". */
+static const char *caller_id(const char *s, const char *end)
 {
-	static const char *const months[] = { "Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ", "Jul ",
-					      "Aug ", "Sep ", "Oct ", "Nov ", "Dec " };
-	size_t i, window = len < 160 ? len : 160;
-	bool header = false;
-	const char *k;
+	const char *p = s + 1;
 
-	if (starts(s, len, "kernel: "))
-		return s + 8;
-	for (i = 0; i < 12 && !header; i++)
-		header = starts(s, len, months[i]);
-	if (!header && len > 10 && isdigit((unsigned char)s[0]) && s[4] == '-' && s[7] == '-')
-		header = true; /* ISO 8601 date */
-	if (!header)
+	if (s == end || *s != '[')
 		return NULL;
-	k = memmem(s, window, " kernel: ", 9);
-	return k ? k + 9 : NULL;
+	while (p < end && *p == ' ')
+		p++;
+	if (p == end || (*p != 'T' && *p != 'C'))
+		return NULL;
+	if (++p == end || !isdigit((unsigned char)*p))
+		return NULL;
+	while (p < end && isdigit((unsigned char)*p))
+		p++;
+	return p < end && *p == ']' ? p + 1 : NULL;
+}
+
+/* dmesg -T: "[Sun Nov 22 14:41:59 2026]": just past the ']', or NULL. */
+static const char *wall_time(const char *s, const char *end)
+{
+	const char *close;
+
+	if (end - s < 20 || *s != '[' || !isalpha((unsigned char)s[1]) ||
+	    !isalpha((unsigned char)s[2]) || !isalpha((unsigned char)s[3]) || s[4] != ' ')
+		return NULL;
+	close = memchr(s, ']', end - s < 40 ? (size_t)(end - s) : 40);
+	return close && memchr(s, ':', (size_t)(close - s)) ? close + 1 : NULL;
+}
+
+/* Does [s, end) hold a time of day "hh:mm:ss"? */
+static bool has_clock(const char *s, const char *end)
+{
+	const char *p;
+
+	for (p = s; p + 8 <= end; p++)
+		if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) && p[2] == ':' &&
+		    isdigit((unsigned char)p[3]) && isdigit((unsigned char)p[4]) && p[5] == ':' &&
+		    isdigit((unsigned char)p[6]) && isdigit((unsigned char)p[7]))
+			return true;
+	return false;
+}
+
+/* A syslog or journal header: a time of day, then " kernel: " (or the line starts with "kernel: "). */
+static const char *syslog_prefix(const char *s, const char *end)
+{
+	const char *k, *lim = end - s > SYSLOG_REACH ? s + SYSLOG_REACH : end;
+
+	if (starts(s, end, "kernel:"))
+		return s + 7;
+	k = memmem(s, (size_t)(lim - s), " kernel:", 8);
+	if (!k || !has_clock(s, k))
+		return NULL;
+	return k + 8;
 }
 
 /* dmesg -x: "kern  :err   : " */
-static const char *facility_prefix(const char *s, size_t len)
+static const char *facility_prefix(const char *s, const char *end)
 {
 	const char *c1, *c2;
 
-	if (!starts(s, len, "kern ") && !starts(s, len, "kern:"))
+	if (!starts(s, end, "kern ") && !starts(s, end, "kern:"))
 		return NULL;
-	c1 = memchr(s, ':', len < 16 ? len : 16);
+	c1 = memchr(s, ':', end - s < 16 ? (size_t)(end - s) : 16);
 	if (!c1)
 		return NULL;
-	c2 = memchr(c1 + 1, ':', (size_t)(s + len - c1 - 1) < 16 ? (size_t)(s + len - c1 - 1) : 16);
-	if (!c2)
-		return NULL;
-	return c2 + 1 < s + len && c2[1] == ' ' ? c2 + 2 : c2 + 1;
+	c2 = memchr(c1 + 1, ':', end - c1 - 1 < 16 ? (size_t)(end - c1 - 1) : 16);
+	return c2 ? c2 + 1 : NULL;
 }
 
 /* dmesg -r: "<4>" */
-static const char *level_prefix(const char *s, size_t len)
+static const char *level_prefix(const char *s, const char *end)
 {
-	size_t i = 1;
+	const char *p = s + 1;
 
-	if (len < 3 || s[0] != '<')
+	if (end - s < 3 || *s != '<')
 		return NULL;
-	while (i < len && i < 6 && isdigit((unsigned char)s[i]))
-		i++;
-	return i > 1 && i < len && s[i] == '>' ? s + i + 1 : NULL;
+	while (p < end && p - s < 6 && isdigit((unsigned char)*p))
+		p++;
+	return p > s + 1 && p < end && *p == '>' ? p + 1 : NULL;
+}
+
+/* cat -n: "    12\t" */
+static const char *gutter(const char *s, const char *end)
+{
+	const char *p = s, *digits;
+
+	while (p < end && *p == ' ')
+		p++;
+	for (digits = p; p < end && isdigit((unsigned char)*p); p++)
+		;
+	return p > digits && p < end && *p == '\t' ? p + 1 : NULL;
 }
 
 /* After a printk time, journalctl -o short-monotonic puts "HOST kernel: ". */
-static const char *host_kernel(const char *s, size_t len)
+static const char *host_kernel(const char *s, const char *end)
 {
-	size_t word = 0;
+	const char *p = s;
 
-	while (word < len && word < 256 && s[word] != ' ' && s[word] != ':')
-		word++;
-	if (!word || len - word < 9 || memcmp(s + word, " kernel: ", 9))
-		return NULL;
-	return s + word + 9;
+	while (p < end && p - s < 256 && *p != ' ' && *p != ':')
+		p++;
+	return p > s && starts(p, end, " kernel: ") ? p + 9 : NULL;
+}
+
+/* A printk time (and caller id) at s, or anywhere in a console's prefix before it. */
+static const char *time_prefix(const char *s, const char *end, struct logline *out)
+{
+	const char *lim = end - s > CONSOLE_REACH ? s + CONSOLE_REACH : end, *p, *q;
+
+	for (p = s; p < lim && (p = memchr(p, '[', (size_t)(lim - p))); p++) {
+		if (!(q = printk_time(p, end, &out->ts)))
+			continue;
+		q = skip_blanks(q, end);
+		if ((p = caller_id(q, end)))
+			q = p;
+		q = skip_blanks(q, end);
+		return (p = host_kernel(q, end)) ? p : q;
+	}
+	return NULL;
+}
+
+/* The next prefix at s: where the text after it starts, or NULL. */
+static const char *one_prefix(const char *s, const char *end, struct logline *out)
+{
+	const char *p;
+
+	if ((p = syslog_prefix(s, end)) || (p = facility_prefix(s, end)) || (p = wall_time(s, end))) {
+		out->kernel = true;
+		return p;
+	}
+	if ((p = gutter(s, end)) || (p = level_prefix(s, end)))
+		return p;
+	if ((p = time_prefix(s, end, out)))
+		out->kernel = true;
+	return p;
 }
 
 void logline_strip(const char *raw, size_t len, struct logline *out)
 {
 	const char *end, *p;
+	int n;
 
-	out->prefixed = out->kmsg = false;
+	out->prefixed = out->kmsg = out->kernel = false;
+	out->ts = -1;
 	while (len && (raw[len - 1] == '\r' || raw[len - 1] == '\n'))
 		len--;
 	end = raw + len;
-	if ((p = kmsg_prefix(raw, len))) {
-		out->prefixed = out->kmsg = true;
+	if ((p = kmsg_prefix(raw, end, &out->ts))) {
+		out->prefixed = out->kmsg = out->kernel = true;
 		raw = p;
-	} else if ((p = syslog_prefix(raw, len)) || (p = facility_prefix(raw, len)) ||
-		   (p = level_prefix(raw, len))) {
-		out->prefixed = true;
-		raw = p;
-	}
-	/* A printk time may follow a syslog, dmesg -x or dmesg -r prefix, or stand alone. */
-	if ((p = bracket_prefix(raw, (size_t)(end - raw)))) {
-		out->prefixed = true;
-		raw = p;
-		if ((p = host_kernel(raw, (size_t)(end - raw))))
-			raw = p;
+	} else {
+		for (n = 0; n < MAX_PREFIXES && (p = one_prefix(raw, end, out)); n++) {
+			out->prefixed = true;
+			raw = skip_blanks(p, end);
+		}
 	}
 	out->text = raw;
 	out->len = (size_t)(end - raw);

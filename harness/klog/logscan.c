@@ -42,7 +42,10 @@ struct scan {
 	struct oom_parser *parser;
 	struct text pend;         /* the logical line not yet given to the parser */
 	long pend_line;
+	double pend_ts;
 	bool have_pend, kmsg_log;
+	bool kernel_lines;        /* a line with a kernel log prefix was seen */
+	u64 checked;              /* input before this offset was looked at for one */
 	struct text piece;        /* scratch: one physical line unescaped */
 };
 
@@ -136,9 +139,9 @@ static long newlines_before(struct scan *s, u64 off)
 	return s->nl_count;
 }
 
-static int feed(struct scan *s, const char *text, long line)
+static int feed(struct scan *s, const char *text, long line, double ts)
 {
-	int rc = oom_parser_line(s->parser, text, line);
+	int rc = oom_parser_line(s->parser, text, line, ts);
 
 	if (rc < 0)
 		errno = ENOMEM;
@@ -151,7 +154,7 @@ static int feed_pending(struct scan *s)
 	if (!s->have_pend)
 		return 0;
 	s->have_pend = false;
-	return feed(s, s->pend.s, s->pend_line);
+	return feed(s, s->pend.s, s->pend_line, s->pend_ts);
 }
 
 /*
@@ -182,12 +185,13 @@ static int take_pieces(struct scan *s, const struct logline *ll, long line)
 	s->piece.s[s->piece.len] = '\0';
 	for (start = s->piece.s; (q = strchr(start, '\n')); start = q + 1) {
 		*q = '\0';
-		if (feed(s, start, line) < 0)
+		if (feed(s, start, line, ll->ts) < 0)
 			return -1;
 	}
 	if (text_set(&s->pend, start, strlen(start), false))
 		return -1;
 	s->pend_line = line;
+	s->pend_ts = ll->ts;
 	s->have_pend = true;
 	return 0;
 }
@@ -221,6 +225,8 @@ static long long slow_feed(struct scan *s, u64 start)
 		logline_strip(at(s, p), (size_t)(next - p), &ll);
 		if (ll.kmsg)
 			s->kmsg_log = true;
+		if (ll.kernel)
+			s->kernel_lines = true;
 		if (s->kmsg_log && !ll.prefixed && ll.len && ll.text[0] == ' ') {
 			/* a " KEY=value" line of the kmsg record before: not text */
 		} else if (s->have_pend && !ll.prefixed &&
@@ -264,30 +270,59 @@ static u64 line_start(const struct scan *s, u64 off, u64 lo)
 	return (u64)(p - s->buf) + s->base;
 }
 
+/* The start of the line before the one starting at off, not before lo; off when none. */
+static u64 line_before(const struct scan *s, u64 off, u64 lo)
+{
+	return off > lo ? line_start(s, off - 1, lo) : off;
+}
+
+/* Is the line [off, end) a task table row or header, prefix gone? */
+static bool table_line(const struct scan *s, u64 off, u64 end)
+{
+	struct logline ll;
+	const char *t;
+
+	logline_strip(at(s, off), (size_t)(end - off), &ll);
+	t = ll.text;
+	while (t < ll.text + ll.len && *t == ' ')
+		t++;
+	return t + 2 < ll.text + ll.len && t[0] == '[' &&
+	       ((t[1 + strspn(t + 1, " ")] >= '0' && t[1 + strspn(t + 1, " ")] <= '9') ||
+		memmem(t, (size_t)(ll.text + ll.len - t), "pid", 3));
+}
+
 /*
  * A kill line with no report open: the report's header may have been cut off (a
- * partial paste, a rate-limited header); its lines may start at the last "memory:
- * usage", "Task in ... killed as a result of limit of" or "oom-kill:" line before it.
+ * partial paste, a rate-limited header). Its lines may start at the last opener before
+ * it ("memory: usage", "Task in ... killed as a result of limit of", "oom-kill:", a task
+ * table, Mem-Info, or a CPU: line when one of those follows it), or at the first of the
+ * task table rows right before it (a paste of a few rows).
  */
 static u64 headerless_start(const struct scan *s, u64 start)
 {
 	static const char *const openers[] = { "memory: usage ", " killed as a result of limit of ",
-					       "oom-kill:" };
-	u64 lo = start > s->fed + OPENER_REACH ? start - OPENER_REACH : s->fed, best = start;
+					       "oom-kill:", "Tasks state (memory values in pages)",
+					       "Mem-Info:", "Mem-info:", "_adj name", "CPU: " };
+	u64 lo = start > s->fed + OPENER_REACH ? start - OPENER_REACH : s->fed, best = start, row;
 	size_t i;
 
 	if (lo < s->base)
 		lo = s->base;
 	for (i = 0; i < ARRAY_SIZE(openers); i++) {
 		const char *p = at(s, lo), *end = at(s, start), *hit = NULL;
+		bool cpu = !strcmp(openers[i], "CPU: ");
 
 		while ((p = memmem(p, (size_t)(end - p), openers[i], strlen(openers[i])))) {
 			hit = p;
 			p++;
 		}
-		if (hit && (u64)(hit - s->buf) + s->base < best)
+		/* a CPU: line only when another opener comes after it: warnings print one too */
+		if (hit && (u64)(hit - s->buf) + s->base < best && (!cpu || best < start))
 			best = line_start(s, (u64)(hit - s->buf) + s->base, lo);
 	}
+	for (row = line_before(s, best, lo); row < best && table_line(s, row, best);
+	     row = line_before(s, best, lo))
+		best = row;
 	return best;
 }
 
@@ -331,6 +366,30 @@ static unsigned candidates(const unsigned char *p, unsigned *newlines)
 #endif
 }
 
+/*
+ * Until a line with a kernel log prefix is seen, the lines the fast scan passes over are
+ * looked at one by one for one: a file with none is not a kernel log.
+ */
+static void look_for_kernel_lines(struct scan *s, u64 from, u64 to)
+{
+	const char *p, *end = at(s, to), *nl;
+	struct logline ll;
+
+	if (from < s->checked)
+		from = s->checked;
+	for (p = at(s, from); p < end && !s->kernel_lines; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl) {
+			if (!s->eof || to != data_end(s))
+				break; /* the rest of this line comes with the next read */
+			nl = end;
+		}
+		logline_strip(p, (size_t)(nl - p), &ll);
+		s->kernel_lines = ll.kernel;
+		s->checked = (u64)(nl - s->buf) + s->base + 1;
+	}
+}
+
 static int scan(struct scan *s)
 {
 	u64 pos = 0;
@@ -350,6 +409,8 @@ static int scan(struct scan *s)
 			return 0;
 		p = (const unsigned char *)at(s, pos);
 		limit = s->eof ? avail : avail - 2 * PAD;
+		if (!s->kernel_lines)
+			look_for_kernel_lines(s, pos, pos + limit);
 		count = s->nl_count;
 		for (i = 0; i < limit && !jumped; i += 16) {
 			unsigned newlines, m = candidates(p + i, &newlines);
@@ -382,7 +443,7 @@ static int scan(struct scan *s)
 	}
 }
 
-static int run(struct scan *s, struct oom_report *out, long *lines)
+static int run(struct scan *s, struct oom_report *out, struct logscan_info *info)
 {
 	int rc = -1, err = ENOMEM;
 
@@ -395,8 +456,9 @@ static int run(struct scan *s, struct oom_report *out, long *lines)
 	if (rc) {
 		oom_report_free(out);
 		errno = err;
-	} else if (lines) {
-		*lines = s->nl_count + (s->len && s->buf[s->len - 1] != '\n');
+	} else if (info) {
+		info->lines = s->nl_count + (s->len && s->buf[s->len - 1] != '\n');
+		info->kernel_lines = s->kernel_lines || out->n;
 	}
 	free(s->buf);
 	free(s->pend.s);
@@ -404,16 +466,16 @@ static int run(struct scan *s, struct oom_report *out, long *lines)
 	return rc;
 }
 
-int logscan_fd(int fd, struct oom_report *out, long *lines)
+int logscan_fd(int fd, struct oom_report *out, struct logscan_info *info)
 {
 	struct scan s = { .fd = fd };
 
-	return run(&s, out, lines);
+	return run(&s, out, info);
 }
 
-int logscan_mem(const char *data, size_t len, struct oom_report *out, long *lines)
+int logscan_mem(const char *data, size_t len, struct oom_report *out, struct logscan_info *info)
 {
 	struct scan s = { .fd = -1, .mem = data ? data : "", .mem_len = data ? len : 0 };
 
-	return run(&s, out, lines);
+	return run(&s, out, info);
 }

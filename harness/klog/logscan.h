@@ -12,17 +12,23 @@
 #ifndef OOMLAB_LOGSCAN_H
 #define OOMLAB_LOGSCAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "klog/oomreport.h"
 
+struct logscan_info {
+	long lines;         /* how many lines the input had */
+	bool kernel_lines;  /* it had a line with a kernel log prefix, or an OOM event */
+};
+
 /*
  * Read fd to its end. Returns 0, or -1 with errno set (a read error, or ENOMEM); the
- * report is then empty. *lines: how many lines the input had.
+ * report is then empty.
  */
-int logscan_fd(int fd, struct oom_report *out, long *lines);
+int logscan_fd(int fd, struct oom_report *out, struct logscan_info *info);
 
 /* The same for a log in memory. */
-int logscan_mem(const char *data, size_t len, struct oom_report *out, long *lines);
+int logscan_mem(const char *data, size_t len, struct oom_report *out, struct logscan_info *info);
 
 #endif

@@ -35,9 +35,11 @@ static void proc_object(struct json *j, const char *key, const struct oom_proc *
 
 static void trigger(struct json *j, const struct oom_event *ev)
 {
-	if (!object_or_null(j, "trigger", ev->has_trigger))
+	const char *comm = ev->trigger_comm[0] ? ev->trigger_comm : ev->cpu_comm;
+
+	if (!object_or_null(j, "trigger", oom_has_trigger(ev)))
 		return;
-	json_string(j, "comm", ev->trigger_comm);
+	json_string(j, "comm", str_or_null(comm));
 	int_or_null(j, "pid", ev->trigger_pid);
 	json_string(j, "gfp_mask", str_or_null(ev->gfp_mask));
 	json_string(j, "nodemask", str_or_null(ev->trigger_nodemask));
@@ -132,8 +134,10 @@ static void kill_object(struct json *j, const struct oom_kill *k)
 	int_or_null(j, "file_rss_kb", k->file_rss_kb);
 	int_or_null(j, "shmem_rss_kb", k->shmem_rss_kb);
 	int_or_null(j, "pgtables_kb", k->pgtables_kb);
+	json_bool(j, "pgtables_corrected", k->pgtables_corrected);
 	int_or_null(j, "uid", k->uid);
 	json_int_known(j, "oom_score_adj", k->oom_score_adj, k->has_adj);
+	json_bool(j, "cut", k->cut);
 	if (object_or_null(j, "reaper", k->reaped || k->reap_failed)) {
 		json_int(j, "line", k->reaper_line);
 		json_string(j, "result", k->reaped ? "reaped" : "unable to reap");
@@ -145,19 +149,32 @@ static void kill_object(struct json *j, const struct oom_kill *k)
 	json_object_end(j);
 }
 
-void oomjson_event(struct json *j, const struct oom_event *ev)
+static void kernel(struct json *j, const struct oom_event *ev)
 {
+	int backport = oom_backport(ev);
 	char era[48];
-	size_t i;
 
-	json_object_begin(j, NULL);
-	json_int(j, "first_line", ev->first_line);
-	json_int(j, "last_line", ev->last_line);
 	oom_era_text(ev, era, sizeof(era));
 	json_object_begin(j, "kernel");
 	json_string(j, "release", str_or_null(ev->release));
 	json_string(j, "era", str_or_null(era));
+	if (backport < 0)
+		json_null(j, "backport");
+	else
+		json_bool(j, "backport", backport);
 	json_object_end(j);
+}
+
+void oomjson_event(struct json *j, const struct oom_event *ev, const char *file)
+{
+	size_t i;
+
+	json_object_begin(j, NULL);
+	if (file)
+		json_string(j, "file", file);
+	json_int(j, "first_line", ev->first_line);
+	json_int(j, "last_line", ev->last_line);
+	kernel(j, ev);
 	trigger(j, ev);
 	json_string(j, "nodemask", str_or_null(ev->nodemask));
 	json_string(j, "cpuset", str_or_null(ev->cpuset));

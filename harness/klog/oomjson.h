@@ -6,6 +6,7 @@
 #include "base/json.h"
 #include "klog/oomreport.h"
 
-void oomjson_event(struct json *j, const struct oom_event *ev);
+/* One event; file (the log it came from) is left out when NULL. */
+void oomjson_event(struct json *j, const struct oom_event *ev, const char *file);
 
 #endif

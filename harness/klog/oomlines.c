@@ -13,7 +13,7 @@
 
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
-#include "shared/words.h"
+#include "klog/fixedtext.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -23,7 +23,7 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 	/* 4.10-4.14 print two blanks before order= */
 	static const char *const stops[] = { ", nodemask=", ", order=", ",  order=", ", oomkilladj=",
 					     ", oom_adj=", ", oom_score_adj=", NULL };
-	const char *mark = strstr(t, " invoked oom-killer: ");
+	const char *end, *mark = fixed_find(t, " invoked oom-killer: ", &end);
 	struct oom_event *ev;
 	char value[160];
 	long long v;
@@ -35,11 +35,14 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 		return -1;
 	ev->has_trigger = true;
 	oom_copy(ev->trigger_comm, sizeof(ev->trigger_comm), t, (size_t)(mark - t));
-	mark = after_prefix(mark, " invoked oom-killer: ");
+	/* A comm is at most 15 bytes: more is a prefix the stripping did not know. */
+	if (strlen(ev->trigger_comm) > OOM_COMM_KERNEL)
+		ev->trigger_comm[0] = '\0';
+	mark = end;
 	oom_field(mark, "gfp_mask=", stops, ev->gfp_mask, sizeof(ev->gfp_mask));
 	if (oom_field(mark, "nodemask=", stops, ev->trigger_nodemask, sizeof(ev->trigger_nodemask)))
 		oom_era_hint(ev, V(4, 9, 0), V(4, 19, 999));
-	if (strstr(mark, ",  order="))
+	if (strstr(mark, ",  order=")) /* the kernel's own two blanks */
 		oom_era_hint(ev, V(4, 10, 0), V(4, 14, 999));
 	if (oom_field(mark, "order=", stops, value, sizeof(value)) && oom_number(value, &v, NULL))
 		ev->order = (int)v;
@@ -77,37 +80,66 @@ static void release_of(const char *t, char *out, size_t len)
 		oom_copy(out, len, r, strcspn(r, " "));
 }
 
-/* "CPU: 1 UID: 0 PID: 4190 Comm: eat Not tainted 6.18.44 #1" or "Pid: 23212, comm: x Not tainted 2.6.32" */
+/* The comm after "Comm: " (or "comm: "), up to what the kernel prints after it. */
+static void comm_of(const char *t, char *out, size_t len)
+{
+	static const char *const after[] = { " Not tainted", " Tainted:", " Kdump:", NULL };
+	const char *c = oom_past(t, "Comm: "), *end = NULL, *k;
+	size_t i;
+
+	if (!c)
+		c = oom_past(t, ", comm: ");
+	if (!c)
+		return;
+	for (i = 0; after[i]; i++)
+		if ((k = oom_find(c, after[i])) && (!end || k < end))
+			end = k;
+	if (!end)
+		end = c + strcspn(c, " ");
+	if ((size_t)(end - c) <= OOM_COMM_KERNEL)
+		oom_copy(out, len, c, (size_t)(end - c));
+}
+
+/*
+ * "CPU: 1 UID: 0 PID: 4190 Comm: eat Not tainted 6.18.44 #1" or "Pid: 23212, comm: x Not
+ * tainted 2.6.32": the trigger's pid and comm, and the release. With no report open it
+ * opens one whose trigger line was cut off.
+ */
 static int cpu_line(struct oom_parser *p, const char *t, long src)
 {
 	const char *pid;
+	struct oom_event *ev = p->cur;
 	long long v;
 
-	(void)src;
-	if (!p->cur || p->phase != PH_HEADER || p->cur->trigger_pid >= 0)
-		return 0;
-	if (after_prefix(t, "CPU: ") && (pid = oom_past(t, " PID: ")) && oom_number(pid, &v, NULL))
+	if ((pid = oom_after(t, "CPU: ")) && (pid = oom_past(pid, " PID: ")) && oom_number(pid, &v, NULL))
 		;
-	else if ((pid = after_prefix(t, "Pid: ")) && oom_number(pid, &v, NULL))
+	else if ((pid = oom_after(t, "Pid: ")) && oom_number(pid, &v, NULL))
 		;
 	else
 		return 0;
-	p->cur->trigger_pid = (long)v;
-	release_of(t, p->cur->release, sizeof(p->cur->release));
+	if (!ev || p->phase == PH_NONE || p->phase == PH_KILLED) {
+		if (!(ev = oom_open(p, src)))
+			return -1;
+	} else if (p->phase != PH_HEADER || ev->trigger_pid >= 0) {
+		return 0;
+	}
+	ev->trigger_pid = (long)v;
+	release_of(t, ev->release, sizeof(ev->release));
+	comm_of(t, ev->cpu_comm, sizeof(ev->cpu_comm));
 	return 1;
 }
 
 /* "COMM cpuset=NAME mems_allowed=LIST" (≤4.19, right after the trigger) */
 static int cpuset_line(struct oom_parser *p, const char *t, long src)
 {
-	const char *mems = strstr(t, " mems_allowed="), *cpuset = oom_past(t, " cpuset=");
+	const char *mems = oom_find(t, " mems_allowed="), *cpuset = oom_past(t, " cpuset=");
 
 	(void)src;
 	/* (an oom-kill: line has them too, but summary() takes it first) */
 	if (!p->cur || p->phase != PH_HEADER || !mems || !cpuset || cpuset > mems)
 		return 0;
 	oom_copy(p->cur->cpuset, sizeof(p->cur->cpuset), cpuset, (size_t)(mems - cpuset));
-	mems = after_prefix(mems, " mems_allowed=");
+	mems = oom_past(mems, " mems_allowed=");
 	oom_copy(p->cur->mems_allowed, sizeof(p->cur->mems_allowed), mems, strlen(mems));
 	oom_era_hint(p->cur, 0, V(4, 19, 999));
 	return 1;
@@ -124,15 +156,17 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 	};
 	long long usage, limit, failcnt;
 	struct oom_usage *u;
-	size_t i, n;
+	size_t i;
+
+	const char *rest;
 
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		n = strlen(kinds[i].prefix);
-		if (strncmp(t, kinds[i].prefix, n) ||
-		    sscanf(t + n, "%lldkB, limit %lldkB, failcnt %lld", &usage, &limit, &failcnt) != 3)
+		if (!(rest = oom_after(t, kinds[i].prefix)) ||
+		    sscanf(rest, "%lldkB, limit %lldkB, failcnt %lld", &usage, &limit, &failcnt) != 3)
 			continue;
-		/* memory: usage opens a report whose header is missing (a partial paste). */
-		if (i == 0 && !oom_current(p, src))
+		/* memory: usage opens a report whose header is missing (a partial paste, or
+		 * one rate-limited away after the kill of the report before). */
+		if (i == 0 && !(p->phase == PH_KILLED ? oom_open(p, src) : oom_current(p, src)))
 			return -1;
 		if (!p->cur || p->phase == PH_NONE)
 			return 0;
@@ -148,20 +182,20 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 static int memcg_lines(struct oom_parser *p, const char *t, long src)
 {
 	static const char *const limit_of = " killed as a result of limit of ";
-	const char *in = after_prefix(t, "Task in "), *of = strstr(t, limit_of), *rest;
+	const char *in = oom_after(t, "Task in "), *of_end, *of = fixed_find(t, limit_of, &of_end);
+	const char *rest;
 	struct oom_event *ev;
 
 	if (in && of) {
-		ev = oom_current(p, src);
+		ev = p->phase == PH_KILLED ? oom_open(p, src) : oom_current(p, src);
 		if (!ev)
 			return -1;
 		oom_copy(ev->task_in, sizeof(ev->task_in), in, (size_t)(of - in));
-		of += strlen(limit_of);
-		oom_copy(ev->limit_of, sizeof(ev->limit_of), of, strlen(of));
+		oom_copy(ev->limit_of, sizeof(ev->limit_of), of_end, strlen(of_end));
 		oom_era_hint(ev, 0, V(4, 19, 999));
 		return 1;
 	}
-	rest = after_prefix(t, "Memory limit reached of cgroup ");
+	rest = oom_after(t, "Memory limit reached of cgroup ");
 	if (rest && p->cur && p->phase != PH_NONE) {
 		oom_copy(p->cur->limit_of, sizeof(p->cur->limit_of), rest, strlen(rest));
 		oom_era_hint(p->cur, 0, V(4, 19, 999));
@@ -169,7 +203,7 @@ static int memcg_lines(struct oom_parser *p, const char *t, long src)
 	}
 	/* "Memory cgroup stats for /a:" (5.3+, the stats on lines of their own) or, before,
 	 * "Memory cgroup stats for /a: cache:0KB rss:..." on the same line */
-	rest = after_prefix(t, "Memory cgroup stats for ");
+	rest = oom_after(t, "Memory cgroup stats for ");
 	if (rest && p->cur && p->phase == PH_HEADER) {
 		const char *path = rest, *end = strstr(path, ": ");
 
@@ -189,19 +223,23 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 	const char *f;
 	long long v;
 
-	(void)src;
-	if (!ev || p->phase != PH_HEADER)
-		return 0;
-	if (after_prefix(t, "Mem-Info:")) {
+	/* "Mem-info:" up to 2.6.2x; it opens a report cut before it */
+	if (oom_after(t, "Mem-Info:") || oom_after(t, "Mem-info:")) {
+		if (p->phase == PH_SELECTED)
+			return 0;
+		if (!ev || p->phase != PH_HEADER)
+			ev = oom_open(p, src);
+		if (!ev)
+			return -1;
 		ev->has_meminfo = true;
 		p->in_meminfo = true;
 		return 1;
 	}
-	if (!p->in_meminfo)
+	if (!ev || p->phase != PH_HEADER || !p->in_meminfo)
 		return 0;
 	/* " free:12345 slab_reclaimable:..." (the global line in pages; zones say "free:NkB") */
 	f = strstr(t, "free:");
-	if (f && (f == t || f[-1] == ' ') && oom_number(after_prefix(f, "free:"), &v, &f) &&
+	if (f && (f == t || f[-1] == ' ') && oom_number(f + 5, &v, &f) &&
 	    (*f == ' ' || !*f) &&
 	    ev->free_pages < 0) {
 		ev->free_pages = v;
@@ -216,7 +254,7 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 		ev->total_swap_kb = v;
 		return 1;
 	}
-	if (oom_number(t, &v, &f) && !strcmp(f, " pages RAM")) {
+	if (oom_number(t, &v, &f) && (oom_after(f, " pages RAM") || oom_after(f, " pages of RAM"))) {
 		ev->ram_pages = v;
 		return 1;
 	}
@@ -236,9 +274,13 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	const char *task, *last = NULL, *q, *uid;
 	long long v;
 
-	if (!after_prefix(t, "oom-kill:"))
+	if (!oom_after(t, "oom-kill:"))
 		return 0;
-	if (!ev || p->phase == PH_NONE || ev->has_summary || ev->nkills) {
+	task = oom_past(t, ",task=");
+	for (q = task ? strstr(task, ",pid=") : NULL; q; q = strstr(q + 1, ",pid="))
+		last = q;
+	if (!ev || p->phase == PH_NONE || ev->has_summary || ev->nkills ||
+	    (last && oom_number(last + 5, &v, NULL) && oom_foreign(p, (long)v))) {
 		ev = oom_open(p, src);
 		if (!ev)
 			return -1;
@@ -252,12 +294,9 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	oom_field(t, ",task_memcg=", after_memcg + 1, ev->task_memcg, sizeof(ev->task_memcg));
 	ev->global_oom = strstr(t, ",global_oom") != NULL;
 	/* task= may hold commas: it ends at the last ",pid=" */
-	task = oom_past(t, ",task=");
-	for (q = task ? strstr(task, ",pid=") : NULL; q; q = strstr(q + 1, ",pid="))
-		last = q;
 	if (task && last) {
 		oom_copy(ev->task_comm, sizeof(ev->task_comm), task, (size_t)(last - task));
-		if (oom_number(after_prefix(last, ",pid="), &v, NULL))
+		if (oom_number(last + 5, &v, NULL))
 			ev->task_pid = (long)v;
 		uid = oom_past(last, ",uid=");
 		if (uid && oom_number(uid, &v, NULL))

@@ -29,7 +29,12 @@ struct oom_parser {
 	int ncols;              /* 0 outside a task table */
 	bool in_meminfo;
 	int unknown;            /* unknown lines in a row while a report is open */
+	double ts;              /* the printk time of the line being read; negative when none */
+	double last_ts;         /* that of the open report's last timed line; negative when none */
 };
+
+/* Printk times further apart than this are not one report's lines. */
+#define OOM_MAX_GAP_S 5.0
 
 /* Open a new event (closing the current one). NULL when out of memory. */
 struct oom_event *oom_open(struct oom_parser *p, long src);
@@ -37,15 +42,29 @@ struct oom_event *oom_open(struct oom_parser *p, long src);
 /* The current event, opening a headerless one when none is; NULL when out of memory. */
 struct oom_event *oom_current(struct oom_parser *p, long src);
 
+/*
+ * Is the open report, with no kill yet, not the one of a kill or oom-kill: line naming
+ * pid (its task table lists another set of tasks, or the line's time is far from the
+ * report's)? Then the line opens an event of its own.
+ */
+bool oom_foreign(const struct oom_parser *p, long pid);
+
+/* Is pid in the event's task table, as a pid or a tgid? */
+bool oom_in_table(const struct oom_event *ev, long pid);
+
 /* Narrow an event's era range to [lo, hi] (kver_code; hi 0: no upper bound). */
 void oom_era_hint(struct oom_event *ev, unsigned long lo, unsigned long hi);
 
 /* Pieces of a line (oomtext.c). */
 const char *oom_skip_ws(const char *s);
 
-/* s past the first word in it, else NULL (strstr and the word's length). */
+/* The kernel's fixed words in a line, a blank matching any run of blanks (fixedtext.h):
+ * where word starts in s, s past it, s past word when s starts with it; else NULL. */
+const char *oom_find(const char *s, const char *word);
 const char *oom_past(const char *s, const char *word);
-/* Copy at most len-1 bytes of [s, s+n). */
+const char *oom_after(const char *s, const char *word);
+/* Copy at most len-1 bytes of [s, s+n), cut after a log prefix that leaked into them (a
+ * printk time, caller id, "kernel:" or date): no value ever holds one. */
 void oom_copy(char *dst, size_t len, const char *s, size_t n);
 /* A whole (optionally signed) decimal number at s; false when there is none. */
 bool oom_number(const char *s, long long *out, const char **end);
@@ -56,6 +75,10 @@ bool oom_field(const char *s, const char *key, const char *const *stops, char *o
 /* "NUM (COMM)" where COMM may hold anything: it ends at tail's ")", or the last ")". */
 bool oom_pid_and_comm(const char *s, const char *tail, long *pid, char *comm, size_t len,
 		      const char **after);
+
+/* The kernel's reason ("Out of memory", ...) that the text [t, at) ends with, before a
+ * ": " (at is where "Kill process" or "Killed process" starts); false when none. */
+bool oom_reason(const char *t, const char *at, char *out, size_t len);
 
 /* A line recognizer: 1 took it, 2 took it but not as a line of the open report, 0 not its shape, -1. */
 typedef int oom_step(struct oom_parser *p, const char *t, long src);

@@ -2,6 +2,7 @@
 /* The OOM report parser: events, the state machine, the era guess. */
 #include "klog/oomreport.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,11 +58,88 @@ void oom_era_text(const struct oom_event *ev, char *out, size_t len)
 		snprintf(out, len, "%s-%s", lo, hi);
 }
 
+/* The leading version numbers of a release ("2.6.32-696.el6" -> 2.6.32, "4.18.0-513" -> 4.18). */
+static unsigned long release_code(const char *release)
+{
+	int major = 0, minor = 0, patch = 0;
+
+	if (sscanf(release, "%d.%d.%d", &major, &minor, &patch) < 2)
+		return 0;
+	return kver_code(major, minor, major == 2 ? patch : 0);
+}
+
+int oom_backport(const struct oom_event *ev)
+{
+	unsigned long code = release_code(ev->release);
+
+	if (!code)
+		return -1;
+	if (ev->era_lo == (unsigned long)-1)
+		return 1; /* the lines fit no single range while a release is printed */
+	if (!ev->era_lo && !ev->era_hi)
+		return -1;
+	return code < ev->era_lo || (ev->era_hi && code > ev->era_hi);
+}
+
+bool oom_has_trigger(const struct oom_event *ev)
+{
+	return ev->has_trigger || ev->trigger_pid >= 0;
+}
+
+bool oom_in_table(const struct oom_event *ev, long pid)
+{
+	size_t i;
+
+	for (i = 0; i < ev->ntasks; i++)
+		if (ev->tasks[i].pid == pid || ev->tasks[i].tgid == pid)
+			return true;
+	return false;
+}
+
+bool oom_foreign(const struct oom_parser *p, long pid)
+{
+	const struct oom_event *ev = p->cur;
+
+	if (!ev || p->phase != PH_HEADER || ev->nkills)
+		return false;
+	if (ev->ntasks && !oom_in_table(ev, pid))
+		return true;
+	return p->ts >= 0 && p->last_ts >= 0 &&
+	       (p->ts - p->last_ts > OOM_MAX_GAP_S || p->last_ts - p->ts > OOM_MAX_GAP_S);
+}
+
+/*
+ * An event with nothing but what a kernel warning or a page allocation failure prints
+ * too (a CPU: line, Mem-Info): not an OOM report.
+ */
+static bool not_a_report(const struct oom_event *ev)
+{
+	return !ev->has_trigger && !ev->has_summary && !ev->nkills && !ev->selected.seen &&
+	       !ev->exiting.seen && !ev->ntasks && !ev->mem.seen && !ev->task_in[0] &&
+	       !ev->limit_of[0] && !ev->no_killable && !ev->panic[0] && !ev->oom_group[0] &&
+	       !ev->pinned_victim.seen && !ev->nsharers;
+}
+
+static void event_free(struct oom_event *ev)
+{
+	free(ev->tasks);
+	free(ev->kills);
+	free(ev->sharers);
+}
+
+/* The last event goes when it is not a report. */
+static void drop_if_not_a_report(struct oom_report *r)
+{
+	if (r->n && not_a_report(&r->events[r->n - 1]))
+		event_free(&r->events[--r->n]);
+}
+
 struct oom_event *oom_open(struct oom_parser *p, long src)
 {
 	struct oom_report *r = p->out;
 	struct oom_event *ev, *grown;
 
+	drop_if_not_a_report(r);
 	grown = realloc(r->events, (r->n + 1) * sizeof(*r->events));
 	if (!grown)
 		return NULL;
@@ -78,6 +156,7 @@ struct oom_event *oom_open(struct oom_parser *p, long src)
 	p->ncols = 0;
 	p->in_meminfo = false;
 	p->unknown = 0;
+	p->last_ts = p->ts;
 	return ev;
 }
 
@@ -96,13 +175,15 @@ struct oom_parser *oom_parser_new(struct oom_report *out)
 	if (!p)
 		return NULL;
 	p->out = out;
+	p->ts = p->last_ts = -1;
 	return p;
 }
 
-int oom_parser_line(struct oom_parser *p, const char *text, long src)
+int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts)
 {
 	int rc;
 
+	p->ts = ts;
 	text = oom_skip_ws(text);
 	rc = oom_lines_take(p, text, src);
 	if (rc < 0)
@@ -111,6 +192,8 @@ int oom_parser_line(struct oom_parser *p, const char *text, long src)
 		p->unknown = 0;
 		if (p->cur && p->phase != PH_NONE)
 			p->cur->last_line = src;
+		if (ts >= 0)
+			p->last_ts = ts;
 	} else if (rc == 2) {
 		/* a reaper line: neither part of the open report nor the end of it */
 	} else if (p->phase == PH_KILLED) {
@@ -124,6 +207,7 @@ int oom_parser_line(struct oom_parser *p, const char *text, long src)
 
 void oom_parser_end(struct oom_parser *p)
 {
+	drop_if_not_a_report(p->out);
 	free(p);
 }
 
@@ -135,7 +219,7 @@ int oom_parse(const struct oom_line *lines, size_t n, struct oom_report *out)
 	if (!p)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (oom_parser_line(p, lines[i].text, lines[i].src) < 0) {
+		if (oom_parser_line(p, lines[i].text, lines[i].src, lines[i].ts) < 0) {
 			oom_parser_end(p);
 			oom_report_free(out);
 			return -1;
@@ -149,11 +233,8 @@ void oom_report_free(struct oom_report *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++) {
-		free(r->events[i].tasks);
-		free(r->events[i].kills);
-		free(r->events[i].sharers);
-	}
+	for (i = 0; i < r->n; i++)
+		event_free(&r->events[i]);
 	free(r->events);
 	memset(r, 0, sizeof(*r));
 }
@@ -174,7 +255,7 @@ bool oom_line_is_key(const char *t)
 						   t[1 + strspn(t + 1, " ")] <= '9')))
 		return true; /* task table header or row */
 	for (i = 0; i < ARRAY_SIZE(marks); i++)
-		if (strstr(t, marks[i]))
+		if (oom_find(t, marks[i]))
 			return true;
 	return false;
 }

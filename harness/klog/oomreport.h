@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #define OOM_COMM_MAX 64
+#define OOM_COMM_KERNEL 15      /* the longest comm the kernel has (TASK_COMM_LEN - 1) */
 #define OOM_PATH_MAX 512
 #define OOM_UNKNOWN (-1L)
 
@@ -44,6 +45,8 @@ struct oom_kill {
 	char comm[OOM_COMM_MAX];
 	char reason[64];    /* "Memory cgroup out of memory", "Out of memory", ...; "" when none */
 	long long total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb; /* -1 unknown */
+	bool pgtables_corrected; /* the line printed bytes labelled kB (5.4-5.9); pgtables_kb is /1024 */
+	bool cut;           /* the line was cut: pid and comm are the oom-kill: line's */
 	long uid;           /* -1 unknown */
 	bool has_adj;
 	long oom_score_adj;
@@ -72,6 +75,7 @@ struct oom_event {
 	bool has_trigger;               /* the "invoked oom-killer" header was seen */
 	char trigger_comm[OOM_COMM_MAX];
 	long trigger_pid;               /* from the "CPU: ... PID:" or "Pid: N, comm:" line */
+	char cpu_comm[OOM_COMM_MAX];    /* the Comm: on that line */
 	char release[64];               /* the kernel release on that line; "" unknown */
 	char gfp_mask[160];
 	char trigger_nodemask[64];      /* on the trigger line (4.9-4.19) */
@@ -122,10 +126,11 @@ struct oom_parser;
 struct oom_parser *oom_parser_new(struct oom_report *out);
 
 /*
- * Take one line (NUL-terminated, no prefixes). Returns 1 while a report is open (the
- * next lines may belong to it), 0 when none is, -1 when out of memory.
+ * Take one line (NUL-terminated, no prefixes; ts its printk time in seconds, negative
+ * when it has none). Returns 1 while a report is open (the next lines may belong to it),
+ * 0 when none is, -1 when out of memory.
  */
-int oom_parser_line(struct oom_parser *p, const char *text, long src);
+int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts);
 
 /* Close what is open and free the parser (the report stays). */
 void oom_parser_end(struct oom_parser *p);
@@ -143,5 +148,14 @@ unsigned long kver_code(int major, int minor, int patch);
 
 /* "2.6.32", "4.19-6.7", "6.8+" for an event's era range; "" when unknown. */
 void oom_era_text(const struct oom_event *ev, char *out, size_t len);
+
+/*
+ * Does the printed release contradict the era the lines give (a distro kernel with
+ * backported formats)? 1 it does, 0 it lies inside, -1 either is unknown.
+ */
+int oom_backport(const struct oom_event *ev);
+
+/* Is the trigger known (its line, or the CPU: line of a report cut before it)? */
+bool oom_has_trigger(const struct oom_event *ev);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
-#include "shared/words.h"
+#include "klog/fixedtext.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -49,16 +49,19 @@ static void comm_from_table(const struct oom_event *ev, long pid, char *comm, si
 /* "REASON: kill process N (C) score S or a child" / "REASON: Kill process N (C) score S or sacrifice child" */
 static int selected(struct oom_parser *p, const char *t, long src)
 {
-	const char *k = strstr(t, "ill process "), *after, *score;
+	const char *kend, *k = fixed_find(t, "ill process ", &kend), *after, *score;
 	struct oom_event *ev;
 	struct oom_proc sel = { .seen = true, .line = src };
 	long long v = OOM_UNKNOWN;
+	bool child;
 
-	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || strstr(k, " sharing same memory") ||
-	    !strstr(k, " score ") || (!strstr(k, " or a child") && !strstr(k, " or sacrifice child")))
+	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || oom_find(k, " sharing same memory") ||
+	    !oom_find(k, " score "))
 		return 0;
-	if (!oom_pid_and_comm(after_prefix(k, "ill process "), ") score ", &sel.pid, sel.comm,
-			      sizeof(sel.comm), &after))
+	child = oom_find(k, " or a child") != NULL;
+	if (!child && !oom_find(k, " or sacrifice child"))
+		return 0;
+	if (!oom_pid_and_comm(kend, ") score ", &sel.pid, sel.comm, sizeof(sel.comm), &after))
 		return 0;
 	score = oom_past(after, "score ");
 	if (score)
@@ -70,10 +73,9 @@ static int selected(struct oom_parser *p, const char *t, long src)
 	ev->selected = sel;
 	ev->selected_score = (long)v;
 	/* "REASON: Kill process": k is at "ill process", k - 1 at the K */
-	if (k - 1 - t >= 2 && k[-3] == ':' && k[-2] == ' ')
-		oom_copy(ev->selected_reason, sizeof(ev->selected_reason), t, (size_t)(k - 3 - t));
-	if (strstr(k, " or a child"))
-		oom_era_hint(ev, V(2, 6, 32), V(2, 6, 35));
+	oom_reason(t, k - 1, ev->selected_reason, sizeof(ev->selected_reason));
+	if (child)
+		oom_era_hint(ev, 0, V(2, 6, 35));
 	else
 		oom_era_hint(ev, V(2, 6, 36), V(5, 0, 999));
 	p->phase = PH_SELECTED;
@@ -88,7 +90,7 @@ static int sharer(struct oom_parser *p, const char *t, long src)
 	struct oom_proc sh = { .seen = true, .line = src }, *grown;
 	struct oom_event *ev = p->cur;
 
-	if (!k || !strstr(k, ") sharing same memory") || !ev || p->phase != PH_KILLED ||
+	if (!k || !oom_find(k, ") sharing same memory") || !ev || p->phase != PH_KILLED ||
 	    !oom_pid_and_comm(k, ") sharing same memory", &sh.pid, sh.comm, sizeof(sh.comm), NULL))
 		return 0;
 	grown = realloc(ev->sharers, (ev->nsharers + 1) * sizeof(*ev->sharers));
@@ -106,12 +108,12 @@ static bool rhel6_kill(const char *s, struct oom_kill *kill, const char **after)
 	const char *close;
 	long long v;
 
-	if (!oom_number(s, &v, after) || !after_prefix(*after, ", UID "))
+	if (!oom_number(s, &v, after) || !oom_after(*after, ", UID "))
 		return false;
 	kill->pid = (long)v;
-	if (!oom_number(after_prefix(*after, ", UID "), &v, after) || !(s = after_prefix(*after, ", (")))
+	if (!oom_number(oom_after(*after, ", UID "), &v, after) || !(s = oom_after(*after, ", (")))
 		return false;
-	close = strstr(s, ") total-vm:");
+	close = oom_find(s, ") total-vm:");
 	if (!close)
 		close = strrchr(s, ')');
 	if (!close)
@@ -142,66 +144,143 @@ static void kill_fields(const char *after, struct oom_kill *kill)
 	}
 }
 
-/*
- * "[REASON: ]Killed process N (C)[ total-vm:NkB, anon-rss:NkB, file-rss:NkB[, shmem-rss:NkB]
- * [, UID:N pgtables:NkB oom_score_adj:N]]", and RHEL 6's "Killed process N, UID N, (C) ..."
- */
-static int killed(struct oom_parser *p, const char *t, long src)
+/* 5.4 to 5.9 printed the page tables in bytes labelled kB: the victim's row tells. */
+static void pgtables_in_bytes(const struct oom_event *ev, struct oom_kill *kill)
 {
-	const char *k = strstr(t, "Killed process "), *s, *after = NULL;
-	struct oom_event *ev = p->cur;
-	struct oom_kill kill, *grown;
+	size_t i;
 
-	if (!k)
-		return 0;
-	memset(&kill, 0, sizeof(kill));
-	kill.line = src;
-	kill.uid = -1;
-	s = after_prefix(k, "Killed process ");
-	if (!rhel6_kill(s, &kill, &after) &&
-	    !oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after))
-		return 0;
-	if (k - t >= 2 && k[-2] == ':')
-		oom_copy(kill.reason, sizeof(kill.reason), t, (size_t)(k - 2 - t));
-	kill_fields(after, &kill);
-	/*
-	 * The open report takes it before its first kill, or after it as an oom.group
-	 * member; otherwise the kill stands alone (its header was rate-limited away).
-	 */
-	if (!ev || p->phase == PH_NONE || (ev->nkills && !ev->oom_group[0])) {
-		ev = oom_open(p, src);
-		if (!ev)
-			return -1;
+	if (kill->pgtables_kb <= 0)
+		return;
+	for (i = 0; i < ev->ntasks; i++) {
+		const struct oom_task *row = &ev->tasks[i];
+
+		if ((row->pid == kill->pid || row->tgid == kill->pid) &&
+		    row->pgtables_bytes == kill->pgtables_kb) {
+			kill->pgtables_kb /= 1024;
+			kill->pgtables_corrected = true;
+			return;
+		}
 	}
-	comm_from_table(ev, kill.pid, kill.comm, sizeof(kill.comm));
-	grown = realloc(ev->kills, (ev->nkills + 1) * sizeof(*ev->kills));
-	if (!grown)
-		return -1;
-	ev->kills = grown;
-	ev->kills[ev->nkills++] = kill;
-	if (kill.total_vm_kb < 0)
-		oom_era_hint(ev, V(2, 6, 32), V(2, 6, 35));
-	else if (kill.shmem_rss_kb < 0)
+}
+
+/* The era of a kill line: that of the last field it has. */
+static void kill_era(struct oom_event *ev, const struct oom_kill *kill)
+{
+	if (kill->total_vm_kb < 0)
+		oom_era_hint(ev, 0, V(2, 6, 35));
+	else if (kill->shmem_rss_kb < 0)
 		oom_era_hint(ev, V(2, 6, 36), V(4, 4, 999));
-	else if (kill.uid < 0)
+	else if (kill->uid < 0)
 		oom_era_hint(ev, V(4, 5, 0), V(5, 3, 999));
-	else if (kill.pgtables_kb < 0)
+	else if (kill->pgtables_kb < 0)
 		oom_era_hint(ev, V(5, 3, 0), V(5, 9, 999));
 	else
 		oom_era_hint(ev, V(5, 4, 0), 0);
-	if (kill.reason[0] && ev->nkills == 1 && !ev->selected.seen)
+	if (kill->reason[0] && ev->nkills == 1 && !ev->selected.seen)
 		oom_era_hint(ev, V(5, 1, 0), 0); /* the reason moved onto this line in 5.1 */
+}
+
+static int add_kill(struct oom_parser *p, struct oom_event *ev, const struct oom_kill *kill)
+{
+	struct oom_kill *grown = realloc(ev->kills, (ev->nkills + 1) * sizeof(*ev->kills));
+
+	if (!grown)
+		return -1;
+	ev->kills = grown;
+	ev->kills[ev->nkills++] = *kill;
 	p->phase = PH_KILLED;
 	p->ncols = 0;
 	p->in_meminfo = false;
 	return 1;
 }
 
+/*
+ * Does rest (what follows "Killed") end where a paste cut "Killed process PID (COMM..."
+ * short, with pid's number, or the start of it, in it?
+ */
+static bool cut_short(const char *rest, long pid)
+{
+	static const char whole[] = " process ";
+	size_t n = strlen(rest), w = sizeof(whole) - 1, digits;
+	char number[24];
+
+	if (!n || strncmp(rest, whole, n < w ? n : w))
+		return false;
+	if (n <= w)
+		return true;
+	rest += w;
+	snprintf(number, sizeof(number), "%ld", pid);
+	digits = strspn(rest, "0123456789");
+	if (!digits || strncmp(rest, number, digits))
+		return false;
+	rest += digits;
+	if (!*rest)
+		return true;
+	return digits == strlen(number) && rest[0] == ' ' && (!rest[1] || rest[1] == '(') &&
+	       !strchr(rest, ')');
+}
+
+/* A paste that ends inside the Killed line: the oom-kill: line just before it names the victim. */
+static int cut_kill(struct oom_parser *p, const char *t, const char *k, const char *rest, long src)
+{
+	struct oom_event *ev = p->cur;
+	struct oom_kill kill = { .line = src, .uid = -1, .cut = true };
+
+	if (!ev || p->phase != PH_HEADER || !ev->has_summary || ev->nkills || ev->task_pid < 0 ||
+	    !cut_short(rest, ev->task_pid))
+		return 0;
+	kill.pid = ev->task_pid;
+	oom_copy(kill.comm, sizeof(kill.comm), ev->task_comm, strlen(ev->task_comm));
+	oom_reason(t, k, kill.reason, sizeof(kill.reason));
+	kill.total_vm_kb = kill.anon_rss_kb = kill.file_rss_kb = kill.shmem_rss_kb = kill.pgtables_kb = -1;
+	return add_kill(p, ev, &kill);
+}
+
+/*
+ * "[REASON: ]Killed process N (C)[ total-vm:NkB, anon-rss:NkB, file-rss:NkB[, shmem-rss:NkB]
+ * [, UID:N pgtables:NkB oom_score_adj:N]]", and RHEL 6's "Killed process N, UID N, (C) ..."
+ */
+static int killed(struct oom_parser *p, const char *t, long src)
+{
+	const char *rest, *k = fixed_find(t, "Killed", &rest), *s, *after = NULL;
+	struct oom_event *ev = p->cur;
+	struct oom_kill kill;
+
+	if (!k)
+		return 0;
+	memset(&kill, 0, sizeof(kill));
+	kill.line = src;
+	kill.uid = -1;
+	if (!(s = oom_after(k, "Killed process ")) ||
+	    (!rhel6_kill(s, &kill, &after) &&
+	     !oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after)))
+		return cut_kill(p, t, k, rest, src);
+	oom_reason(t, k, kill.reason, sizeof(kill.reason));
+	kill_fields(after, &kill);
+	/*
+	 * The open report takes it before its first kill (unless the report is another
+	 * one's: a foreign table, a jump in time), or after it as an oom.group member;
+	 * otherwise the kill stands alone (its header was rate-limited away).
+	 */
+	if (!ev || p->phase == PH_NONE || (ev->nkills && !ev->oom_group[0]) ||
+	    (!ev->has_summary && oom_foreign(p, kill.pid))) {
+		ev = oom_open(p, src);
+		if (!ev)
+			return -1;
+	}
+	comm_from_table(ev, kill.pid, kill.comm, sizeof(kill.comm));
+	pgtables_in_bytes(ev, &kill);
+	if (add_kill(p, ev, &kill) < 0)
+		return -1;
+	kill_era(ev, &kill);
+	return 1;
+}
+
 /* "Tasks in X are going to be killed due to memory.oom.group set" (4.19+) */
 static int oom_group(struct oom_parser *p, const char *t, long src)
 {
-	const char *end = strstr(t, " are going to be killed due to memory.oom.group set");
-	const char *in = after_prefix(t, "Tasks in ");
+	const char *end = oom_find(t, " are going to be killed due to memory.oom.group set");
+	const char *in = oom_after(t, "Tasks in ");
 
 	(void)src;
 	if (!in || !end || !p->cur || p->phase == PH_NONE)
@@ -214,7 +293,7 @@ static int oom_group(struct oom_parser *p, const char *t, long src)
 /* "oom killer N (C) has mm pinned by N (C)" (4.8+) */
 static int pinned(struct oom_parser *p, const char *t, long src)
 {
-	const char *by = oom_past(t, ") has mm pinned by "), *victim = after_prefix(t, "oom killer ");
+	const char *by = oom_past(t, ") has mm pinned by "), *victim = oom_after(t, "oom killer ");
 	struct oom_event *ev = p->cur;
 
 	if (!victim || !by || !ev || p->phase == PH_NONE)
@@ -236,7 +315,7 @@ static int exiting(struct oom_parser *p, const char *t, long src)
 	const char *v = oom_past(t, "OOM victim ");
 	struct oom_event *ev;
 
-	if (!v || !strstr(v, ") is already exiting. Skip killing the task"))
+	if (!v || !oom_find(v, ") is already exiting. Skip killing the task"))
 		return 0;
 	ev = oom_current(p, src);
 	if (!ev)
@@ -291,10 +370,10 @@ static int reaper(struct oom_parser *p, const char *t, long src)
 static int end_lines(struct oom_parser *p, const char *t, long src)
 {
 	/* At the start: "---[ end Kernel panic - not syncing: ... ]---" repeats it. */
-	const char *panic = after_prefix(t, "Kernel panic - not syncing: ");
+	const char *panic = oom_after(t, "Kernel panic - not syncing: ");
 	struct oom_event *ev;
 
-	if (strstr(t, "Out of memory and no killable processes")) {
+	if (oom_find(t, "Out of memory and no killable processes")) {
 		ev = oom_current(p, src);
 		if (!ev)
 			return -1;
@@ -315,7 +394,7 @@ static int end_lines(struct oom_parser *p, const char *t, long src)
 /* 2.6.32's "out of memory. panic_on_oom is selected" without the panic prefix, seen alone */
 static int old_panic(struct oom_parser *p, const char *t, long src)
 {
-	if (!strstr(t, "out of memory. panic_on_oom is selected") || strstr(t, "Kernel panic"))
+	if (!oom_find(t, "out of memory. panic_on_oom is selected") || oom_find(t, "Kernel panic"))
 		return 0;
 	if (!oom_current(p, src))
 		return -1;
