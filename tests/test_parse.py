@@ -75,16 +75,18 @@ def test_every_expected_json_has_its_log():
 # --- the shapes a recorded log can be turned into -------------------------------------
 
 KMSG = re.compile(r"^(\d+),\d+,(\d+),[^;]*;(.*)$")
-DMESG = re.compile(r"^\[\s*(\d+)\.(\d+)\] ?(.*)$")
+DMESG = re.compile(r"^\[\s*(\d+)\.(\d+)\](?:\[\s*[TC]\d+\])? *(.*)$")   # with a caller id
 BOOT = datetime.datetime(2026, 11, 22, 9, 0, 0)
 
 
 PREFIXES = [re.compile(p) for p in (
     r"^kern\s*:\s*\w+\s*: (.*)$",                                   # dmesg -x
     r"^<\d>(.*)$",                                                   # dmesg -r
-    r"^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: (.*)$",       # syslog, journalctl -k
+    r"^(?:\d+ )?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: +(.*)$",   # syslog (numbered)
     r"^\d{4}-\d\d-\d\dT\S+ \S+ kernel: (.*)$",                       # journalctl -o short-iso
     r"^\[[A-Z][a-z]{2} [^\]]*\d{4}\] (.*)$",                          # dmesg -T
+    r"^ *\d+\t(.*)$",                                                # cat -n
+    r"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4} \w+\.\w+ kernel: +(.*)$",  # logread
 )]
 
 
@@ -98,11 +100,14 @@ def records(text):
             continue
         if line.startswith(" ") and out and KMSG.match(text.splitlines()[n - 1] if n else ""):
             continue  # a kmsg record's " KEY=value" line
-        for p in PREFIXES:
-            m = p.match(line)
-            if m:
-                line = m[1]
-                break
+        stripped = True
+        while stripped:     # a cat -n gutter before a syslog line, ...
+            stripped = False
+            for p in PREFIXES:
+                m = p.match(line)
+                if m:
+                    line, stripped = m[1], True
+                    break
         m = DMESG.match(line)
         if m:
             out.append((4, int(m[1]) * 1000000 + int(m[2].ljust(6, "0")[:6]), m[3]))
@@ -130,7 +135,23 @@ SHAPES = {
     "syslog-printk-time": lambda lv, us, t: f"{wall(us):%b %e %H:%M:%S} node-7 kernel: {mono(us)} {t}",
     "journal-iso": lambda lv, us, t: f"{wall(us):%Y-%m-%dT%H:%M:%S}+0000 node-7 kernel: {t}",
     "journal-monotonic": lambda lv, us, t: f"{mono(us)} node-7 kernel: {t}",
+    # what people paste: numbered views, OpenWrt, printk caller ids, a console's own
+    # prefix, extra blanks after kernel:, a terminal doubling the blanks of fixed words
+    "numbered-syslog": lambda lv, us, t: f"{us % 999983:6d} {wall(us):%b %e %H:%M:%S} node-7 kernel: {mono(us)} {t}",
+    "cat-n": lambda lv, us, t: f"{us // 1000 % 100000:6d}\t{mono(us)} {t}",
+    "logread": lambda lv, us, t: f"{wall(us):%a %b %e %H:%M:%S %Y} kern.{LEVELS[lv]} kernel: {mono(us)} {t}",
+    "caller-ids": lambda lv, us, t: f"{mono(us)}[{('T' if us % 3 else 'C') + str(us % 4096):>6}] {t}",
+    "console": lambda lv, us, t: f"ci-job 7 | {wall(us):%H:%M:%S} | {mono(us)} {t}",
+    "kernel-blanks": lambda lv, us, t: f"{wall(us):%b %e %H:%M:%S} node-7 kernel:    {mono(us)} {t}",
+    "doubled-blanks": lambda lv, us, t: f"{mono(us)} {doubled(t)}",
 }
+
+FIXED = re.compile(r" invoked oom-killer|Killed process|Kill process|or sacrifice child|Out of memory: ")
+
+
+def doubled(text):
+    """The kernel's fixed words with their blanks doubled, as some terminals paste them."""
+    return FIXED.sub(lambda m: m[0].replace(" ", "  "), text)
 
 
 def reshaped(log, shape):

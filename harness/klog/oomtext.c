@@ -119,7 +119,7 @@ void oom_copy(char *dst, size_t len, const char *s, size_t n)
 	n -= skip;
 	if (n >= len)
 		n = len - 1;
-	memcpy(dst, s, n);
+	memmove(dst, s, n);
 	dst[n] = '\0';
 }
 

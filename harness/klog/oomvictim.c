@@ -366,6 +366,18 @@ static int reaper(struct oom_parser *p, const char *t, long src)
 	return 2; /* a reaper line for a kill this log does not hold */
 }
 
+/* A panic message is the kernel's own words: a run of blanks in a paste is one blank. */
+static void panic_text(char *out, size_t len, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < len; s++)
+		if (!((*s == ' ' || *s == '\t') && (s[1] == ' ' || s[1] == '\t')))
+			out[n++] = *s == '\t' ? ' ' : *s;
+	out[n] = '\0';
+	oom_copy(out, len, out, n); /* (no log prefix in it either) */
+}
+
 /* "Out of memory and no killable processes...", "Kernel panic - not syncing: Out of memory..." */
 static int end_lines(struct oom_parser *p, const char *t, long src)
 {
@@ -386,7 +398,7 @@ static int end_lines(struct oom_parser *p, const char *t, long src)
 	ev = oom_current(p, src);
 	if (!ev)
 		return -1;
-	oom_copy(ev->panic, sizeof(ev->panic), panic, strlen(panic));
+	panic_text(ev->panic, sizeof(ev->panic), panic);
 	p->phase = PH_KILLED;
 	return 1;
 }
@@ -398,7 +410,7 @@ static int old_panic(struct oom_parser *p, const char *t, long src)
 		return 0;
 	if (!oom_current(p, src))
 		return -1;
-	oom_copy(p->cur->panic, sizeof(p->cur->panic), t, strlen(t));
+	panic_text(p->cur->panic, sizeof(p->cur->panic), t);
 	p->phase = PH_KILLED;
 	return 1;
 }
