@@ -146,11 +146,12 @@ SHAPES = {
     "doubled-blanks": lambda lv, us, t: f"{mono(us)} {doubled(t)}",
 }
 
-FIXED = re.compile(r" invoked oom-killer|Killed process|Kill process|or sacrifice child|Out of memory: ")
+FIXED = re.compile(r" invoked oom-killer|Killed process|Kill process|or sacrifice child|memory: (?=Kill)")
 
 
 def doubled(text):
-    """The kernel's fixed words with their blanks doubled, as some terminals paste them."""
+    """The kernel's fixed words with their blanks doubled, as some terminals paste them
+    (`Out of memory:  Kill`: "of memory" is what finds a report cut before its trigger)."""
     return FIXED.sub(lambda m: m[0].replace(" ", "  "), text)
 
 
@@ -161,12 +162,17 @@ def reshaped(log, shape):
 # Every fixture but the wrapped e-mail paste (a prefix on its continuation lines would
 # make them lines of their own).
 RESHAPED = [p for p in LOGS if "wrapped" not in p.name]
+# Fixtures whose events are told apart by printk times alone, and the shapes without them.
+BY_TIME = {"hand-5.10-no-kill-then-next.log"}
+UNTIMED = {"bare", "syslog", "journal-iso", "dmesg-T"}
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 @pytest.mark.parametrize("log", RESHAPED, ids=[p.name for p in RESHAPED])
 def test_every_shape_reads_the_same(tmp_path, log, shape):
     """Every era's reports read the same in dmesg, -T, -x, -r, syslog, journal and bare form."""
+    if log.name in BY_TIME and shape in UNTIMED:
+        pytest.skip(f"{log.name} needs printk times, which the {shape} shape does not have")
     want = json.loads(log.with_suffix(".json").read_text())
     got = parse_text(tmp_path, reshaped(log, shape))
     assert without_lines(got) == without_lines(want), first_difference(without_lines(want),
@@ -205,6 +211,8 @@ def wrap(text, width, at_blank):
 @pytest.mark.parametrize("shape", ["bare", "syslog"])
 @pytest.mark.parametrize("log", RESHAPED, ids=[p.name for p in RESHAPED])
 def test_wrapped_key_lines_are_joined(tmp_path, log, shape, style):
+    if log.name in BY_TIME:
+        pytest.skip(f"{log.name} needs printk times, which the {shape} shape does not have")
     want = without_lines(json.loads(log.with_suffix(".json").read_text()))
     if shape == "bare":
         text = wrap(reshaped(log, "bare"), 72, style == "mail")

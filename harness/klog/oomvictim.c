@@ -163,6 +163,12 @@ static void pgtables_in_bytes(const struct oom_event *ev, struct oom_kill *kill)
 	}
 }
 
+static void reason_era(struct oom_event *ev, const struct oom_kill *kill)
+{
+	if (kill->reason[0] && ev->nkills == 1 && !ev->selected.seen)
+		oom_era_hint(ev, V(5, 1, 0), 0); /* the reason moved onto this line in 5.1 */
+}
+
 /* The era of a kill line: that of the last field it has. */
 static void kill_era(struct oom_event *ev, const struct oom_kill *kill)
 {
@@ -176,8 +182,7 @@ static void kill_era(struct oom_event *ev, const struct oom_kill *kill)
 		oom_era_hint(ev, V(5, 3, 0), V(5, 9, 999));
 	else
 		oom_era_hint(ev, V(5, 4, 0), 0);
-	if (kill->reason[0] && ev->nkills == 1 && !ev->selected.seen)
-		oom_era_hint(ev, V(5, 1, 0), 0); /* the reason moved onto this line in 5.1 */
+	reason_era(ev, kill);
 }
 
 static int add_kill(struct oom_parser *p, struct oom_event *ev, const struct oom_kill *kill)
@@ -200,15 +205,23 @@ static int add_kill(struct oom_parser *p, struct oom_event *ev, const struct oom
  */
 static bool cut_short(const char *rest, long pid)
 {
-	static const char whole[] = " process ";
-	size_t n = strlen(rest), w = sizeof(whole) - 1, digits;
+	static const char word[] = "process";
+	size_t n, w = sizeof(word) - 1, digits;
 	char number[24];
 
-	if (!n || strncmp(rest, whole, n < w ? n : w))
+	if (*rest != ' ' && *rest != '\t')
+		return false;
+	rest = oom_skip_ws(rest);
+	n = strlen(rest);
+	if (strncmp(rest, word, n < w ? n : w))
 		return false;
 	if (n <= w)
 		return true;
-	rest += w;
+	if (rest[w] != ' ' && rest[w] != '\t')
+		return false;
+	rest = oom_skip_ws(rest + w);
+	if (!*rest)
+		return true;
 	snprintf(number, sizeof(number), "%ld", pid);
 	digits = strspn(rest, "0123456789");
 	if (!digits || strncmp(rest, number, digits))
@@ -233,7 +246,10 @@ static int cut_kill(struct oom_parser *p, const char *t, const char *k, const ch
 	oom_copy(kill.comm, sizeof(kill.comm), ev->task_comm, strlen(ev->task_comm));
 	oom_reason(t, k, kill.reason, sizeof(kill.reason));
 	kill.total_vm_kb = kill.anon_rss_kb = kill.file_rss_kb = kill.shmem_rss_kb = kill.pgtables_kb = -1;
-	return add_kill(p, ev, &kill);
+	if (add_kill(p, ev, &kill) < 0)
+		return -1;
+	reason_era(ev, &kill); /* what is left of the line says no more */
+	return 1;
 }
 
 /*
