@@ -26,7 +26,8 @@ static void print_victim(const struct oom_event *ev)
 			printf(", anon-rss %lld kB", kl->anon_rss_kb);
 		if (kl->has_adj)
 			printf(", oom_score_adj %ld", kl->oom_score_adj);
-		printf(")%s", kl->reaped ? " reaped" : kl->reap_failed ? " not reaped" : "");
+		printf(")%s%s", kl->cut ? " (its Killed line cut short: read from oom-kill:)" : "",
+		       kl->reaped ? " reaped" : kl->reap_failed ? " not reaped" : "");
 	}
 	if (!ev->nkills && ev->exiting.seen)
 		printf("; %s (pid %ld) was already exiting", ev->exiting.comm, ev->exiting.pid);

@@ -163,6 +163,16 @@ static const char *gutter(const char *s, const char *end)
 	return p > digits && p < end && *p == '\t' ? p + 1 : NULL;
 }
 
+/* A mail client's quoting: "> ", ">> ", "> > ". */
+static const char *quote_prefix(const char *s, const char *end)
+{
+	const char *p = s;
+
+	while (p < end && (*p == '>' || *p == ' '))
+		p++;
+	return *s == '>' ? p : NULL;
+}
+
 /* After a printk time, journalctl -o short-monotonic puts "HOST kernel: ". */
 static const char *host_kernel(const char *s, const char *end)
 {
@@ -199,7 +209,7 @@ static const char *one_prefix(const char *s, const char *end, struct logline *ou
 		out->kernel = true;
 		return p;
 	}
-	if ((p = gutter(s, end)) || (p = level_prefix(s, end)))
+	if ((p = gutter(s, end)) || (p = level_prefix(s, end)) || (p = quote_prefix(s, end)))
 		return p;
 	if ((p = time_prefix(s, end, out)))
 		out->kernel = true;

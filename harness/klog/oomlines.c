@@ -34,10 +34,10 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 	if (!ev)
 		return -1;
 	ev->has_trigger = true;
-	oom_copy(ev->trigger_comm, sizeof(ev->trigger_comm), t, (size_t)(mark - t));
-	/* A comm is at most 15 bytes: more is a prefix the stripping did not know. */
-	if (strlen(ev->trigger_comm) > OOM_COMM_KERNEL)
-		ev->trigger_comm[0] = '\0';
+	/* A comm is at most 15 bytes: more, or a log prefix in it, is a prefix the stripping
+	 * did not know, and where the comm starts is not known (the CPU: line may tell). */
+	if ((size_t)(mark - t) <= OOM_COMM_KERNEL && !oom_leaked_prefix(t, (size_t)(mark - t)))
+		oom_copy(ev->trigger_comm, sizeof(ev->trigger_comm), t, (size_t)(mark - t));
 	mark = end;
 	oom_field(mark, "gfp_mask=", stops, ev->gfp_mask, sizeof(ev->gfp_mask));
 	if (oom_field(mark, "nodemask=", stops, ev->trigger_nodemask, sizeof(ev->trigger_nodemask)))

@@ -66,6 +66,8 @@ const char *oom_after(const char *s, const char *word);
 /* Copy at most len-1 bytes of [s, s+n), cut after a log prefix that leaked into them (a
  * printk time, caller id, "kernel:" or date): no value ever holds one. */
 void oom_copy(char *dst, size_t len, const char *s, size_t n);
+/* How many bytes of [s, s+n) are such a prefix (0: none). */
+size_t oom_leaked_prefix(const char *s, size_t n);
 /* A whole (optionally signed) decimal number at s; false when there is none. */
 bool oom_number(const char *s, long long *out, const char **end);
 /* "key:NNNkB" after s; -1 when absent. */

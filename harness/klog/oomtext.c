@@ -90,7 +90,7 @@ static const char *date_mark(const char *s, const char *end)
  * Where a value read from [s, s+n) really starts: past the last printk time, caller id,
  * "kernel:" or date in it, which can only be a log prefix the stripping did not know.
  */
-static size_t past_leaked_prefix(const char *s, size_t n)
+size_t oom_leaked_prefix(const char *s, size_t n)
 {
 	const char *end = s + n, *p, *m, *cut = s;
 
@@ -113,7 +113,7 @@ static size_t past_leaked_prefix(const char *s, size_t n)
 /* Copy at most len-1 bytes of [s, s+n), without a log prefix that leaked into it. */
 void oom_copy(char *dst, size_t len, const char *s, size_t n)
 {
-	size_t skip = past_leaked_prefix(s, n);
+	size_t skip = oom_leaked_prefix(s, n);
 
 	s += skip;
 	n -= skip;
