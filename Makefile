@@ -26,7 +26,7 @@ SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec key
 # The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
 # reader and OOM report parser: the fuzz target links exactly it, base's err and json,
 # and shared/words.
-KLOG := $(addprefix harness/klog/,logscan logline logjoin fixedtext kmsg oomreport oomlines oomtext \
+KLOG := $(addprefix harness/klog/,logscan logline logjoin fixedtext learnprefix kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
 HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/cgroup_cmd \
            $(addprefix harness/base/,clock fileio hostinfo procinfo child compare cleanup) \

@@ -2,6 +2,7 @@
 #include "klog/logline.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,54 @@ static const char *gutter(const char *s, const char *end)
 	return p > digits && p < end && *p == '\t' ? p + 1 : NULL;
 }
 
+/* n digits (at least lo, at most hi) at *p, *p moved past them. */
+static bool digits_at(const char **p, const char *end, int lo, int hi)
+{
+	int n = 0;
+
+	while (*p < end && n < hi && isdigit((unsigned char)**p))
+		(*p)++, n++;
+	return n >= lo;
+}
+
+/*
+ * A console's clock: "2026-11-22T14:41:59.123Z ", "[2026-11-22 14:41:59] ", "14:41:59.123 | "
+ * (a CI runner's timestamps, a terminal logger's): just past it and a separator, or NULL.
+ */
+static const char *clock_prefix(const char *s, const char *end)
+{
+	const char *p = s + (s < end && *s == '['), *date = p;
+
+	if (digits_at(&p, end, 4, 4) && p < end && *p == '-') {
+		p++;
+		if (!digits_at(&p, end, 2, 2) || p == end || *p++ != '-' || !digits_at(&p, end, 2, 2) ||
+		    p == end || (*p != 'T' && *p != ' '))
+			return NULL;
+		p++;
+	} else {
+		p = date;
+	}
+	if (!digits_at(&p, end, 2, 2) || p == end || *p++ != ':' || !digits_at(&p, end, 2, 2) ||
+	    p == end || *p++ != ':' || !digits_at(&p, end, 2, 2))
+		return NULL;
+	if (p < end && (*p == '.' || *p == ',')) {
+		p++;
+		digits_at(&p, end, 1, 9);
+	}
+	if (p < end && *p == 'Z')
+		p++;
+	else if (p < end && (*p == '+' || *p == '-') && isdigit((unsigned char)p[1]))
+		for (p++; p < end && (isdigit((unsigned char)*p) || *p == ':'); p++)
+			;
+	if (*s == '[' && (p == end || *p++ != ']'))
+		return NULL;
+	if (p == end || (*p != ' ' && *p != '\t' && *p != '|'))
+		return NULL;
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '|'))
+		p++;
+	return p;
+}
+
 /* A mail client's quoting: "> ", ">> ", "> > ". */
 static const char *quote_prefix(const char *s, const char *end)
 {
@@ -209,7 +258,8 @@ static const char *one_prefix(const char *s, const char *end, struct logline *ou
 		out->kernel = true;
 		return p;
 	}
-	if ((p = gutter(s, end)) || (p = level_prefix(s, end)) || (p = quote_prefix(s, end)))
+	if ((p = gutter(s, end)) || (p = level_prefix(s, end)) || (p = quote_prefix(s, end)) ||
+	    (p = clock_prefix(s, end)))
 		return p;
 	if ((p = time_prefix(s, end, out)))
 		out->kernel = true;

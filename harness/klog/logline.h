@@ -7,7 +7,8 @@
  *     kernel: ", "2024-09-29T08:12:34+00:00 host kernel: ", OpenWrt's logread "Wed Jan 14
  *     16:50:34 2026 kern.warn kernel: ", with a line-number gutter before it);
  *   cat -n's gutter ("    12\t"); dmesg -x ("kern  :err   : "); dmesg -r ("<4>");
- *   a mail client's quoting ("> ");
+ *   a mail client's quoting ("> "); a console's clock ("2026-11-22T14:41:59.123Z ",
+ *     "[14:41:59] ", "14:41:59.123 | ");
  *   a printk time ("[  289.926475] ") with a caller id after it ("[ T3069]", "[    C3]"),
  *     and journalctl -o short-monotonic's "host kernel: " after that; dmesg -T's
  *     "[Sun Nov 22 14:41:59 2026] ";

@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "klog/learnprefix.h"
 #include "klog/logjoin.h"
 #include "klog/logline.h"
 #include "klog/kmsg.h"
@@ -45,6 +46,7 @@ struct scan {
 	double pend_ts;
 	bool have_pend, kmsg_log;
 	bool kernel_lines;        /* a line with a kernel log prefix was seen */
+	struct learned_prefix learned; /* a prefix no rule knows, learned from a report */
 	u64 checked;              /* input before this offset was looked at for one */
 	struct text piece;        /* scratch: one physical line unescaped */
 };
@@ -197,6 +199,28 @@ static int take_pieces(struct scan *s, const struct logline *ll, long line)
 }
 
 /*
+ * Take off a prefix learned from the report (learnprefix.h), learning it from the
+ * trigger line still pending and this line when they share one.
+ */
+static void take_learned_prefix(struct scan *s, struct logline *ll)
+{
+	size_t k = learned_at(&s->learned, ll->text, ll->len);
+
+	if (!k && s->learned.cand_len && s->have_pend &&
+	    (k = learn_from_next(&s->learned, ll->text, ll->len)) &&
+	    learned_at(&s->learned, s->pend.s, s->pend.len)) {
+		memmove(s->pend.s, s->pend.s + k, s->pend.len - k + 1);
+		s->pend.len -= k;
+	}
+	if (k) {
+		ll->text += k;
+		ll->len -= k;
+		ll->prefixed = true;
+	}
+	learn_note(&s->learned, ll->text, ll->len);
+}
+
+/*
  * From the line at input offset start on, lines go to the parser until a report is
  * no longer open. Returns the offset where fast scanning goes on, or -1 (errno set).
  */
@@ -227,6 +251,7 @@ static long long slow_feed(struct scan *s, u64 start)
 			s->kmsg_log = true;
 		if (ll.kernel)
 			s->kernel_lines = true;
+		take_learned_prefix(s, &ll);
 		if (s->kmsg_log && !ll.prefixed && ll.len && ll.text[0] == ' ') {
 			/* a " KEY=value" line of the kmsg record before: not text */
 		} else if (s->have_pend && !ll.prefixed &&

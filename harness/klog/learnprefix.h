@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A prefix no rule knows, learned from the report itself ("ci-runner-04 job-17 | " before
+ * every line of a paste). A trigger line whose text before " invoked oom-killer:" is
+ * longer than a comm holds one; the line after it (the CPU: line, a stack, Mem-Info;
+ * the one after the cpuset line, which starts with the comm) starts with the same bytes:
+ * what both share, up to a blank, is the prefix, taken off every later line that starts
+ * with it.
+ */
+#ifndef OOMLAB_LEARNPREFIX_H
+#define OOMLAB_LEARNPREFIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LEARNED_MAX 96
+
+struct learned_prefix {
+	char text[LEARNED_MAX];     /* the prefix learned; len 0: none */
+	size_t len;
+	char cand[LEARNED_MAX + 16];  /* a trigger line's text before " invoked": prefix + comm */
+	size_t cand_len;            /* 0: no candidate */
+	bool keep;                  /* the candidate outlives the line just read */
+};
+
+/* How many bytes at the start of [s, s+len) are the learned prefix (0: none, or not there). */
+size_t learned_at(const struct learned_prefix *lp, const char *s, size_t len);
+
+/* A line was read: keep it as a candidate when it is a trigger line with a prefix in it. */
+void learn_note(struct learned_prefix *lp, const char *s, size_t len);
+
+/*
+ * The line after a candidate: learn the prefix when both start with it and this line's
+ * rest is a report line. Returns the prefix's length (0: nothing learned). The candidate
+ * is used up either way.
+ */
+size_t learn_from_next(struct learned_prefix *lp, const char *s, size_t len);
+
+#endif
