@@ -17,15 +17,11 @@ void learn_note(struct learned_prefix *lp, const char *s, size_t len)
 	const char *mark = fixed_find_n(s, len, " invoked oom-killer:", NULL);
 	size_t before = mark ? (size_t)(mark - s) : 0;
 
-	if (lp->keep) {
-		lp->keep = false;
-		return;
-	}
-	lp->cand_len = 0;
 	if (before <= OOM_COMM_KERNEL || before >= sizeof(lp->cand))
 		return;
 	memcpy(lp->cand, s, before);
 	lp->cand_len = before;
+	lp->cand_lines = LEARN_LINES;
 }
 
 /* Does s start the way the line after a trigger does? */
@@ -46,13 +42,10 @@ size_t learn_from_next(struct learned_prefix *lp, const char *s, size_t len)
 {
 	size_t same = 0, n = lp->cand_len, cut;
 
-	/* The cpuset line of up to 4.19 starts with the trigger's comm too, so where the
-	 * prefix ends is not known from it: the line after it (CPU:) tells. */
-	if (fixed_find_n(s, len, " cpuset=", NULL) && fixed_find_n(s, len, " mems_allowed=", NULL)) {
-		lp->keep = true;
+	if (!n)
 		return 0;
-	}
-	lp->cand_len = 0;
+	if (!--lp->cand_lines)
+		lp->cand_len = 0;
 	while (same < n && same < len && lp->cand[same] == s[same])
 		same++;
 	/* The prefix ends at a blank and leaves at most a comm of the trigger's text. */
@@ -61,6 +54,7 @@ size_t learn_from_next(struct learned_prefix *lp, const char *s, size_t len)
 			continue;
 		memcpy(lp->text, s, cut);
 		lp->len = cut;
+		lp->cand_len = 0;
 		return cut;
 	}
 	return 0;

@@ -14,13 +14,16 @@
 #include <stddef.h>
 
 #define LEARNED_MAX 96
+/* The lines after a trigger that may start like it: a wrapped rest of it, the cpuset
+ * line (which starts with the comm, so where the prefix ends is not known from it), CPU:. */
+#define LEARN_LINES 4
 
 struct learned_prefix {
 	char text[LEARNED_MAX];     /* the prefix learned; len 0: none */
 	size_t len;
 	char cand[LEARNED_MAX + 16];  /* a trigger line's text before " invoked": prefix + comm */
 	size_t cand_len;            /* 0: no candidate */
-	bool keep;                  /* the candidate outlives the line just read */
+	int cand_lines;             /* lines after it that may still teach the prefix */
 };
 
 /* How many bytes at the start of [s, s+len) are the learned prefix (0: none, or not there). */
@@ -30,9 +33,9 @@ size_t learned_at(const struct learned_prefix *lp, const char *s, size_t len);
 void learn_note(struct learned_prefix *lp, const char *s, size_t len);
 
 /*
- * The line after a candidate: learn the prefix when both start with it and this line's
- * rest is a report line. Returns the prefix's length (0: nothing learned). The candidate
- * is used up either way.
+ * A line after a candidate: learn the prefix when both start with it and this line's
+ * rest is a report line (not the cpuset line). Returns the prefix's length (0: nothing
+ * learned).
  */
 size_t learn_from_next(struct learned_prefix *lp, const char *s, size_t len);
 
