@@ -5,6 +5,9 @@
 #
 # Usage: bench/parse-speed.sh [SIZE_MB] [RUNS]     (default 300 MB, 7 runs each)
 #
+# OOMLAB_PARSE_BASELINE=PATH also times another oomlab binary (an older build) on the
+# same log in the same runs, for a change's before and after.
+#
 # The log is built from real kernel lines: this machine's dmesg and the kernel lines of
 # the VM guests' console logs when there are any (make vm-check), with times rewritten
 # to grow, and one recorded OOM report (tests/fixtures/parse/6.12-v2-guest.log) every
@@ -65,13 +68,15 @@ time_ms() {   # run a command, print its wall time in ms
 	echo $(((t1 - t0) / 1000000))
 }
 
-grep_times=() parse_times=() summary_times=()
+baseline=${OOMLAB_PARSE_BASELINE:-}
+grep_times=() parse_times=() summary_times=() base_times=()
 for ((i = 0; i < runs; i++)); do
 	grep_times+=("$(time_ms grep -c 'invoked oom-killer' "$log")")
 	parse_times+=("$(time_ms build/oomlab parse "$log")")
 	summary_times+=("$(time_ms build/oomlab parse --summary "$log")")
+	[ -z "$baseline" ] || base_times+=("$(time_ms "$baseline" parse "$log")")
 	echo "run $((i + 1)): grep ${grep_times[-1]} ms, parse ${parse_times[-1]} ms," \
-		"parse --summary ${summary_times[-1]} ms"
+		"parse --summary ${summary_times[-1]} ms${baseline:+, baseline parse ${base_times[-1]} ms}"
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
@@ -87,3 +92,10 @@ awk -v g="$g" -v p="$p" -v s="$s" -v b="$bytes" 'BEGIN {
 	printf "median oomlab parse:        %6d ms  %6.0f MB/s  (%.0f%% of grep)\n", p, b / 1048576 / (p / 1000), 100 * g / p
 	printf "median oomlab parse -s:     %6d ms  %6.0f MB/s  (%.0f%% of grep)\n", s, b / 1048576 / (s / 1000), 100 * g / s
 }'
+if [ -n "$baseline" ]; then
+	o=$(median "${base_times[@]}")
+	echo "baseline: $("$baseline" parse --summary "$log" | tail -1)"
+	awk -v g="$g" -v o="$o" -v b="$bytes" 'BEGIN {
+		printf "median baseline parse:      %6d ms  %6.0f MB/s  (%.0f%% of grep)\n", o, b / 1048576 / (o / 1000), 100 * g / o
+	}'
+fi

@@ -41,6 +41,7 @@ struct scan {
 	long nl_count;
 	u64 fed;                  /* input before this offset is done with */
 	struct oom_parser *parser;
+	const struct oom_report *report; /* what the parser found so far */
 	struct text pend;         /* the logical line not yet given to the parser */
 	long pend_line;
 	double pend_ts;
@@ -434,7 +435,7 @@ static int scan(struct scan *s)
 			return 0;
 		p = (const unsigned char *)at(s, pos);
 		limit = s->eof ? avail : avail - 2 * PAD;
-		if (!s->kernel_lines)
+		if (!s->kernel_lines && !s->report->n) /* an OOM report is a kernel log too */
 			look_for_kernel_lines(s, pos, pos + limit);
 		count = s->nl_count;
 		for (i = 0; i < limit && !jumped; i += 16) {
@@ -472,6 +473,7 @@ static int run(struct scan *s, struct oom_report *out, struct logscan_info *info
 {
 	int rc = -1, err = ENOMEM;
 
+	s->report = out;
 	s->parser = oom_parser_new(out);
 	if (s->parser) {
 		rc = scan(s);
