@@ -34,7 +34,7 @@ HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harn
            $(addprefix harness/machine/,sysctl swapfile shmobj) \
            $(addprefix harness/journal/,journal undo) \
            $(addprefix harness/format/,ini casefile casekeys expectfile expectkeys patterns) \
-           $(addprefix harness/model/,badness casemodel) \
+           $(addprefix harness/model/,badness casemodel rank) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl) \
            $(addprefix harness/judge/,judge judge_model casediag ktap) \

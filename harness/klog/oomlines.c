@@ -129,6 +129,28 @@ static int cpu_line(struct oom_parser *p, const char *t, long src)
 	return 1;
 }
 
+/*
+ * A stack frame of the trigger in swapoff ("try_to_unuse+0x2a1/0x5c0") or in KSM's
+ * unmerge: the kernel set it as an OOM origin. Other frames are not report lines.
+ */
+static int origin_frame(struct oom_parser *p, const char *t, long src)
+{
+	static const char *const frames[] = { "try_to_unuse+", "sys_swapoff+", "unmerge_ksm_pages+",
+					      "unmerge_and_remove_all_rmap_items+" };
+	size_t i;
+
+	(void)src;
+	if (!p->cur || p->phase != PH_HEADER || p->cur->origin_stack)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(frames); i++) {
+		if (strstr(t, frames[i])) {
+			p->cur->origin_stack = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* "COMM cpuset=NAME mems_allowed=LIST" (≤4.19, right after the trigger) */
 static int cpuset_line(struct oom_parser *p, const char *t, long src)
 {
@@ -313,7 +335,7 @@ int oom_lines_take(struct oom_parser *p, const char *t, long src)
 	/* Most specific first: a later one may take a line an earlier one would mistake. */
 	static oom_step *const steps[] = {
 		trigger, summary, oom_victim_lines, cpu_line, cpuset_line, usage_line, memcg_lines,
-		oom_table_lines, meminfo_lines,
+		oom_table_lines, meminfo_lines, origin_frame,
 	};
 
 	return oom_try(steps, ARRAY_SIZE(steps), p, t, src);

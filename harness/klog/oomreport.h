@@ -83,6 +83,8 @@ struct oom_event {
 	int order;                      /* -2 unknown (sysrq is -1) */
 	bool has_trigger_adj, has_trigger_oom_adj, has_trigger_oomkilladj;
 	long trigger_adj, trigger_oom_adj, trigger_oomkilladj;
+	bool origin_stack;              /* the trigger's call trace is in swapoff or KSM's unmerge:
+					 * an OOM origin, chosen before any scoring */
 	char cpuset[OOM_PATH_MAX];      /* the cpuset line (≤4.19) or the summary */
 	char mems_allowed[64];
 	bool has_summary;               /* the "oom-kill:" line */

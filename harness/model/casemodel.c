@@ -8,6 +8,7 @@
 
 #include "cgroup/cgroup.h"
 #include "base/fileio.h"
+#include "model/rank.h"
 #include "shared/memlimit.h"
 
 const char *model_how_text(enum model_how how)
@@ -109,13 +110,15 @@ void model_proc(const struct model_env *m, const struct proc_sample *s, struct p
 	out->ok = true;
 }
 
-/* The domain of an event: its memcg's limit and swap as the report printed them, or the machine. */
-static long long event_pages(const struct model_env *m, const struct oom_event *ev)
+bool model_event_is_memcg(const struct oom_event *ev)
 {
-	bool memcg = ev->has_summary ? !strcmp(ev->constraint, "CONSTRAINT_MEMCG") || ev->oom_memcg[0]
-				     : ev->mem.seen;
+	return ev->has_summary ? !strcmp(ev->constraint, "CONSTRAINT_MEMCG") || ev->oom_memcg[0]
+			       : ev->mem.seen || ev->limit_of[0];
+}
 
-	if (!memcg)
+long long model_event_pages(const struct model_env *m, const struct oom_event *ev)
+{
+	if (!model_event_is_memcg(ev))
 		return m->machine_pages;
 	if (!ev->mem.seen)
 		return -1;
@@ -136,23 +139,6 @@ static bool listed(const long *pids, int n, long pid)
 	return false;
 }
 
-static long long row_points(const struct model_env *m, const struct model_hints *h,
-			    const struct oom_task *t, long long pages)
-{
-	struct badness_in in = { 0 };
-
-	in.rss = t->rss >= 0 ? t->rss : t->rss_anon + t->rss_file + t->rss_shmem;
-	in.swap = t->swapents > 0 ? t->swapents : 0;
-	if (t->pgtables_bytes >= 0)
-		in.pgtables = t->pgtables_bytes / (m->page_kb * 1024);
-	else
-		in.pgtables = (t->nr_ptes > 0 ? t->nr_ptes : 0) + (t->nr_pmds > 0 ? t->nr_pmds : 0);
-	in.adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
-	in.cap_sys_admin = t->uid == 0;
-	in.ineligible = listed(h->in_vfork, h->nvfork, t->pid) && badness_vfork_ineligible(&m->kernel);
-	return badness(m->era, &m->kernel, &in, pages);
-}
-
 /* An OOM origin (a swapoff caller) the kernel scanned: it is taken before any scoring. */
 static const struct oom_task *origin_row(const struct model_hints *h, const struct oom_event *ev)
 {
@@ -164,13 +150,38 @@ static const struct oom_task *origin_row(const struct model_hints *h, const stru
 	return NULL;
 }
 
+/* The highest badness in the kernel's table, and where the kernel's victim stands. */
+static void predict_by_badness(const struct model_env *m, const struct oom_event *ev,
+			       const struct model_hints *h, struct event_model *out)
+{
+	size_t n, i;
+	struct rank_row *rows = rank_rows(m, ev, h, out->totalpages, &n);
+
+	out->how = HOW_BADNESS;
+	out->points = BADNESS_UNKILLABLE;
+	for (i = 0; i < n; i++) {
+		if (rows[i].task->pid == ev->kills[0].pid) {
+			out->victim_in_table = true;
+			out->victim_points = rows[i].points;
+		}
+	}
+	if (!n || rows[0].points == BADNESS_UNKILLABLE) {
+		snprintf(out->why_not, sizeof(out->why_not), "no row of the task table can be chosen");
+		free(rows);
+		return;
+	}
+	out->made = true;
+	out->pid = rows[0].task->pid;
+	out->points = rows[0].points;
+	out->ties = rank_ties(rows, n);
+	snprintf(out->comm, sizeof(out->comm), "%s", rows[0].task->name);
+	free(rows);
+}
+
 void model_event(const struct model_env *m, const struct oom_event *ev, const struct model_hints *h,
 		 struct event_model *out)
 {
 	const struct oom_task *origin;
-	bool later = badness_later_wins_ties(&m->kernel);
-	const struct oom_task *best = NULL;
-	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->pid = -1;
@@ -204,36 +215,10 @@ void model_event(const struct model_env *m, const struct oom_event *ev, const st
 		snprintf(out->comm, sizeof(out->comm), "%s", origin->name);
 		return;
 	}
-	out->totalpages = event_pages(m, ev);
+	out->totalpages = model_event_pages(m, ev);
 	if (out->totalpages < 0) {
 		snprintf(out->why_not, sizeof(out->why_not), "the memcg report has no memory: usage line");
 		return;
 	}
-	out->how = HOW_BADNESS;
-	out->points = BADNESS_UNKILLABLE;
-	for (i = 0; i < ev->ntasks; i++) {
-		const struct oom_task *t = &ev->tasks[i];
-		long long p = row_points(m, h, t, out->totalpages);
-
-		if (t->pid == ev->kills[0].pid) {
-			out->victim_in_table = true;
-			out->victim_points = p;
-		}
-		if (p == BADNESS_UNKILLABLE)
-			continue;
-		if (!best || p > out->points || (p == out->points && later)) {
-			out->ties = best && p == out->points ? out->ties + 1 : 0;
-			best = t;
-			out->points = p;
-		} else if (p == out->points) {
-			out->ties++;
-		}
-	}
-	if (!best) {
-		snprintf(out->why_not, sizeof(out->why_not), "no row of the task table can be chosen");
-		return;
-	}
-	out->made = true;
-	out->pid = best->pid;
-	snprintf(out->comm, sizeof(out->comm), "%s", best->name);
+	predict_by_badness(m, ev, h, out);
 }

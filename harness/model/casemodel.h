@@ -82,4 +82,11 @@ void model_proc(const struct model_env *m, const struct proc_sample *s, struct p
 void model_event(const struct model_env *m, const struct oom_event *ev, const struct model_hints *h,
 		 struct event_model *out);
 
+/* Is the event a memory cgroup's OOM (else the machine's)? */
+bool model_event_is_memcg(const struct oom_event *ev);
+
+/* The event's domain in pages: its memcg's limit and the swap it may use, as the report
+ * printed them, or the machine's RAM + swap; -1 when a memcg report has no usage line. */
+long long model_event_pages(const struct model_env *m, const struct oom_event *ev);
+
 #endif
