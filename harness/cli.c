@@ -193,7 +193,7 @@ void cli_usage(FILE *out)
 	};
 
 	fprintf(out, "usage: oomlab [OPTIONS] [CASE...]    run the cases (all when none is named)\n"
-		"       oomlab parse [--summary] [FILE|-]\n"
+		"       oomlab parse [--summary] [FILE...|-]\n"
 		"                                     read OOM reports from a kernel log\n"
 		"       oomlab cgroup COMMAND ...     look at or drive oomlab's cgroup layer\n\n"
 		"Runs each case's stressors in a memory-limited cgroup, lets the OOM killer fire,\n"

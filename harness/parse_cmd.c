@@ -57,7 +57,7 @@ static void print_summary(const struct parsed *in, size_t nin)
 		lines += in[f].info.lines;
 		for (e = 0; e < in[f].report.n; e++) {
 			const struct oom_event *ev = &in[f].report.events[e];
-			const char *comm = ev->trigger_comm[0] ? ev->trigger_comm : ev->cpu_comm;
+			const char *comm = oom_trigger_comm(ev);
 			char era[48];
 
 			printf("event %zu (%s%slines %ld-%ld):", ++n, nin > 1 ? in[f].file : "",
@@ -78,9 +78,10 @@ static void print_summary(const struct parsed *in, size_t nin)
 				printf(", limit of %s", ev->limit_of);
 			print_victim(ev);
 			oom_era_text(ev, era, sizeof(era));
-			if (ev->release[0])
-				printf(" [kernel %s%s]", ev->release,
-				       oom_backport(ev) == 1 ? ", lines of later kernels: backports" : "");
+			if (ev->release[0] && oom_backport(ev) == 1)
+				printf(" [kernel %s, lines of %s: a backport]", ev->release, era);
+			else if (ev->release[0])
+				printf(" [kernel %s]", ev->release);
 			else if (era[0])
 				printf(" [kernel %s by its shapes]", era);
 			printf("\n");

@@ -393,7 +393,8 @@ def strings(value):
     return {value} if isinstance(value, str) else set()
 
 
-@pytest.mark.parametrize("prefix", ["gw-7 kernel:x | ", "Jan 14 relay[12]: ", "ci-runner-04 job-17 | ", "> "])
+@pytest.mark.parametrize("prefix", ["gw-7 kernel:x | ", "Jan 14 relay[12]: ", "ci-runner-04 job-17 | ", "> ",
+                                    "| ", "ci | [job] "])
 @pytest.mark.parametrize("log", RESHAPED, ids=[p.name for p in RESHAPED])
 def test_a_prefix_it_cannot_know_never_becomes_a_value(tmp_path, log, prefix):
     """Every line behind a prefix the reader cannot take off: what is read is still right

@@ -12,12 +12,12 @@ size_t learned_at(const struct learned_prefix *lp, const char *s, size_t len)
 	return lp->len && len >= lp->len && !memcmp(s, lp->text, lp->len) ? lp->len : 0;
 }
 
-void learn_note(struct learned_prefix *lp, const char *s, size_t len)
+void learn_note_trigger(struct learned_prefix *lp, const char *s, size_t len)
 {
 	const char *mark = fixed_find_n(s, len, " invoked oom-killer:", NULL);
 	size_t before = mark ? (size_t)(mark - s) : 0;
 
-	if (before <= OOM_COMM_KERNEL || before >= sizeof(lp->cand))
+	if (!before || before >= sizeof(lp->cand))
 		return;
 	memcpy(lp->cand, s, before);
 	lp->cand_len = before;
@@ -28,14 +28,15 @@ void learn_note(struct learned_prefix *lp, const char *s, size_t len)
 static bool report_line(const char *s, size_t len)
 {
 	static const char *const starts[] = { "CPU: ", "Pid: ", "Hardware name:", "Call Trace:",
-					      "Mem-Info:", "Mem-info:", "Tasks state", "[", "oom-kill:",
-					      "Task in ", "memory: usage " };
+					      "Mem-Info:", "Mem-info:", "Tasks state", "[<", "[ ",
+					      "oom-kill:", "Task in ", "memory: usage " };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(starts); i++)
 		if (len >= strlen(starts[i]) && !memcmp(s, starts[i], strlen(starts[i])))
 			return true;
-	return false;
+	/* a task table row "[1234]" */
+	return len > 2 && s[0] == '[' && s[1] >= '0' && s[1] <= '9';
 }
 
 size_t learn_from_next(struct learned_prefix *lp, const char *s, size_t len)
@@ -48,8 +49,9 @@ size_t learn_from_next(struct learned_prefix *lp, const char *s, size_t len)
 		lp->cand_len = 0;
 	while (same < n && same < len && lp->cand[same] == s[same])
 		same++;
-	/* The prefix ends at a blank and leaves at most a comm of the trigger's text. */
-	for (cut = n > OOM_COMM_KERNEL ? n - OOM_COMM_KERNEL : 2; cut <= same && cut <= LEARNED_MAX; cut++) {
+	/* The prefix ends at a blank and leaves at most a comm of the trigger's text: the
+	 * longest such prefix after which this line is a report line. */
+	for (cut = same < LEARNED_MAX ? same : LEARNED_MAX; cut >= 2 && n - cut <= OOM_COMM_KERNEL; cut--) {
 		if ((s[cut - 1] != ' ' && s[cut - 1] != '\t') || !report_line(s + cut, len - cut))
 			continue;
 		memcpy(lp->text, s, cut);

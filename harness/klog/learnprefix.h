@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A prefix no rule knows, learned from the report itself ("ci-runner-04 job-17 | " before
- * every line of a paste). A trigger line whose text before " invoked oom-killer:" is
- * longer than a comm holds one; the line after it (the CPU: line, a stack, Mem-Info;
- * the one after the cpuset line, which starts with the comm) starts with the same bytes:
- * what both share, up to a blank, is the prefix, taken off every later line that starts
- * with it.
+ * every line of a paste, or a short "| "). A trigger line's text before " invoked
+ * oom-killer:" may hold one; when the line after it (the CPU: line, a stack, Mem-Info;
+ * the one after the cpuset line, which starts with the comm) starts with the same bytes,
+ * what both share, up to a blank and leaving a comm of at most 15 bytes, is the prefix,
+ * taken off every later line that starts with it.
  */
 #ifndef OOMLAB_LEARNPREFIX_H
 #define OOMLAB_LEARNPREFIX_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #define LEARNED_MAX 96
@@ -30,7 +29,7 @@ struct learned_prefix {
 size_t learned_at(const struct learned_prefix *lp, const char *s, size_t len);
 
 /* A line was read: keep it as a candidate when it is a trigger line with a prefix in it. */
-void learn_note(struct learned_prefix *lp, const char *s, size_t len);
+void learn_note_trigger(struct learned_prefix *lp, const char *s, size_t len);
 
 /*
  * A line after a candidate: learn the prefix when both start with it and this line's

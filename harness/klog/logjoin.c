@@ -102,6 +102,13 @@ static bool complete_joined(enum key_kind kind, const char *prev, size_t plen, c
 	return complete(kind, both, plen + slen + clen);
 }
 
+bool logjoin_whole(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return complete(kind_of(s, len), s, len);
+}
+
 enum logjoin logjoin_decide(const char *prev, size_t plen, const char *cur, size_t clen)
 {
 	enum key_kind kind = kind_of(prev, plen);

@@ -21,4 +21,7 @@ enum logjoin {
 /* prev: the logical line so far (no prefix); cur: the next line, without its prefix. */
 enum logjoin logjoin_decide(const char *prev, size_t plen, const char *cur, size_t clen);
 
+/* Does a report's key line end the way the kernel ends it in some era (not cut short)? */
+bool logjoin_whole(const char *s, size_t len);
+
 #endif

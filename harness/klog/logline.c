@@ -49,8 +49,7 @@ static const char *kmsg_prefix(const char *s, const char *end, double *ts)
 	return semi + 1;
 }
 
-/* "[  289.926475]" at s: just past the ']', or NULL; *ts its seconds. */
-static const char *printk_time(const char *s, const char *end, double *ts)
+const char *logline_printk_time(const char *s, const char *end, double *ts)
 {
 	const char *p = s + 1, *digits;
 
@@ -66,12 +65,12 @@ static const char *printk_time(const char *s, const char *end, double *ts)
 		;
 	if (p == end || *p != ']' || p[-1] == '.')
 		return NULL;
-	*ts = strtod(digits, NULL);
+	if (ts)
+		*ts = strtod(digits, NULL);
 	return p + 1;
 }
 
-/* A printk caller id right after the time: "[ T3069]" or "[    C3]". */
-static const char *caller_id(const char *s, const char *end)
+const char *logline_caller_id(const char *s, const char *end)
 {
 	const char *p = s + 1;
 
@@ -152,7 +151,7 @@ static const char *level_prefix(const char *s, const char *end)
 	return p > s + 1 && p < end && *p == '>' ? p + 1 : NULL;
 }
 
-/* cat -n: "    12\t" */
+/* A line-number gutter: cat -n's "    12\t", a viewer's "  12 | ". */
 static const char *gutter(const char *s, const char *end)
 {
 	const char *p = s, *digits;
@@ -161,7 +160,13 @@ static const char *gutter(const char *s, const char *end)
 		p++;
 	for (digits = p; p < end && isdigit((unsigned char)*p); p++)
 		;
-	return p > digits && p < end && *p == '\t' ? p + 1 : NULL;
+	if (p == digits || p == end)
+		return NULL;
+	if (*p == '\t')
+		return p + 1;
+	while (p < end && *p == ' ')
+		p++;
+	return p < end && *p == '|' ? p + 1 : NULL;
 }
 
 /* n digits (at least lo, at most hi) at *p, *p moved past them. */
@@ -200,7 +205,7 @@ static const char *clock_prefix(const char *s, const char *end)
 	}
 	if (p < end && *p == 'Z')
 		p++;
-	else if (p < end && (*p == '+' || *p == '-') && isdigit((unsigned char)p[1]))
+	else if (p + 1 < end && (*p == '+' || *p == '-') && isdigit((unsigned char)p[1]))
 		for (p++; p < end && (isdigit((unsigned char)*p) || *p == ':'); p++)
 			;
 	if (*s == '[' && (p == end || *p++ != ']'))
@@ -212,14 +217,35 @@ static const char *clock_prefix(const char *s, const char *end)
 	return p;
 }
 
+const char *logline_syslog_date(const char *s, const char *end)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = s + 3;
+	size_t m;
+
+	for (m = 0; m < 36 && (end - s < 3 || memcmp(s, months + m, 3)); m += 3)
+		;
+	if (m == 36 || p == end || *p != ' ')
+		return NULL;
+	while (p < end && *p == ' ')
+		p++;
+	if (!digits_at(&p, end, 1, 2) || p == end || *p++ != ' ' || !digits_at(&p, end, 2, 2) ||
+	    p == end || *p++ != ':' || !digits_at(&p, end, 2, 2) || p == end || *p++ != ':' ||
+	    !digits_at(&p, end, 2, 2))
+		return NULL;
+	return p;
+}
+
 /* A mail client's quoting: "> ", ">> ", "> > ". */
 static const char *quote_prefix(const char *s, const char *end)
 {
 	const char *p = s;
 
+	if (s == end || *s != '>')
+		return NULL;
 	while (p < end && (*p == '>' || *p == ' '))
 		p++;
-	return *s == '>' ? p : NULL;
+	return p;
 }
 
 /* After a printk time, journalctl -o short-monotonic puts "HOST kernel: ". */
@@ -233,15 +259,23 @@ static const char *host_kernel(const char *s, const char *end)
 }
 
 /* A printk time (and caller id) at s, or anywhere in a console's prefix before it. */
-static const char *time_prefix(const char *s, const char *end, struct logline *out)
+/*
+ * A printk time (and caller id) at s; with console, also one further in, up to
+ * CONSOLE_REACH bytes, that a console's own prefix put something before: a bracket
+ * after a blank or '|', with a blank after it (not "hog[1.2]" in a comm).
+ */
+static const char *time_prefix(const char *s, const char *end, bool console, struct logline *out)
 {
 	const char *lim = end - s > CONSOLE_REACH ? s + CONSOLE_REACH : end, *p, *q;
 
 	for (p = s; p < lim && (p = memchr(p, '[', (size_t)(lim - p))); p++) {
-		if (!(q = printk_time(p, end, &out->ts)))
+		if (p > s && (!console || (p[-1] != ' ' && p[-1] != '\t' && p[-1] != '|')))
+			continue;
+		if (!(q = logline_printk_time(p, end, &out->ts)) ||
+		    (p > s && q < end && *q != ' ' && *q != '['))
 			continue;
 		q = skip_blanks(q, end);
-		if ((p = caller_id(q, end)))
+		if ((p = logline_caller_id(q, end)))
 			q = p;
 		q = skip_blanks(q, end);
 		return (p = host_kernel(q, end)) ? p : q;
@@ -249,26 +283,37 @@ static const char *time_prefix(const char *s, const char *end, struct logline *o
 	return NULL;
 }
 
-/* The next prefix at s: where the text after it starts, or NULL. */
-static const char *one_prefix(const char *s, const char *end, struct logline *out)
+/*
+ * The next prefix at s: where the text after it starts, or NULL. *log: it is a kernel
+ * log's own prefix (a wrapped line's rest has none); a gutter, a quote or a console's
+ * clock is not (each physical line of a paste has it).
+ */
+static const char *one_prefix(const char *s, const char *end, bool console, bool *log,
+			      struct logline *out)
 {
 	const char *p;
 
+	*log = true;
 	if ((p = syslog_prefix(s, end)) || (p = facility_prefix(s, end)) || (p = wall_time(s, end))) {
 		out->kernel = true;
 		return p;
 	}
-	if ((p = gutter(s, end)) || (p = level_prefix(s, end)) || (p = quote_prefix(s, end)) ||
-	    (p = clock_prefix(s, end)))
+	if ((p = level_prefix(s, end)))
 		return p;
-	if ((p = time_prefix(s, end, out)))
+	if ((p = time_prefix(s, end, console, out))) {
 		out->kernel = true;
-	return p;
+		return p;
+	}
+	*log = false;
+	if ((p = gutter(s, end)) || (p = quote_prefix(s, end)) || (p = clock_prefix(s, end)))
+		return p;
+	return NULL;
 }
 
 void logline_strip(const char *raw, size_t len, struct logline *out)
 {
 	const char *end, *p;
+	bool log;
 	int n;
 
 	out->prefixed = out->kmsg = out->kernel = false;
@@ -280,8 +325,9 @@ void logline_strip(const char *raw, size_t len, struct logline *out)
 		out->prefixed = out->kmsg = out->kernel = true;
 		raw = p;
 	} else {
-		for (n = 0; n < MAX_PREFIXES && (p = one_prefix(raw, end, out)); n++) {
-			out->prefixed = true;
+		/* A console's prefix is searched for only before the log's own prefixes. */
+		for (n = 0; n < MAX_PREFIXES && (p = one_prefix(raw, end, !out->prefixed, &log, out)); n++) {
+			out->prefixed |= log;
 			raw = skip_blanks(p, end);
 		}
 	}

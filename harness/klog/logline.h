@@ -24,12 +24,20 @@
 struct logline {
 	const char *text;   /* into the raw line */
 	size_t len;
-	bool prefixed;      /* some prefix was found (a line without one may be a wrap) */
+	bool prefixed;      /* a log's own prefix was found (a line without one may be a wrap's rest) */
 	bool kernel;        /* a prefix only kernel log lines have (kmsg, printk time, kernel:, dmesg -x/-T) */
 	bool kmsg;          /* a /dev/kmsg record: \xNN escapes, " KEY=value" lines follow */
 	double ts;          /* the printk time in seconds since boot; negative when none */
 };
 
 void logline_strip(const char *raw, size_t len, struct logline *out);
+
+/* The pieces of a log prefix in [s, end): just past the one at s, or NULL. */
+/* A printk time "[  289.926475]"; *ts its seconds (ts may be NULL). */
+const char *logline_printk_time(const char *s, const char *end, double *ts);
+/* A printk caller id "[ T3069]", "[    C3]". */
+const char *logline_caller_id(const char *s, const char *end);
+/* A syslog date "Jan 14 16:50:34". */
+const char *logline_syslog_date(const char *s, const char *end);
 
 #endif

@@ -218,7 +218,7 @@ static void take_learned_prefix(struct scan *s, struct logline *ll)
 		ll->len -= k;
 		ll->prefixed = true;
 	}
-	learn_note(&s->learned, ll->text, ll->len);
+	learn_note_trigger(&s->learned, ll->text, ll->len);
 }
 
 /*
@@ -303,18 +303,12 @@ static u64 line_before(const struct scan *s, u64 off, u64 lo)
 }
 
 /* Is the line [off, end) a task table row or header, prefix gone? */
-static bool table_line(const struct scan *s, u64 off, u64 end)
+static bool is_table_line(const struct scan *s, u64 off, u64 end)
 {
 	struct logline ll;
-	const char *t;
 
 	logline_strip(at(s, off), (size_t)(end - off), &ll);
-	t = ll.text;
-	while (t < ll.text + ll.len && *t == ' ')
-		t++;
-	return t + 2 < ll.text + ll.len && t[0] == '[' &&
-	       ((t[1 + strspn(t + 1, " ")] >= '0' && t[1 + strspn(t + 1, " ")] <= '9') ||
-		memmem(t, (size_t)(ll.text + ll.len - t), "pid", 3));
+	return oom_table_line(ll.text, ll.len);
 }
 
 /*
@@ -346,7 +340,7 @@ static u64 headerless_start(const struct scan *s, u64 start)
 		if (hit && (u64)(hit - s->buf) + s->base < best && (!cpu || best < start))
 			best = line_start(s, (u64)(hit - s->buf) + s->base, lo);
 	}
-	for (row = line_before(s, best, lo); row < best && table_line(s, row, best);
+	for (row = line_before(s, best, lo); row < best && is_table_line(s, row, best);
 	     row = line_before(s, best, lo))
 		best = row;
 	return best;
@@ -396,14 +390,14 @@ static unsigned candidates(const unsigned char *p, unsigned *newlines)
  * Until a line with a kernel log prefix is seen, the lines the fast scan passes over are
  * looked at one by one for one: a file with none is not a kernel log.
  */
-static void look_for_kernel_lines(struct scan *s, u64 from, u64 to)
+static void look_for_kernel_lines(struct scan *s, u64 to)
 {
 	const char *p, *end = at(s, to), *nl;
 	struct logline ll;
 
-	if (from < s->checked)
-		from = s->checked;
-	for (p = at(s, from); p < end && !s->kernel_lines; p = nl + 1) {
+	/* from the start of the first line not looked at (a line cut by the last read) */
+	for (p = at(s, s->checked > s->base ? s->checked : s->base); p < end && !s->kernel_lines;
+	     p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl) {
 			if (!s->eof || to != data_end(s))
@@ -436,7 +430,7 @@ static int scan(struct scan *s)
 		p = (const unsigned char *)at(s, pos);
 		limit = s->eof ? avail : avail - 2 * PAD;
 		if (!s->kernel_lines && !s->report->n) /* an OOM report is a kernel log too */
-			look_for_kernel_lines(s, pos, pos + limit);
+			look_for_kernel_lines(s, pos + limit);
 		count = s->nl_count;
 		for (i = 0; i < limit && !jumped; i += 16) {
 			unsigned newlines, m = candidates(p + i, &newlines);
@@ -461,10 +455,11 @@ static int scan(struct scan *s)
 				count += __builtin_popcount(newlines & (i + 16 > avail ? (1u << (avail - i)) - 1 : 0xffffu));
 		}
 		if (!jumped) {
+			/* (fed stays where the last report ended: a headerless one may start
+			 * before this window) */
 			pos += i > avail ? avail : i;
 			s->nl_pos = pos;
 			s->nl_count = count;
-			s->fed = pos;
 		}
 	}
 }

@@ -35,11 +35,9 @@ static void proc_object(struct json *j, const char *key, const struct oom_proc *
 
 static void trigger(struct json *j, const struct oom_event *ev)
 {
-	const char *comm = ev->trigger_comm[0] ? ev->trigger_comm : ev->cpu_comm;
-
 	if (!object_or_null(j, "trigger", oom_has_trigger(ev)))
 		return;
-	json_string(j, "comm", str_or_null(comm));
+	json_string(j, "comm", str_or_null(oom_trigger_comm(ev)));
 	int_or_null(j, "pid", ev->trigger_pid);
 	json_string(j, "gfp_mask", str_or_null(ev->gfp_mask));
 	json_string(j, "nodemask", str_or_null(ev->trigger_nodemask));
@@ -149,7 +147,7 @@ static void kill_object(struct json *j, const struct oom_kill *k)
 	json_object_end(j);
 }
 
-static void kernel(struct json *j, const struct oom_event *ev)
+static void kernel_object(struct json *j, const struct oom_event *ev)
 {
 	int backport = oom_backport(ev);
 	char era[48];
@@ -174,7 +172,7 @@ void oomjson_event(struct json *j, const struct oom_event *ev, const char *file)
 		json_string(j, "file", file);
 	json_int(j, "first_line", ev->first_line);
 	json_int(j, "last_line", ev->last_line);
-	kernel(j, ev);
+	kernel_object(j, ev);
 	trigger(j, ev);
 	json_string(j, "nodemask", str_or_null(ev->nodemask));
 	json_string(j, "cpuset", str_or_null(ev->cpuset));

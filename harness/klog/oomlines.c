@@ -42,7 +42,8 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 	oom_field(mark, "gfp_mask=", stops, ev->gfp_mask, sizeof(ev->gfp_mask));
 	if (oom_field(mark, "nodemask=", stops, ev->trigger_nodemask, sizeof(ev->trigger_nodemask)))
 		oom_era_hint(ev, V(4, 9, 0), V(4, 19, 999));
-	if (strstr(mark, ",  order=")) /* the kernel's own two blanks */
+	/* the kernel's own two blanks, unless a paste doubled blanks everywhere */
+	if (strstr(mark, ",  order=") && strstr(mark, ", oom_score_adj="))
 		oom_era_hint(ev, V(4, 10, 0), V(4, 14, 999));
 	if (oom_field(mark, "order=", stops, value, sizeof(value)) && oom_number(value, &v, NULL))
 		ev->order = (int)v;
@@ -71,9 +72,9 @@ static int trigger(struct oom_parser *p, const char *t, long src)
 /* The release after "Not tainted " or "Tainted: FLAGS " */
 static void release_of(const char *t, char *out, size_t len)
 {
-	const char *r = oom_past(t, "Not tainted ");
+	const char *r = fixed_past(t, "Not tainted ");
 
-	if (!r && (r = oom_past(t, "Tainted: ")))
+	if (!r && (r = fixed_past(t, "Tainted: ")))
 		while (*r && !isdigit((unsigned char)*r))
 			r++;
 	if (r && isdigit((unsigned char)*r))
@@ -84,20 +85,33 @@ static void release_of(const char *t, char *out, size_t len)
 static void comm_of(const char *t, char *out, size_t len)
 {
 	static const char *const after[] = { " Not tainted", " Tainted:", " Kdump:", NULL };
-	const char *c = oom_past(t, "Comm: "), *end = NULL, *k;
+	const char *c = fixed_past(t, "Comm: "), *end = NULL, *k;
 	size_t i;
 
 	if (!c)
-		c = oom_past(t, ", comm: ");
+		c = fixed_past(t, ", comm: ");
 	if (!c)
 		return;
 	for (i = 0; after[i]; i++)
-		if ((k = oom_find(c, after[i])) && (!end || k < end))
+		if ((k = fixed_find(c, after[i], NULL)) && (!end || k < end))
 			end = k;
 	if (!end)
 		end = c + strcspn(c, " ");
 	if ((size_t)(end - c) <= OOM_COMM_KERNEL)
 		oom_copy(out, len, c, (size_t)(end - c));
+}
+
+/*
+ * The trigger line's comm with a prefix still before it ("| hog", read before the
+ * prefix was learned): the CPU: line's comm, when the rest is a prefix ending at a blank.
+ */
+static void drop_comm_prefix(struct oom_event *ev)
+{
+	size_t t = strlen(ev->trigger_comm), c = strlen(ev->cpu_comm);
+
+	if (c && t > c && !strcmp(ev->trigger_comm + t - c, ev->cpu_comm) &&
+	    (ev->trigger_comm[t - c - 1] == ' ' || ev->trigger_comm[t - c - 1] == '\t'))
+		memmove(ev->trigger_comm, ev->cpu_comm, c + 1);
 }
 
 /*
@@ -111,21 +125,25 @@ static int cpu_line(struct oom_parser *p, const char *t, long src)
 	struct oom_event *ev = p->cur;
 	long long v;
 
-	if ((pid = oom_after(t, "CPU: ")) && (pid = oom_past(pid, " PID: ")) && oom_number(pid, &v, NULL))
+	if ((pid = fixed_after(t, "CPU: ")) && (pid = fixed_past(pid, " PID: ")) && oom_number(pid, &v, NULL))
 		;
-	else if ((pid = oom_after(t, "Pid: ")) && oom_number(pid, &v, NULL))
+	else if ((pid = fixed_after(t, "Pid: ")) && oom_number(pid, &v, NULL))
 		;
 	else
 		return 0;
-	if (!ev || p->phase == PH_NONE || p->phase == PH_KILLED) {
+	if (p->splat)
+		return 0; /* a warning's */
+	/* no report open, or a second CPU: line: a report cut before its trigger line */
+	if (!ev || p->phase == PH_NONE || p->phase == PH_KILLED || (p->phase == PH_HEADER && ev->trigger_pid >= 0)) {
 		if (!(ev = oom_open(p, src)))
 			return -1;
-	} else if (p->phase != PH_HEADER || ev->trigger_pid >= 0) {
+	} else if (p->phase != PH_HEADER) {
 		return 0;
 	}
 	ev->trigger_pid = (long)v;
 	release_of(t, ev->release, sizeof(ev->release));
 	comm_of(t, ev->cpu_comm, sizeof(ev->cpu_comm));
+	drop_comm_prefix(ev);
 	return 1;
 }
 
@@ -154,14 +172,14 @@ static int origin_frame(struct oom_parser *p, const char *t, long src)
 /* "COMM cpuset=NAME mems_allowed=LIST" (≤4.19, right after the trigger) */
 static int cpuset_line(struct oom_parser *p, const char *t, long src)
 {
-	const char *mems = oom_find(t, " mems_allowed="), *cpuset = oom_past(t, " cpuset=");
+	const char *mems = fixed_find(t, " mems_allowed=", NULL), *cpuset = fixed_past(t, " cpuset=");
 
 	(void)src;
 	/* (an oom-kill: line has them too, but summary() takes it first) */
 	if (!p->cur || p->phase != PH_HEADER || !mems || !cpuset || cpuset > mems)
 		return 0;
 	oom_copy(p->cur->cpuset, sizeof(p->cur->cpuset), cpuset, (size_t)(mems - cpuset));
-	mems = oom_past(mems, " mems_allowed=");
+	mems = fixed_past(mems, " mems_allowed=");
 	oom_copy(p->cur->mems_allowed, sizeof(p->cur->mems_allowed), mems, strlen(mems));
 	oom_era_hint(p->cur, 0, V(4, 19, 999));
 	return 1;
@@ -183,7 +201,7 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 	const char *rest;
 
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
-		if (!(rest = oom_after(t, kinds[i].prefix)) ||
+		if (!(rest = fixed_after(t, kinds[i].prefix)) ||
 		    sscanf(rest, "%lldkB, limit %lldkB, failcnt %lld", &usage, &limit, &failcnt) != 3)
 			continue;
 		/* memory: usage opens a report whose header is missing (a partial paste, or
@@ -204,7 +222,7 @@ static int usage_line(struct oom_parser *p, const char *t, long src)
 static int memcg_lines(struct oom_parser *p, const char *t, long src)
 {
 	static const char *const limit_of = " killed as a result of limit of ";
-	const char *in = oom_after(t, "Task in "), *of_end, *of = fixed_find(t, limit_of, &of_end);
+	const char *in = fixed_after(t, "Task in "), *of_end, *of = fixed_find(t, limit_of, &of_end);
 	const char *rest;
 	struct oom_event *ev;
 
@@ -217,7 +235,7 @@ static int memcg_lines(struct oom_parser *p, const char *t, long src)
 		oom_era_hint(ev, 0, V(4, 19, 999));
 		return 1;
 	}
-	rest = oom_after(t, "Memory limit reached of cgroup ");
+	rest = fixed_after(t, "Memory limit reached of cgroup ");
 	if (rest && p->cur && p->phase != PH_NONE) {
 		oom_copy(p->cur->limit_of, sizeof(p->cur->limit_of), rest, strlen(rest));
 		oom_era_hint(p->cur, 0, V(4, 19, 999));
@@ -225,7 +243,7 @@ static int memcg_lines(struct oom_parser *p, const char *t, long src)
 	}
 	/* "Memory cgroup stats for /a:" (5.3+, the stats on lines of their own) or, before,
 	 * "Memory cgroup stats for /a: cache:0KB rss:..." on the same line */
-	rest = oom_after(t, "Memory cgroup stats for ");
+	rest = fixed_after(t, "Memory cgroup stats for ");
 	if (rest && p->cur && p->phase == PH_HEADER) {
 		const char *path = rest, *end = strstr(path, ": ");
 
@@ -246,8 +264,8 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 	long long v;
 
 	/* "Mem-info:" up to 2.6.2x; it opens a report cut before it */
-	if (oom_after(t, "Mem-Info:") || oom_after(t, "Mem-info:")) {
-		if (p->phase == PH_SELECTED)
+	if (fixed_after(t, "Mem-Info:") || fixed_after(t, "Mem-info:")) {
+		if (p->phase == PH_SELECTED || ((!ev || p->phase != PH_HEADER) && p->splat))
 			return 0;
 		if (!ev || p->phase != PH_HEADER)
 			ev = oom_open(p, src);
@@ -276,7 +294,7 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 		ev->total_swap_kb = v;
 		return 1;
 	}
-	if (oom_number(t, &v, &f) && (oom_after(f, " pages RAM") || oom_after(f, " pages of RAM"))) {
+	if (oom_number(t, &v, &f) && (fixed_after(f, " pages RAM") || fixed_after(f, " pages of RAM"))) {
 		ev->ram_pages = v;
 		return 1;
 	}
@@ -296,9 +314,9 @@ static int summary(struct oom_parser *p, const char *t, long src)
 	const char *task, *last = NULL, *q, *uid;
 	long long v;
 
-	if (!oom_after(t, "oom-kill:"))
+	if (!fixed_after(t, "oom-kill:"))
 		return 0;
-	task = oom_past(t, ",task=");
+	task = fixed_past(t, ",task=");
 	for (q = task ? strstr(task, ",pid=") : NULL; q; q = strstr(q + 1, ",pid="))
 		last = q;
 	if (!ev || p->phase == PH_NONE || ev->has_summary || ev->nkills ||
@@ -320,7 +338,7 @@ static int summary(struct oom_parser *p, const char *t, long src)
 		oom_copy(ev->task_comm, sizeof(ev->task_comm), task, (size_t)(last - task));
 		if (oom_number(last + 5, &v, NULL))
 			ev->task_pid = (long)v;
-		uid = oom_past(last, ",uid=");
+		uid = fixed_past(last, ",uid=");
 		if (uid && oom_number(uid, &v, NULL))
 			ev->task_uid = (long)v;
 	}

@@ -31,9 +31,12 @@ struct oom_parser {
 	int unknown;            /* unknown lines in a row while a report is open */
 	double ts;              /* the printk time of the line being read; negative when none */
 	double last_ts;         /* that of the open report's last timed line; negative when none */
+	bool splat;             /* a warning, BUG or page allocation failure began: its CPU: line
+				 * and Mem-Info open no report */
+	double splat_ts;
 };
 
-/* Printk times further apart than this are not one report's lines. */
+/* Printk times further apart than this are not one report's lines: a jump ends the report. */
 #define OOM_MAX_GAP_S 5.0
 
 /* Open a new event (closing the current one). NULL when out of memory. */
@@ -43,9 +46,9 @@ struct oom_event *oom_open(struct oom_parser *p, long src);
 struct oom_event *oom_current(struct oom_parser *p, long src);
 
 /*
- * Is the open report, with no kill yet, not the one of a kill or oom-kill: line naming
- * pid (its task table lists another set of tasks, or the line's time is far from the
- * report's)? Then the line opens an event of its own.
+ * Is the open report, with no kill yet, not the one of a kill, selected or oom-kill:
+ * line naming pid (its task table lists another set of tasks)? Then the line opens an
+ * event of its own.
  */
 bool oom_foreign(const struct oom_parser *p, long pid);
 
@@ -58,11 +61,6 @@ void oom_era_hint(struct oom_event *ev, unsigned long lo, unsigned long hi);
 /* Pieces of a line (oomtext.c). */
 const char *oom_skip_ws(const char *s);
 
-/* The kernel's fixed words in a line, a blank matching any run of blanks (fixedtext.h):
- * where word starts in s, s past it, s past word when s starts with it; else NULL. */
-const char *oom_find(const char *s, const char *word);
-const char *oom_past(const char *s, const char *word);
-const char *oom_after(const char *s, const char *word);
 /* Copy at most len-1 bytes of [s, s+n), cut after a log prefix that leaked into them (a
  * printk time, caller id, "kernel:" or date): no value ever holds one. */
 void oom_copy(char *dst, size_t len, const char *s, size_t n);

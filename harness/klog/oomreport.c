@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "klog/fixedtext.h"
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
 
@@ -72,13 +73,15 @@ int oom_backport(const struct oom_event *ev)
 {
 	unsigned long code = release_code(ev->release);
 
-	if (!code)
-		return -1;
-	if (ev->era_lo == (unsigned long)-1)
-		return 1; /* the lines fit no single range while a release is printed */
-	if (!ev->era_lo && !ev->era_hi)
+	/* lines that fit no single range (a cut paste, a mix) say nothing about the release */
+	if (!code || ev->era_lo == (unsigned long)-1 || (!ev->era_lo && !ev->era_hi))
 		return -1;
 	return code < ev->era_lo || (ev->era_hi && code > ev->era_hi);
+}
+
+const char *oom_trigger_comm(const struct oom_event *ev)
+{
+	return ev->trigger_comm[0] ? ev->trigger_comm : ev->cpu_comm;
 }
 
 bool oom_has_trigger(const struct oom_event *ev)
@@ -100,12 +103,40 @@ bool oom_foreign(const struct oom_parser *p, long pid)
 {
 	const struct oom_event *ev = p->cur;
 
-	if (!ev || p->phase != PH_HEADER || ev->nkills)
-		return false;
-	if (ev->ntasks && !oom_in_table(ev, pid))
-		return true;
-	return p->ts >= 0 && p->last_ts >= 0 &&
-	       (p->ts - p->last_ts > OOM_MAX_GAP_S || p->last_ts - p->ts > OOM_MAX_GAP_S);
+	return ev && p->phase == PH_HEADER && !ev->nkills && ev->ntasks && !oom_in_table(ev, pid);
+}
+
+/* The first line of a kernel warning, BUG, oops or page allocation failure. */
+static bool splat_start(const char *t)
+{
+	return strstr(t, " page allocation failure: ") || !strncmp(t, "WARNING: ", 9) ||
+	       !strncmp(t, "BUG: ", 5) || !strncmp(t, "Oops: ", 6) || !strncmp(t, "INFO: task ", 11);
+}
+
+static bool far_apart(double a, double b)
+{
+	return a >= 0 && b >= 0 && (a - b > OOM_MAX_GAP_S || b - a > OOM_MAX_GAP_S);
+}
+
+/*
+ * Before a line is read: a kernel warning's start (its CPU: line and Mem-Info open no
+ * report until its end trace, or a jump in time), and whether the open report is over
+ * (a jump in printk time; a warning after its kill, or while it holds nothing but a
+ * CPU: line or Mem-Info).
+ */
+static void before_line(struct oom_parser *p, const char *t, double ts)
+{
+	if (p->splat && (far_apart(ts, p->splat_ts) || !strncmp(t, "---[ end trace", 14)))
+		p->splat = false;
+	if (splat_start(t)) {
+		p->splat = true;
+		p->splat_ts = ts;
+		if (p->phase == PH_KILLED || (p->phase == PH_HEADER && p->cur && !oom_has_trigger(p->cur) &&
+					      !p->cur->ntasks && !p->cur->has_summary && !p->cur->mem.seen))
+			p->phase = PH_NONE;
+	} else if (p->phase != PH_NONE && far_apart(ts, p->last_ts)) {
+		p->phase = PH_NONE;
+	}
 }
 
 /*
@@ -157,6 +188,7 @@ struct oom_event *oom_open(struct oom_parser *p, long src)
 	p->in_meminfo = false;
 	p->unknown = 0;
 	p->last_ts = p->ts;
+	p->splat = false;
 	return ev;
 }
 
@@ -175,7 +207,7 @@ struct oom_parser *oom_parser_new(struct oom_report *out)
 	if (!p)
 		return NULL;
 	p->out = out;
-	p->ts = p->last_ts = -1;
+	p->ts = p->last_ts = p->splat_ts = -1;
 	return p;
 }
 
@@ -185,6 +217,7 @@ int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts)
 
 	p->ts = ts;
 	text = oom_skip_ws(text);
+	before_line(p, text, ts);
 	rc = oom_lines_take(p, text, src);
 	if (rc < 0)
 		return -1;
@@ -192,8 +225,6 @@ int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts)
 		p->unknown = 0;
 		if (p->cur && p->phase != PH_NONE)
 			p->cur->last_line = src;
-		if (ts >= 0)
-			p->last_ts = ts;
 	} else if (rc == 2) {
 		/* a reaper line: neither part of the open report nor the end of it */
 	} else if (p->phase == PH_KILLED) {
@@ -202,6 +233,8 @@ int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts)
 	} else if (p->phase != PH_NONE && ++p->unknown > OOM_MAX_UNKNOWN) {
 		p->phase = PH_NONE; /* a header whose report never came to its kill */
 	}
+	if (p->phase != PH_NONE && ts >= 0)
+		p->last_ts = ts;
 	return p->phase != PH_NONE;
 }
 
@@ -250,12 +283,10 @@ bool oom_line_is_key(const char *t)
 	};
 	size_t i;
 
-	t += strspn(t, " \t");
-	if (t[0] == '[' && (strstr(t, "pid") || (t[1 + strspn(t + 1, " ")] >= '0' &&
-						   t[1 + strspn(t + 1, " ")] <= '9')))
-		return true; /* task table header or row */
+	if (oom_table_line(t, strlen(t)))
+		return true;
 	for (i = 0; i < ARRAY_SIZE(marks); i++)
-		if (oom_find(t, marks[i]))
+		if (fixed_find(t, marks[i], NULL))
 			return true;
 	return false;
 }

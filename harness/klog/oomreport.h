@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * OOM reports in kernel log lines, from any kernel since 2.6.32: the trigger line,
+ * OOM reports in kernel log lines, from any kernel since 2.6.18: the trigger line,
  * the CPU/Pid line, the cpuset line, memcg lines and stats, Mem-Info, the task table
  * (every header variant), the oom-kill summary, the victim lines of every era, reaper,
  * oom.group, "mm pinned", "already exiting" and panic lines. The line formats are in
@@ -142,6 +142,9 @@ int oom_parse(const struct oom_line *lines, size_t n, struct oom_report *out);
 
 void oom_report_free(struct oom_report *r);
 
+/* Is [t, t+len) a task table row or its header (leading blanks allowed)? */
+bool oom_table_line(const char *t, size_t len);
+
 /* Is this one of a report's essential lines (header, usage, table, summary, kills)? */
 bool oom_line_is_key(const char *text);
 
@@ -159,5 +162,8 @@ int oom_backport(const struct oom_event *ev);
 
 /* Is the trigger known (its line, or the CPU: line of a report cut before it)? */
 bool oom_has_trigger(const struct oom_event *ev);
+
+/* The trigger's comm: its line's, or the CPU: line's; "" when neither says. */
+const char *oom_trigger_comm(const struct oom_event *ev);
 
 #endif

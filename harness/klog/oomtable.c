@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "klog/fixedtext.h"
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
 
@@ -39,7 +40,7 @@ static bool has_col(const struct oom_parser *p, enum oom_col c)
 /* "Tasks state (memory values in pages):" and "[ pid ]   uid  tgid total_vm ... name" */
 static int table_header(struct oom_parser *p, const char *t, long src)
 {
-	bool state = oom_after(t, "Tasks state (memory values in pages)") != NULL;
+	bool state = fixed_after(t, "Tasks state (memory values in pages)") != NULL;
 	const char *s = strchr(t, ']');
 
 	if (!state && (t[0] != '[' || !s || !strstr(t, "pid") || !strstr(s, " name") || !strstr(s, "rss")))
@@ -213,6 +214,21 @@ static int bare_row(struct oom_parser *p, const char *t, long src)
 	oom_copy(task.name, sizeof(task.name), s, strlen(s));
 	oom_era_hint(p->cur, lo, hi);
 	return add_task(p->cur, &task);
+}
+
+bool oom_table_line(const char *t, size_t len)
+{
+	const char *end = t + len, *p;
+
+	while (t < end && (*t == ' ' || *t == '\t'))
+		t++;
+	if (t == end || *t != '[')
+		return false;
+	for (p = t + 1; p < end && *p == ' '; p++)
+		;
+	if (p < end && *p >= '0' && *p <= '9')
+		return true; /* a row "[  4190]" */
+	return memmem(t, (size_t)(end - t), "pid", 3) != NULL; /* the header "[ pid ]" */
 }
 
 int oom_table_lines(struct oom_parser *p, const char *t, long src)

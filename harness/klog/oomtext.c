@@ -5,23 +5,9 @@
 #include <string.h>
 
 #include "klog/fixedtext.h"
+#include "klog/logline.h"
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
-
-const char *oom_find(const char *s, const char *word)
-{
-	return fixed_find(s, word, NULL);
-}
-
-const char *oom_past(const char *s, const char *word)
-{
-	return fixed_past(s, word);
-}
-
-const char *oom_after(const char *s, const char *word)
-{
-	return fixed_after(s, word);
-}
 
 const char *oom_skip_ws(const char *s)
 {
@@ -30,79 +16,32 @@ const char *oom_skip_ws(const char *s)
 	return s;
 }
 
-static bool digits(const char **p, const char *end, size_t min, size_t max)
+/* A log prefix's piece at p in [s, end): just past it, or NULL. */
+static const char *log_mark(const char *p, const char *end)
 {
-	size_t n = 0;
+	const char *m;
 
-	while (*p < end && n < max && isdigit((unsigned char)**p))
-		(*p)++, n++;
-	return n >= min;
-}
-
-/* "[  12.5]" or "[ T42]" at s: just past it, or NULL. */
-static const char *bracket_mark(const char *s, const char *end)
-{
-	const char *p = s + 1;
-
-	while (p < end && *p == ' ')
-		p++;
-	if (p < end && (*p == 'T' || *p == 'C')) {
-		p++;
-		if (!digits(&p, end, 1, 20))
-			return NULL;
-	} else if (!digits(&p, end, 1, 20) || p == end || *p++ != '.' || !digits(&p, end, 1, 20)) {
-		return NULL;
-	}
-	return p < end && *p == ']' ? p + 1 : NULL;
-}
-
-/* "Jan 14 16:50:34" (a syslog date) or "2026-01-14T16:50:34" at s: just past it, or NULL. */
-static const char *date_mark(const char *s, const char *end)
-{
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	const char *p = s;
-	size_t m;
-
-	if (isdigit((unsigned char)*s)) {
-		if (!digits(&p, end, 4, 4) || p == end || *p++ != '-' || !digits(&p, end, 2, 2) ||
-		    p == end || *p++ != '-' || !digits(&p, end, 2, 2) || p == end || *p++ != 'T')
-			return NULL;
-	} else {
-		for (m = 0; m < 36 && (end - s < 3 || memcmp(s, months + m, 3)); m += 3)
-			;
-		if (m == 36)
-			return NULL;
-		p = s + 3;
-		if (p == end || *p != ' ')
-			return NULL;
-		while (p < end && *p == ' ')
-			p++;
-		if (!digits(&p, end, 1, 2) || p == end || *p++ != ' ')
-			return NULL;
-	}
-	if (!digits(&p, end, 2, 2) || p == end || *p++ != ':' || !digits(&p, end, 2, 2) ||
-	    p == end || *p++ != ':' || !digits(&p, end, 2, 2))
-		return NULL;
-	return p;
+	if (*p == '[')
+		return (m = logline_printk_time(p, end, NULL)) ? m : logline_caller_id(p, end);
+	if (*p == 'k')
+		return end - p >= 7 && !memcmp(p, "kernel:", 7) ? p + 7 : NULL;
+	return isupper((unsigned char)*p) ? logline_syslog_date(p, end) : NULL;
 }
 
 /*
  * Where a value read from [s, s+n) really starts: past the last printk time, caller id,
- * "kernel:" or date in it, which can only be a log prefix the stripping did not know.
+ * "kernel:" or syslog date that starts a word in it (at its start or after a blank), which
+ * can only be a log prefix the stripping did not know. ("backup-2024-01-14T10:11:12" or
+ * "a[1.5]" inside a name are kept.)
  */
 size_t oom_leaked_prefix(const char *s, size_t n)
 {
 	const char *end = s + n, *p, *m, *cut = s;
 
 	for (p = s; p < end; p++) {
-		m = NULL;
-		if (*p == '[')
-			m = bracket_mark(p, end);
-		else if (*p == 'k' && end - p >= 7 && !memcmp(p, "kernel:", 7))
-			m = p + 7;
-		else if (isupper((unsigned char)*p) || isdigit((unsigned char)*p))
-			m = date_mark(p, end);
-		if (m && m > cut)
+		if (p > s && p[-1] != ' ' && p[-1] != '\t')
+			continue;
+		if ((m = log_mark(p, end)) && m > cut)
 			cut = m;
 	}
 	while (cut < end && (*cut == ' ' || *cut == '\t'))
@@ -140,10 +79,11 @@ bool oom_number(const char *s, long long *out, const char **end)
 /* "key:NNNkB" after s; -1 when absent. */
 long long oom_kb_field(const char *s, const char *key)
 {
-	const char *p = strstr(s, key);
+	const char *p = strstr(s, key), *end;
 	long long v;
 
-	if (!p || !oom_number(p + strlen(key), &v, NULL))
+	/* "kB" after it: a line cut inside the number says nothing */
+	if (!p || !oom_number(p + strlen(key), &v, &end) || strncmp(end, "kB", 2))
 		return -1;
 	return v;
 }
@@ -177,9 +117,8 @@ bool oom_pid_and_comm(const char *s, const char *tail, long *pid, char *comm, si
 	const char *open, *close = NULL, *p;
 	long long v;
 
-	if (!oom_number(s, &v, &open) || open[0] != ' ' || open[1] != '(')
+	if (!oom_number(s, &v, &open) || !(open = fixed_after(open, " (")))
 		return false;
-	open += 2;
 	if (tail)
 		close = fixed_find(open, tail, NULL);
 	if (!close) {

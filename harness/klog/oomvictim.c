@@ -12,6 +12,7 @@
 #include "klog/oomparser.h"
 #include "shared/arrays.h"
 #include "klog/fixedtext.h"
+#include "klog/logjoin.h"
 
 #define V(a, b, c) kver_code(a, b, c)
 
@@ -55,18 +56,18 @@ static int selected(struct oom_parser *p, const char *t, long src)
 	long long v = OOM_UNKNOWN;
 	bool child;
 
-	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || oom_find(k, " sharing same memory") ||
-	    !oom_find(k, " score "))
+	if (!k || k == t || (k[-1] != 'K' && k[-1] != 'k') || fixed_find(k, " sharing same memory", NULL) ||
+	    !fixed_find(k, " score ", NULL))
 		return 0;
-	child = oom_find(k, " or a child") != NULL;
-	if (!child && !oom_find(k, " or sacrifice child"))
+	child = fixed_find(k, " or a child", NULL) != NULL;
+	if (!child && !fixed_find(k, " or sacrifice child", NULL))
 		return 0;
 	if (!oom_pid_and_comm(kend, ") score ", &sel.pid, sel.comm, sizeof(sel.comm), &after))
 		return 0;
-	score = oom_past(after, "score ");
+	score = fixed_past(after, "score ");
 	if (score)
 		oom_number(score, &v, NULL);
-	ev = (p->phase == PH_HEADER && p->cur) ? p->cur : oom_open(p, src);
+	ev = p->phase == PH_HEADER && p->cur && !oom_foreign(p, sel.pid) ? p->cur : oom_open(p, src);
 	if (!ev)
 		return -1;
 	comm_from_table(ev, sel.pid, sel.comm, sizeof(sel.comm));
@@ -86,11 +87,11 @@ static int selected(struct oom_parser *p, const char *t, long src)
 /* "Kill process N (C) sharing same memory" (≤4.7) */
 static int sharer(struct oom_parser *p, const char *t, long src)
 {
-	const char *k = oom_past(t, "Kill process ");
+	const char *k = fixed_past(t, "Kill process ");
 	struct oom_proc sh = { .seen = true, .line = src }, *grown;
 	struct oom_event *ev = p->cur;
 
-	if (!k || !oom_find(k, ") sharing same memory") || !ev || p->phase != PH_KILLED ||
+	if (!k || !fixed_find(k, ") sharing same memory", NULL) || !ev || p->phase != PH_KILLED ||
 	    !oom_pid_and_comm(k, ") sharing same memory", &sh.pid, sh.comm, sizeof(sh.comm), NULL))
 		return 0;
 	grown = realloc(ev->sharers, (ev->nsharers + 1) * sizeof(*ev->sharers));
@@ -108,12 +109,12 @@ static bool rhel6_kill(const char *s, struct oom_kill *kill, const char **after)
 	const char *close;
 	long long v;
 
-	if (!oom_number(s, &v, after) || !oom_after(*after, ", UID "))
+	if (!oom_number(s, &v, after) || !fixed_after(*after, ", UID "))
 		return false;
 	kill->pid = (long)v;
-	if (!oom_number(oom_after(*after, ", UID "), &v, after) || !(s = oom_after(*after, ", (")))
+	if (!oom_number(fixed_after(*after, ", UID "), &v, after) || !(s = fixed_after(*after, ", (")))
 		return false;
-	close = oom_find(s, ") total-vm:");
+	close = fixed_find(s, ") total-vm:", NULL);
 	if (!close)
 		close = strrchr(s, ')');
 	if (!close)
@@ -135,9 +136,9 @@ static void kill_fields(const char *after, struct oom_kill *kill)
 	kill->file_rss_kb = oom_kb_field(after, "file-rss:");
 	kill->shmem_rss_kb = oom_kb_field(after, "shmem-rss:");
 	kill->pgtables_kb = oom_kb_field(after, "pgtables:");
-	if (kill->uid < 0 && (s = oom_past(after, "UID:")) && oom_number(s, &v, NULL))
+	if (kill->uid < 0 && (s = fixed_past(after, "UID:")) && oom_number(s, &v, NULL))
 		kill->uid = (long)v;
-	s = oom_past(after, "oom_score_adj:");
+	s = fixed_past(after, "oom_score_adj:");
 	if (s && oom_number(s, &v, NULL)) {
 		kill->oom_score_adj = (long)v;
 		kill->has_adj = true;
@@ -267,7 +268,7 @@ static int killed(struct oom_parser *p, const char *t, long src)
 	memset(&kill, 0, sizeof(kill));
 	kill.line = src;
 	kill.uid = -1;
-	if (!(s = oom_after(k, "Killed process ")) ||
+	if (!(s = fixed_after(k, "Killed process ")) ||
 	    (!rhel6_kill(s, &kill, &after) &&
 	     !oom_pid_and_comm(s, ") total-vm:", &kill.pid, kill.comm, sizeof(kill.comm), &after)))
 		return cut_kill(p, t, k, rest, src);
@@ -288,15 +289,19 @@ static int killed(struct oom_parser *p, const char *t, long src)
 	pgtables_in_bytes(ev, &kill);
 	if (add_kill(p, ev, &kill) < 0)
 		return -1;
-	kill_era(ev, &kill);
+	/* The fields a line has date it; those a cut line lost do not. */
+	if (logjoin_whole(t, strlen(t)))
+		kill_era(ev, &kill);
+	else
+		reason_era(ev, &kill);
 	return 1;
 }
 
 /* "Tasks in X are going to be killed due to memory.oom.group set" (4.19+) */
 static int oom_group(struct oom_parser *p, const char *t, long src)
 {
-	const char *end = oom_find(t, " are going to be killed due to memory.oom.group set");
-	const char *in = oom_after(t, "Tasks in ");
+	const char *end = fixed_find(t, " are going to be killed due to memory.oom.group set", NULL);
+	const char *in = fixed_after(t, "Tasks in ");
 
 	(void)src;
 	if (!in || !end || !p->cur || p->phase == PH_NONE)
@@ -309,7 +314,7 @@ static int oom_group(struct oom_parser *p, const char *t, long src)
 /* "oom killer N (C) has mm pinned by N (C)" (4.8+) */
 static int pinned(struct oom_parser *p, const char *t, long src)
 {
-	const char *by = oom_past(t, ") has mm pinned by "), *victim = oom_after(t, "oom killer ");
+	const char *by = fixed_past(t, ") has mm pinned by "), *victim = fixed_after(t, "oom killer ");
 	struct oom_event *ev = p->cur;
 
 	if (!victim || !by || !ev || p->phase == PH_NONE)
@@ -328,19 +333,17 @@ static int pinned(struct oom_parser *p, const char *t, long src)
 /* "REASON: OOM victim N (C) is already exiting. Skip killing the task" */
 static int exiting(struct oom_parser *p, const char *t, long src)
 {
-	const char *v = oom_past(t, "OOM victim ");
+	const char *v = fixed_past(t, "OOM victim ");
+	struct oom_proc ex = { .seen = true, .line = src };
 	struct oom_event *ev;
 
-	if (!v || !oom_find(v, ") is already exiting. Skip killing the task"))
+	if (!v || !fixed_find(v, ") is already exiting. Skip killing the task", NULL) ||
+	    !oom_pid_and_comm(v, ") is already exiting.", &ex.pid, ex.comm, sizeof(ex.comm), NULL))
 		return 0;
-	ev = oom_current(p, src);
+	ev = oom_foreign(p, ex.pid) ? oom_open(p, src) : oom_current(p, src);
 	if (!ev)
 		return -1;
-	if (!oom_pid_and_comm(v, ") is already exiting.", &ev->exiting.pid, ev->exiting.comm,
-			  sizeof(ev->exiting.comm), NULL))
-		return 0;
-	ev->exiting.seen = true;
-	ev->exiting.line = src;
+	ev->exiting = ex;
 	p->phase = PH_KILLED;
 	return 1;
 }
@@ -351,8 +354,8 @@ static int exiting(struct oom_parser *p, const char *t, long src)
  */
 static int reaper(struct oom_parser *p, const char *t, long src)
 {
-	const char *r = oom_past(t, "oom_reaper: reaped process ");
-	const char *u = oom_past(t, "oom_reaper: unable to reap pid:");
+	const char *r = fixed_past(t, "oom_reaper: reaped process ");
+	const char *u = fixed_past(t, "oom_reaper: unable to reap pid:");
 	size_t i, j;
 	long long pid;
 
@@ -398,10 +401,10 @@ static void panic_text(char *out, size_t len, const char *s)
 static int end_lines(struct oom_parser *p, const char *t, long src)
 {
 	/* At the start: "---[ end Kernel panic - not syncing: ... ]---" repeats it. */
-	const char *panic = oom_after(t, "Kernel panic - not syncing: ");
+	const char *panic = fixed_after(t, "Kernel panic - not syncing: ");
 	struct oom_event *ev;
 
-	if (oom_find(t, "Out of memory and no killable processes")) {
+	if (fixed_find(t, "Out of memory and no killable processes", NULL)) {
 		ev = oom_current(p, src);
 		if (!ev)
 			return -1;
@@ -422,7 +425,7 @@ static int end_lines(struct oom_parser *p, const char *t, long src)
 /* 2.6.32's "out of memory. panic_on_oom is selected" without the panic prefix, seen alone */
 static int old_panic(struct oom_parser *p, const char *t, long src)
 {
-	if (!oom_find(t, "out of memory. panic_on_oom is selected") || oom_find(t, "Kernel panic"))
+	if (!fixed_find(t, "out of memory. panic_on_oom is selected", NULL) || fixed_find(t, "Kernel panic", NULL))
 		return 0;
 	if (!oom_current(p, src))
 		return -1;
