@@ -409,3 +409,80 @@ def test_a_prefix_it_cannot_know_never_becomes_a_value(tmp_path, log, prefix):
     assert not invented, f"values the log does not have: {sorted(invented)[:5]}"
     for value in strings(got):
         assert "kernel:" not in value and "relay[" not in value and " | " not in value, value
+
+
+# --- what a second reading found: one small 6.1 report, written here, in many cuts ---------
+
+REPORT = """\
+hog invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, oom_score_adj=0
+CPU: 1 PID: 1022 Comm: hog Not tainted 6.1.0-18-amd64 #1 Debian 6.1.76-1
+Call Trace:
+ dump_stack_lvl+0x64/0x80
+Mem-Info:
+ free:672 free_pcp:1430 free_cma:0
+131070 pages RAM
+Tasks state (memory values in pages):
+[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name
+[    219]     0   219    14190     1544   118784        0          -250 systemd-journal
+[   1022]     0  1022   560211   133420   331776        0             0 hog
+oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=hog,pid=1022,uid=0
+Out of memory: Killed process 1022 (hog) total-vm:2240844kB, anon-rss:533680kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:324kB oom_score_adj:0
+""".splitlines()
+
+
+def timed(lines, at):
+    return "".join(f"[{at:6d}.{i:06d}] {t}\n" for i, t in enumerate(lines))
+
+
+def summary(tmp_path, text):
+    return parse_text(tmp_path, text, "--summary").splitlines()
+
+
+def test_a_warning_before_a_cut_report_is_not_its_trigger(tmp_path):
+    warning = ["gunicorn: page allocation failure: order:4, mode:0x40cc0(GFP_KERNEL|__GFP_COMP), nodemask=(null)",
+               "CPU: 3 PID: 20902 Comm: gunicorn Not tainted 6.1.0-18-amd64 #1 Debian 6.1.76-1",
+               "Mem-Info:", " free:21207 free_pcp:117 free_cma:0"]
+    for gap in (60, 0):   # a minute before, and at once
+        got = summary(tmp_path, timed(warning, 40) + timed(REPORT[7:], 40 + gap))
+        assert got[0].startswith("event 1 (lines 5-10): no report header, CONSTRAINT_NONE; killed hog"), got
+
+
+def test_reports_after_one_without_a_kill(tmp_path):
+    """A report cut before its kill, then 400 s later one cut before its trigger."""
+    got = summary(tmp_path, timed(REPORT[:11], 100) + timed(REPORT[1:], 500))
+    assert got[0].startswith("event 1 (lines 1-11): hog (pid 1022) invoked the OOM killer; no kill logged"), got
+    assert got[1].startswith("event 2 (lines 12-23): hog (pid 1022) invoked the OOM killer, CONSTRAINT_NONE; killed hog"), got
+
+
+def test_values_that_look_like_prefixes_are_kept(tmp_path):
+    text = "\n".join(REPORT).replace("(hog)", "(hog[1.2])").replace(" hog\n", " hog[1.2]\n")
+    text = text.replace("task_memcg=/,", "task_memcg=/system.slice/backup-2024-01-14T10:11:12.service,")
+    event = parse_text(tmp_path, timed(text.splitlines(), 100))["events"][0]
+    assert event["kills"][0]["comm"] == "hog[1.2]" and event["tasks"][1]["name"] == "hog[1.2]"
+    assert event["task_memcg"] == "/system.slice/backup-2024-01-14T10:11:12.service"
+
+
+def test_every_blank_doubled_and_a_quoted_wrapped_paste(tmp_path):
+    want = without_lines(parse_text(tmp_path, timed(REPORT, 100)))
+    doubled_all = "".join(line.replace(" ", "  ") + "\n" for line in REPORT)
+    got = without_lines(parse_text(tmp_path, doubled_all))
+    assert got["events"][0]["kills"] == want["events"][0]["kills"]
+    wrapped = PARSE / "hand-4.4-global-wrapped.log"
+    want = json.loads(wrapped.with_suffix(".json").read_text())
+    quoted = "".join("> " + line + "\n" for line in wrapped.read_text().splitlines())
+    assert without_lines(parse_text(tmp_path, quoted)) == without_lines(want)
+
+
+def test_across_the_readers_1_mib_reads(tmp_path):
+    """A log's only kernel line across a read boundary; a headerless report across one."""
+    filler = "".join(f"app[{i}]: request {i} served in 3 ms, nothing to see here\n" for i in range(40000))
+    f = tmp_path / "log"
+    def head(size):   # the filler up to the end of the line holding byte size
+        return filler[:filler.index("\n", size) + 1]
+    for shift in range(0, 120, 7):
+        f.write_text(head((1 << 20) - shift) + "[   12.000001] usb 1-2: new device\n" + filler)
+        assert oomlab("parse", f).returncode == 0, shift
+    for shift in range(0, 1400, 100):
+        f.write_text(head((1 << 20) - shift) + timed(REPORT[7:], 100))
+        events = parse_file(f)["events"]
+        assert len(events) == 1 and len(events[0]["tasks"]) == 2 and events[0]["task"]["pid"] == 1022, shift
