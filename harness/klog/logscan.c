@@ -315,14 +315,16 @@ static bool is_table_line(const struct scan *s, u64 off, u64 end)
  * A kill line with no report open: the report's header may have been cut off (a
  * partial paste, a rate-limited header). Its lines may start at the last opener before
  * it ("memory: usage", "Task in ... killed as a result of limit of", "oom-kill:", a task
- * table, Mem-Info, or a CPU: line when one of those follows it), or at the first of the
- * task table rows right before it (a paste of a few rows).
+ * table, Mem-Info, a warning's first line, or a CPU: line when one of those follows
+ * it), or at the first of the task table rows right before it (a paste of a few rows).
  */
 static u64 headerless_start(const struct scan *s, u64 start)
 {
+	/* (a warning's start too: the parser must see it to leave its CPU: line alone) */
 	static const char *const openers[] = { "memory: usage ", " killed as a result of limit of ",
 					       "oom-kill:", "Tasks state (memory values in pages)",
-					       "Mem-Info:", "Mem-info:", "_adj name", "CPU: " };
+					       "Mem-Info:", "Mem-info:", "_adj name", " page allocation failure: ",
+					       "WARNING: ", "BUG: ", "CPU: " };
 	u64 lo = start > s->fed + OPENER_REACH ? start - OPENER_REACH : s->fed, best = start, row;
 	size_t i;
 

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "model/explain.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_KB 4  /* the task table's pages: 4 kB on the machines these reports come from */
+
+const char *verdict_name(enum verdict v)
+{
+	static const char *const names[VERDICT_COUNT] = {
+		[VERDICT_TOP] = "top", [VERDICT_CHILD] = "sacrificed child",
+		[VERDICT_ALLOCATING] = "oom_kill_allocating_task", [VERDICT_ORIGIN] = "OOM origin",
+		[VERDICT_NOT_IN_TABLE] = "not in table", [VERDICT_NOT_TOP] = "not top",
+		[VERDICT_NO_TABLE] = "no table", [VERDICT_NO_KILL] = "no kill",
+	};
+
+	return names[v];
+}
+
+const char *ordinal_suffix(int n)
+{
+	if (n % 100 >= 11 && n % 100 <= 13)
+		return "th";
+	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+}
+
+static struct kver kver_of_code(unsigned long code)
+{
+	return (struct kver){ (int)(code / 1000000), (int)(code / 1000 % 1000), (int)(code % 1000) };
+}
+
+/* The kernel whose formula applies: the release, unless its lines are a later kernel's. */
+static void rules_of(const struct oom_event *ev, struct explanation *x)
+{
+	bool have_era = ev->era_lo != (unsigned long)-1 && (ev->era_lo || ev->era_hi);
+	char era[48];
+
+	oom_era_text(ev, era, sizeof(era));
+	if (ev->release[0] && oom_backport(ev) != 1 && !kver_parse(ev->release, &x->m.kernel)) {
+		snprintf(x->rules_from, sizeof(x->rules_from), "release %s", ev->release);
+	} else if (have_era && ev->era_lo) {
+		x->m.kernel = kver_of_code(ev->era_lo);
+		snprintf(x->rules_from, sizeof(x->rules_from), "%s%s%sthe lines' era %s",
+			 ev->release[0] ? "release " : "", ev->release,
+			 ev->release[0] ? " prints later lines (a backport): " : "", era);
+	} else if (have_era) {
+		x->m.kernel = kver_of_code(ev->era_hi);
+		snprintf(x->rules_from, sizeof(x->rules_from), "the lines' era %s", era);
+	} else {
+		x->m.kernel = (struct kver){ 6, 8, 0 };
+		snprintf(x->rules_from, sizeof(x->rules_from), "unknown (no release, no era): "
+			 "today's rules assumed");
+	}
+	x->m.era = badness_era_of(&x->m.kernel);
+	x->modelled = x->m.era != BADNESS_NONE;
+}
+
+/* The domain: a memcg's limit and swap, or the machine's RAM and swap, as printed. */
+static void domain_of(const struct oom_event *ev, struct explanation *x)
+{
+	struct model_env *m = &x->m;
+	int n;
+
+	m->page_kb = PAGE_KB;
+	m->swappiness = 60;
+	m->mem_total_kb = ev->ram_pages >= 0 ? ev->ram_pages * PAGE_KB : -1;
+	m->swap_total_kb = ev->total_swap_kb >= 0 ? ev->total_swap_kb : 0;
+	m->machine_pages = m->mem_total_kb >= 0 ? (m->mem_total_kb + m->swap_total_kb) / PAGE_KB : -1;
+	x->memcg = model_event_is_memcg(ev);
+	x->totalpages = model_event_pages(m, ev);
+	if (!x->memcg && m->mem_total_kb >= 0)
+		n = snprintf(x->domain_from, sizeof(x->domain_from), "Mem-Info: %lld pages RAM + %lld kB swap",
+			     ev->ram_pages, m->swap_total_kb);
+	else if (!x->memcg)
+		n = snprintf(x->domain_from, sizeof(x->domain_from), "not in the report (no Mem-Info)");
+	else if (ev->mem.seen)
+		n = snprintf(x->domain_from, sizeof(x->domain_from), "memory: limit %lld kB%s%s",
+			     ev->mem.limit_kb, ev->swap.seen ? " + swap: limit" :
+			     ev->memsw.seen ? " + memory+swap: limit minus memory" : "",
+			     ev->total_swap_kb >= 0 ? " (at most the machine's swap)" : "");
+	else
+		n = snprintf(x->domain_from, sizeof(x->domain_from), "not in the report (no memory: usage line)");
+	(void)n;
+}
+
+/* 2.6.35 and before: total_vm shifted by oom_adj; CPU time, age and children are not in the table. */
+static int rank_by_total_vm(const struct oom_event *ev, struct explanation *x)
+{
+	size_t i, j;
+
+	x->rows = calloc(ev->ntasks ? ev->ntasks : 1, sizeof(*x->rows));
+	if (!x->rows)
+		return -1;
+	for (i = 0; i < ev->ntasks; i++) {
+		const struct oom_task *t = &ev->tasks[i];
+		struct rank_row r = { .task = t, .index = i, .rss = t->rss, .swap = 0, .pgtables = 0 };
+		long adj = t->has_oom_adj ? t->oom_adj : 0;
+
+		r.points = t->total_vm >= 0 ? t->total_vm : t->rss;
+		if (adj <= -17)
+			r.points = BADNESS_UNKILLABLE;
+		else if (adj > 0)
+			r.points <<= adj;
+		else if (adj < 0)
+			r.points >>= -adj;
+		for (j = x->nrows; j > 0 && r.points != BADNESS_UNKILLABLE &&
+				   (x->rows[j - 1].points == BADNESS_UNKILLABLE || x->rows[j - 1].points < r.points); j--)
+			x->rows[j] = x->rows[j - 1];
+		x->rows[j] = r;
+		x->nrows++;
+	}
+	return 0;
+}
+
+static int rank_table(const struct oom_event *ev, struct explanation *x)
+{
+	long long pages = x->totalpages;
+	size_t i;
+
+	if (!ev->ntasks)
+		return 0;
+	if (!x->modelled)
+		return rank_by_total_vm(ev, x);
+	if (pages < 1) {
+		/* The domain is not in the report: at least what the table holds. */
+		for (i = 0, pages = 0; i < ev->ntasks; i++)
+			pages += ev->tasks[i].rss > 0 ? ev->tasks[i].rss : 0;
+		snprintf(x->domain_from + strlen(x->domain_from),
+			 sizeof(x->domain_from) - strlen(x->domain_from),
+			 "; taken as the table's rss, %lld pages, for the adj term", pages);
+		x->totalpages = -1;
+	}
+	x->m.domain_pages = pages;
+	x->rows = rank_rows(&x->m, ev, NULL, pages, &x->nrows);
+	return x->rows ? 0 : -1;
+}
+
+static bool is_victim(const struct oom_task *t, long pid)
+{
+	return t->pid == pid || t->tgid == pid;
+}
+
+static const struct rank_row *row_of(const struct explanation *x, long pid, int *rank)
+{
+	size_t i;
+
+	for (i = 0; i < x->nrows; i++) {
+		if (is_victim(x->rows[i].task, pid)) {
+			if (rank)
+				*rank = (int)i + 1;
+			return &x->rows[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The highest oom_score_adj that would have put the victim below the next candidate,
+ * tried with the formula itself; the next candidate is the one then chosen.
+ */
+static void spare_adj(const struct oom_event *ev, struct explanation *x)
+{
+	const struct rank_row *v = &x->rows[0], *next = NULL;
+	long long pages = x->m.domain_pages;
+	struct badness_in in = { 0 };
+	size_t i;
+	long adj;
+
+	(void)ev;
+	for (i = 1; i < x->nrows && !next; i++)
+		if (x->rows[i].points != BADNESS_UNKILLABLE)
+			next = &x->rows[i];
+	x->next = next;
+	rank_row_input(v->task, x->m.page_kb, &in);
+	for (adj = in.adj - 1; adj >= -1000 && x->modelled; adj--) {
+		long long p;
+
+		in.adj = adj;
+		p = badness(x->m.era, &x->m.kernel, &in, pages);
+		/* ties: the row the kernel takes among equals (the later from 5.3) */
+		if (!next || p < next->points ||
+		    (p == next->points && (badness_later_wins_ties(&x->m.kernel) ? next->index > v->index
+										   : next->index < v->index))) {
+			x->spare = true;
+			x->spare_adj = adj;
+			return;
+		}
+	}
+}
+
+static void verdict_of(const struct oom_event *ev, struct explanation *x)
+{
+	const struct oom_kill *k = &ev->kills[0];
+	const struct rank_row *vrow = row_of(x, k->pid, &x->victim_rank);
+	const struct rank_row *top = x->nrows && x->rows[0].points != BADNESS_UNKILLABLE ? &x->rows[0] : NULL;
+	char *w = x->why;
+	size_t wl = sizeof(x->why);
+
+	if (strstr(k->reason, "oom_kill_allocating_task") || strstr(ev->selected_reason, "oom_kill_allocating_task")) {
+		x->verdict = VERDICT_ALLOCATING;
+		snprintf(w, wl, "vm.oom_kill_allocating_task is set: the kernel killed the task that was "
+			 "allocating, %s, without scoring any", k->comm);
+	} else if (ev->origin_stack && (k->pid == ev->trigger_pid || (vrow && is_victim(vrow->task, ev->trigger_pid)))) {
+		x->verdict = VERDICT_ORIGIN;
+		snprintf(w, wl, "%s was in swapoff (or KSM's unmerge), an OOM origin: the kernel takes it "
+			 "before scoring any task", k->comm);
+	} else if (ev->selected.seen && ev->selected.pid != k->pid) {
+		int srank = 0;
+
+		row_of(x, ev->selected.pid, &srank);
+		x->verdict = VERDICT_CHILD;
+		snprintf(w, wl, "the kernel chose %s (pid %ld%s%d%s by badness) and, as kernels up to 4.19 "
+			 "do, killed its child %s (pid %ld) instead: the child with the most memory of its own",
+			 ev->selected.comm, ev->selected.pid, srank ? ", " : "", srank,
+			 srank ? ordinal_suffix(srank) : "", k->comm, k->pid);
+		if (!srank)
+			snprintf(strstr(w, "%") ? w : w, wl, "%s", w); /* (no rank: left as is) */
+	} else if (!x->nrows) {
+		x->verdict = VERDICT_NO_TABLE;
+		snprintf(w, wl, "the report has no task table (vm.oom_dump_tasks=0, a rate-limited header, "
+			 "or a cut paste): nothing to rank");
+	} else if (!vrow) {
+		x->verdict = VERDICT_NOT_IN_TABLE;
+		snprintf(w, wl, "pid %ld has no row among the table's %zu: the paste may have cut the "
+			 "table, or its row is another thread's", k->pid, x->nrows);
+	} else if (top && (vrow == top || (vrow->points == top->points && x->ties))) {
+		x->verdict = VERDICT_TOP;
+		snprintf(w, wl, "%s was the top candidate by badness%s", k->comm,
+			 x->ties ? " (tied: the kernel takes the later row from 5.3, the earlier before)" : "");
+	} else {
+		x->verdict = VERDICT_NOT_TOP;
+		snprintf(w, wl, "by the table's numbers %s (pid %ld, %lld points) ranked above %s (%lld "
+			 "points): the sizes may have moved between the table and the kill%s", top ? top->task->name : "?",
+			 top ? top->task->pid : -1L, top ? top->points : 0LL, k->comm, vrow->points,
+			 x->modelled ? "" : ", and before 2.6.36 CPU time, age and children counted too");
+	}
+}
+
+int explain_event(const struct oom_event *ev, struct explanation *x)
+{
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	x->victim_pid = -1;
+	rules_of(ev, x);
+	domain_of(ev, x);
+	if (rank_table(ev, x))
+		return -1;
+	for (i = 0; i < x->nrows; i++)
+		x->eligible += x->rows[i].points != BADNESS_UNKILLABLE;
+	x->ties = x->nrows ? rank_ties(x->rows, x->nrows) : 0;
+	if (!ev->nkills) {
+		x->verdict = VERDICT_NO_KILL;
+		snprintf(x->why, sizeof(x->why), "%s", ev->panic[0] ? "the kernel panicked instead of killing"
+			 : ev->no_killable ? "no process could be killed"
+			 : ev->exiting.seen ? "the victim was already exiting: nothing more was killed"
+			 : "the report logs no kill (cut, or rate-limited)");
+		return 0;
+	}
+	x->victim_pid = ev->kills[0].pid;
+	snprintf(x->victim_comm, sizeof(x->victim_comm), "%s", ev->kills[0].comm);
+	verdict_of(ev, x);
+	if (x->verdict == VERDICT_TOP && x->victim_rank == 1)
+		spare_adj(ev, x);
+	return 0;
+}
+
+void explain_free(struct explanation *x)
+{
+	free(x->rows);
+	x->rows = NULL;
+}
