@@ -55,6 +55,7 @@ static const struct {
 	int (*main)(int argc, char **argv);
 } subcommands[] = {
 	{ "parse", parse_main },
+	{ "explain", explain_main },
 	{ "cgroup", cgroup_main },
 };
 

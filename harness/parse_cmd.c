@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "base/json.h"
+#include "logfiles.h"
 #include "klog/logscan.h"
 #include "klog/oomjson.h"
 #include "klog/oomreport.h"
+#include "model/explain.h"
 #include "subcommands.h"
 
 static void print_victim(const struct oom_event *ev)
@@ -41,14 +43,19 @@ static void print_victim(const struct oom_event *ev)
 		printf("; panic: %s", ev->panic);
 }
 
-/* One input file and what was read from it. */
-struct parsed {
-	const char *file;
-	struct oom_report report;
-	struct logscan_info info;
-};
+/* Where the victim stands in the task table by badness (oomlab explain tells why). */
+static void print_rank(const struct oom_event *ev)
+{
+	struct explanation x;
 
-static void print_summary(const struct parsed *in, size_t nin)
+	if (explain_event(ev, &x))
+		return;
+	if (x.victim_rank)
+		printf("; %d%s of %zu by badness", x.victim_rank, ordinal_suffix(x.victim_rank), x.nrows);
+	explain_free(&x);
+}
+
+static void print_summary(const struct logfile *in, size_t nin)
 {
 	size_t f, e, n = 0;
 	long lines = 0;
@@ -77,6 +84,7 @@ static void print_summary(const struct parsed *in, size_t nin)
 			else if (ev->limit_of[0])
 				printf(", limit of %s", ev->limit_of);
 			print_victim(ev);
+			print_rank(ev);
 			oom_era_text(ev, era, sizeof(era));
 			if (ev->release[0] && oom_backport(ev) == 1)
 				printf(" [kernel %s, lines of %s: a backport]", ev->release, era);
@@ -93,7 +101,7 @@ static void print_summary(const struct parsed *in, size_t nin)
 	printf("\n");
 }
 
-static void print_json(const struct parsed *in, size_t nin)
+static void print_json(const struct logfile *in, size_t nin)
 {
 	struct json j;
 	size_t f, i;
@@ -119,30 +127,6 @@ static void print_json(const struct parsed *in, size_t nin)
 	json_object_end(&j);
 }
 
-/* Read one file (- is standard input). Returns 0, or 1 with the reason on stderr. */
-static int read_log(struct parsed *out)
-{
-	bool in = !strcmp(out->file, "-");
-	int fd = in ? STDIN_FILENO : open(out->file, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd < 0) {
-		fprintf(stderr, "oomlab parse: open `%s`: %s\n", out->file, strerror(errno));
-		return 1;
-	}
-	rc = logscan_fd(fd, &out->report, &out->info);
-	if (rc)
-		fprintf(stderr, "oomlab parse: read `%s`: %s\n", out->file, strerror(errno));
-	if (!in)
-		close(fd);
-	if (!rc && !out->info.kernel_lines) {
-		fprintf(stderr, "oomlab parse: no kernel log lines in %s (no /dev/kmsg record, printk "
-			"time, syslog `kernel:` line or OOM report line)\n", in ? "standard input" : out->file);
-		oom_report_free(&out->report);
-		return 1;
-	}
-	return rc ? 1 : 0;
-}
-
 static int usage(FILE *to, int rc)
 {
 	fprintf(to, "usage: oomlab parse [--summary] [FILE...|-]\n"
@@ -159,12 +143,10 @@ int parse_main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "summary", no_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0 },
 	};
-	static char *stdin_only[] = { "-" };
-	struct parsed *in;
+	struct logfile *in = NULL;
 	bool summary = false;
-	char **files;
-	size_t nfiles, nin = 0, f;
-	int c, rc = 0;
+	size_t nin = 0;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "sh", longopts, NULL)) != -1) {
 		if (c == 's')
@@ -172,27 +154,12 @@ int parse_main(int argc, char **argv)
 		else
 			return usage(c == 'h' ? stdout : stderr, c == 'h' ? 0 : 2);
 	}
-	files = optind < argc ? argv + optind : stdin_only;
-	nfiles = optind < argc ? (size_t)(argc - optind) : 1;
-	in = calloc(nfiles, sizeof(*in));
-	if (!in) {
-		fprintf(stderr, "oomlab parse: %s\n", strerror(ENOMEM));
-		return 1;
-	}
-	for (f = 0; f < nfiles; f++) {
-		in[nin].file = files[f];
-		if (read_log(&in[nin]))
-			rc = 1;
-		else
-			nin++;
-	}
+	rc = logfiles_read("oomlab parse", argv + optind, (size_t)(argc - optind), &in, &nin);
 	if (nin && summary)
 		print_summary(in, nin);
 	else if (nin)
 		print_json(in, nin);
-	for (f = 0; f < nin; f++)
-		oom_report_free(&in[f].report);
-	free(in);
+	logfiles_free(in, nin);
 	if (fflush(stdout))
 		rc = 1;
 	return rc;

@@ -3,8 +3,11 @@
 #ifndef OOMLAB_SUBCOMMANDS_H
 #define OOMLAB_SUBCOMMANDS_H
 
-/* oomlab parse [--summary] [FILE|-] */
+/* oomlab parse [--summary] [FILE...|-] */
 int parse_main(int argc, char **argv);
+
+/* oomlab explain [--event N] [--json] [--rows N] [FILE...|-] */
+int explain_main(int argc, char **argv);
 
 /* oomlab cgroup info|limit|counters|kill|enable ... */
 int cgroup_main(int argc, char **argv);

@@ -282,7 +282,7 @@ def test_summary(tmp_path):
     lines = out.splitlines()
     assert re.match(r"event 1 \(lines 1-80\): hog \(pid (\d+)\) invoked the OOM killer, "
                     r"CONSTRAINT_MEMCG in /\S+/adj-max-small-first; killed small \(pid \d+, "
-                    r"anon-rss 1024 kB, oom_score_adj 1000\) \[kernel 6\.18\.\S+\]$", lines[0]), lines[0]
+                    r"anon-rss 1024 kB, oom_score_adj 1000\); 1st of 3 by badness \[kernel 6\.18\.\S+\]$", lines[0]), lines[0]
     assert "killed big" in lines[1]
     assert lines[-1] == "2 OOM events in 160 lines"
     panic = parse_file(PARSE / "6.12-v2-panic-on-oom-global.log", "--summary")

@@ -80,6 +80,7 @@ static void meminfo(struct json *j, const struct oom_event *ev)
 	if (!object_or_null(j, "meminfo", ev->has_meminfo))
 		return;
 	int_or_null(j, "ram_pages", ev->ram_pages);
+	int_or_null(j, "reserved_pages", ev->reserved_pages);
 	int_or_null(j, "free_pages", ev->free_pages);
 	int_or_null(j, "free_swap_kb", ev->free_swap_kb);
 	int_or_null(j, "total_swap_kb", ev->total_swap_kb);

@@ -298,6 +298,11 @@ static int meminfo_lines(struct oom_parser *p, const char *t, long src)
 		ev->ram_pages = v;
 		return 1;
 	}
+	/* RAM the kernel does not manage: the OOM domain is RAM less this (plus swap) */
+	if (oom_number(t, &v, &f) && fixed_after(f, " pages reserved")) {
+		ev->reserved_pages = v;
+		return 1;
+	}
 	return 0;
 }
 

@@ -179,7 +179,8 @@ struct oom_event *oom_open(struct oom_parser *p, long src)
 	memset(ev, 0, sizeof(*ev));
 	ev->first_line = ev->last_line = src;
 	ev->trigger_pid = ev->task_pid = ev->task_uid = OOM_UNKNOWN;
-	ev->ram_pages = ev->free_pages = ev->free_swap_kb = ev->total_swap_kb = OOM_UNKNOWN;
+	ev->ram_pages = ev->reserved_pages = ev->free_pages = ev->free_swap_kb = ev->total_swap_kb =
+		OOM_UNKNOWN;
 	ev->order = -2;
 	ev->selected_score = OOM_UNKNOWN;
 	p->cur = ev;

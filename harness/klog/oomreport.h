@@ -99,7 +99,7 @@ struct oom_event {
 	struct oom_usage mem, memsw, kmem, swap;
 	char stats_for[OOM_PATH_MAX];   /* the first "Memory cgroup stats for X:" */
 	bool has_meminfo;
-	long long ram_pages, free_pages, free_swap_kb, total_swap_kb; /* -1 unknown */
+	long long ram_pages, reserved_pages, free_pages, free_swap_kb, total_swap_kb; /* -1 unknown */
 	struct oom_task *tasks;
 	size_t ntasks;
 	struct oom_proc selected;       /* "Kill process N (C) score S or sacrifice child" */

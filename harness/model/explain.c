@@ -57,32 +57,51 @@ static void rules_of(const struct oom_event *ev, struct explanation *x)
 	x->modelled = x->m.era != BADNESS_NONE;
 }
 
-/* The domain: a memcg's limit and swap, or the machine's RAM and swap, as printed. */
+/*
+ * With no Mem-Info (a memcg's report), the machine's swap is not printed: what the memcg
+ * had in swap at the OOM stands in for it (a memcg at its limit swaps what it can first).
+ */
+static long long memcg_swap_used_kb(const struct oom_event *ev)
+{
+	if (ev->swap.seen)
+		return ev->swap.usage_kb;
+	if (ev->memsw.seen && ev->mem.seen && ev->memsw.usage_kb > ev->mem.usage_kb)
+		return ev->memsw.usage_kb - ev->mem.usage_kb;
+	return 0;
+}
+
+/*
+ * The domain: a memcg's limit and the swap it may use, or the machine's managed RAM
+ * (pages RAM less pages reserved: totalram_pages) and swap, as the report printed them.
+ */
 static void domain_of(const struct oom_event *ev, struct explanation *x)
 {
 	struct model_env *m = &x->m;
-	int n;
+	long long ram = ev->ram_pages;
+	char *d = x->domain_from;
+	size_t dl = sizeof(x->domain_from);
 
+	if (ram >= 0 && ev->reserved_pages > 0 && ev->reserved_pages < ram)
+		ram -= ev->reserved_pages;
 	m->page_kb = PAGE_KB;
 	m->swappiness = 60;
-	m->mem_total_kb = ev->ram_pages >= 0 ? ev->ram_pages * PAGE_KB : -1;
-	m->swap_total_kb = ev->total_swap_kb >= 0 ? ev->total_swap_kb : 0;
-	m->machine_pages = m->mem_total_kb >= 0 ? (m->mem_total_kb + m->swap_total_kb) / PAGE_KB : -1;
+	m->mem_total_kb = ram >= 0 ? ram * PAGE_KB : -1;
+	m->swap_total_kb = ev->total_swap_kb >= 0 ? ev->total_swap_kb : memcg_swap_used_kb(ev);
+	m->machine_pages = ram >= 0 ? ram + (ev->total_swap_kb > 0 ? ev->total_swap_kb / PAGE_KB : 0) : -1;
 	x->memcg = model_event_is_memcg(ev);
 	x->totalpages = model_event_pages(m, ev);
-	if (!x->memcg && m->mem_total_kb >= 0)
-		n = snprintf(x->domain_from, sizeof(x->domain_from), "Mem-Info: %lld pages RAM + %lld kB swap",
-			     ev->ram_pages, m->swap_total_kb);
+	if (!x->memcg && ram >= 0)
+		snprintf(d, dl, "Mem-Info: %lld pages RAM - %lld reserved + %lld kB swap", ev->ram_pages,
+			 ev->reserved_pages > 0 ? ev->reserved_pages : 0, ev->total_swap_kb > 0 ? ev->total_swap_kb : 0);
 	else if (!x->memcg)
-		n = snprintf(x->domain_from, sizeof(x->domain_from), "not in the report (no Mem-Info)");
+		snprintf(d, dl, "not in the report (no Mem-Info)");
 	else if (ev->mem.seen)
-		n = snprintf(x->domain_from, sizeof(x->domain_from), "memory: limit %lld kB%s%s",
-			     ev->mem.limit_kb, ev->swap.seen ? " + swap: limit" :
-			     ev->memsw.seen ? " + memory+swap: limit minus memory" : "",
-			     ev->total_swap_kb >= 0 ? " (at most the machine's swap)" : "");
+		snprintf(d, dl, "memory: limit %lld kB%s%s", ev->mem.limit_kb,
+			 ev->swap.seen ? " + swap: limit" : ev->memsw.seen ? " + memory+swap: limit - memory" : "",
+			 !ev->swap.seen && !ev->memsw.seen ? "" : ev->total_swap_kb >= 0 ?
+			 ", at most the machine's swap" : ", at most the swap it used, the machine's not printed");
 	else
-		n = snprintf(x->domain_from, sizeof(x->domain_from), "not in the report (no memory: usage line)");
-	(void)n;
+		snprintf(d, dl, "not in the report (no memory: usage line)");
 }
 
 /* 2.6.35 and before: total_vm shifted by oom_adj; CPU time, age and children are not in the table. */
@@ -211,12 +230,13 @@ static void verdict_of(const struct oom_event *ev, struct explanation *x)
 
 		row_of(x, ev->selected.pid, &srank);
 		x->verdict = VERDICT_CHILD;
-		snprintf(w, wl, "the kernel chose %s (pid %ld%s%d%s by badness) and, as kernels up to 4.19 "
-			 "do, killed its child %s (pid %ld) instead: the child with the most memory of its own",
-			 ev->selected.comm, ev->selected.pid, srank ? ", " : "", srank,
-			 srank ? ordinal_suffix(srank) : "", k->comm, k->pid);
-		if (!srank)
-			snprintf(strstr(w, "%") ? w : w, wl, "%s", w); /* (no rank: left as is) */
+		char place[48] = "";
+
+		if (srank)
+			snprintf(place, sizeof(place), ", %d%s by badness", srank, ordinal_suffix(srank));
+		snprintf(w, wl, "the kernel chose %s (pid %ld%s) and, as kernels up to 5.0 do, killed "
+			 "its child %s (pid %ld) instead: the child with the most memory of its own",
+			 ev->selected.comm, ev->selected.pid, place, k->comm, k->pid);
 	} else if (!x->nrows) {
 		x->verdict = VERDICT_NO_TABLE;
 		snprintf(w, wl, "the report has no task table (vm.oom_dump_tasks=0, a rate-limited header, "
@@ -227,8 +247,10 @@ static void verdict_of(const struct oom_event *ev, struct explanation *x)
 			 "table, or its row is another thread's", k->pid, x->nrows);
 	} else if (top && (vrow == top || (vrow->points == top->points && x->ties))) {
 		x->verdict = VERDICT_TOP;
-		snprintf(w, wl, "%s was the top candidate by badness%s", k->comm,
-			 x->ties ? " (tied: the kernel takes the later row from 5.3, the earlier before)" : "");
+		snprintf(w, wl, "%s was the top candidate by badness%s", k->comm, !x->ties ? "" :
+			 badness_later_wins_ties(&x->m.kernel) ? " (tied with others: this kernel, 5.3+, "
+			 "takes the last of them in the table)" : " (tied with others: this kernel, before "
+			 "5.3, takes the first of them in the table)");
 	} else {
 		x->verdict = VERDICT_NOT_TOP;
 		snprintf(w, wl, "by the table's numbers %s (pid %ld, %lld points) ranked above %s (%lld "
@@ -236,6 +258,66 @@ static void verdict_of(const struct oom_event *ev, struct explanation *x)
 			 top ? top->task->pid : -1L, top ? top->points : 0LL, k->comm, vrow->points,
 			 x->modelled ? "" : ", and before 2.6.36 CPU time, age and children counted too");
 	}
+}
+
+/*
+ * The score 2.6.36-5.0 print on the "Kill process" line, beside the formula's from the
+ * table: in thousandths of the domain (2.6.36-3.4 compute them so; 3.5+ print
+ * points * 1000 / totalpages).
+ */
+static void score_check(const struct oom_event *ev, struct explanation *x)
+{
+	const struct rank_row *r;
+
+	if (!ev->selected.seen || ev->selected_score < 0 || !x->modelled)
+		return;
+	x->score_known = true;
+	x->printed_score = ev->selected_score;
+	x->formula_score = -1;
+	r = row_of(x, ev->selected.pid, NULL);
+	if (!r || r->points == BADNESS_UNKILLABLE)
+		return;
+	if (x->m.era == BADNESS_2_6_36)
+		x->formula_score = (long)r->points;
+	else if (x->m.domain_pages > 0)
+		x->formula_score = (long)(r->points * 1000 / x->m.domain_pages);
+}
+
+/* The score 3.5-5.0 print for a row whose points are p, in a domain of pages. */
+static long printed_for(long long p, long long pages)
+{
+	return pages > 0 ? (long)(p * 1000 / pages) : -1;
+}
+
+/*
+ * A memcg report without Mem-Info does not say whether the machine has the swap its
+ * memory+swap (or swap:) limit allows. When the kernel printed the chosen one's score
+ * (3.5-5.0), the domain with that swap is taken if the score fits it and not the other.
+ */
+static int domain_by_score(const struct oom_event *ev, struct explanation *x)
+{
+	long long allowance, with, without;
+	const struct rank_row *r;
+	struct badness_in in = { 0 };
+
+	if (!x->memcg || ev->total_swap_kb >= 0 || !ev->selected.seen || ev->selected_score < 0 ||
+	    x->m.era != BADNESS_3_5 || !ev->mem.seen || !(r = row_of(x, ev->selected.pid, NULL)))
+		return 0;
+	allowance = ev->swap.seen ? ev->swap.limit_kb : ev->memsw.seen ? ev->memsw.limit_kb - ev->mem.limit_kb : 0;
+	if (allowance <= 0 || allowance >= (1LL << 40))
+		return 0;
+	without = ev->mem.limit_kb / PAGE_KB;
+	with = without + allowance / PAGE_KB;
+	rank_row_input(r->task, PAGE_KB, &in);
+	if (printed_for(badness(x->m.era, &x->m.kernel, &in, with), with) != ev->selected_score ||
+	    printed_for(badness(x->m.era, &x->m.kernel, &in, without), without) == ev->selected_score ||
+	    x->totalpages == with)
+		return 0;
+	x->totalpages = with;
+	snprintf(x->domain_from + strlen(x->domain_from), sizeof(x->domain_from) - strlen(x->domain_from),
+		 "; the printed score %ld fits the whole allowance: swap counted", ev->selected_score);
+	explain_free(x);
+	return rank_table(ev, x);
 }
 
 int explain_event(const struct oom_event *ev, struct explanation *x)
@@ -246,7 +328,7 @@ int explain_event(const struct oom_event *ev, struct explanation *x)
 	x->victim_pid = -1;
 	rules_of(ev, x);
 	domain_of(ev, x);
-	if (rank_table(ev, x))
+	if (rank_table(ev, x) || domain_by_score(ev, x))
 		return -1;
 	for (i = 0; i < x->nrows; i++)
 		x->eligible += x->rows[i].points != BADNESS_UNKILLABLE;
@@ -262,6 +344,7 @@ int explain_event(const struct oom_event *ev, struct explanation *x)
 	x->victim_pid = ev->kills[0].pid;
 	snprintf(x->victim_comm, sizeof(x->victim_comm), "%s", ev->kills[0].comm);
 	verdict_of(ev, x);
+	score_check(ev, x);
 	if (x->verdict == VERDICT_TOP && x->victim_rank == 1)
 		spare_adj(ev, x);
 	return 0;
@@ -271,4 +354,5 @@ void explain_free(struct explanation *x)
 {
 	free(x->rows);
 	x->rows = NULL;
+	x->nrows = 0;
 }

@@ -48,6 +48,9 @@ struct explanation {
 	int ties;                       /* rows with the top's badness besides it */
 	enum verdict verdict;
 	char why[400];
+	bool score_known;               /* the kernel printed the chosen one's score (2.6.36-5.0) */
+	long printed_score;             /* as printed: 0..1000 */
+	long formula_score;             /* the same from the table by the formula; -1 no row */
 	bool spare;                     /* an adj that would have spared the victim was found */
 	long spare_adj;
 	const struct rank_row *next;    /* who would have died instead */
