@@ -195,6 +195,8 @@ void cli_usage(FILE *out)
 	fprintf(out, "usage: oomlab [OPTIONS] [CASE...]    run the cases (all when none is named)\n"
 		"       oomlab parse [--summary] [FILE...|-]\n"
 		"                                     read OOM reports from a kernel log\n"
+		"       oomlab explain [--event N] [--json] [--rows N] [FILE...|-]\n"
+		"                                     why the kernel chose each victim\n"
 		"       oomlab cgroup COMMAND ...     look at or drive oomlab's cgroup layer\n\n"
 		"Runs each case's stressors in a memory-limited cgroup, lets the OOM killer fire,\n"
 		"and checks victims, kernel log lines and oom_score order against expected/.\n"

@@ -87,8 +87,8 @@ static void print_text(const struct logfile *f, const struct oom_event *ev, long
 		printf("  to spare it: an oom_score_adj of %ld or less on %s; then %s (pid %ld) would "
 		       "have been killed\n", x->spare_adj, x->victim_comm, x->next->task->name, x->next->task->pid);
 	else if (x->spare)
-		printf("  to spare it: an oom_score_adj of %ld or less on %s; then no other task could "
-		       "be chosen\n", x->spare_adj, x->victim_comm);
+		printf("  to spare it: only oom_score_adj -1000 on %s: no other task could be chosen\n",
+		       x->victim_comm);
 	print_table(x, rows);
 }
 

@@ -192,6 +192,12 @@ static void spare_adj(const struct oom_event *ev, struct explanation *x)
 		if (x->rows[i].points != BADNESS_UNKILLABLE)
 			next = &x->rows[i];
 	x->next = next;
+	if (!next) {
+		/* nobody else can be chosen: only never choosing it spares it */
+		x->spare = true;
+		x->spare_adj = -1000;
+		return;
+	}
 	rank_row_input(v->task, x->m.page_kb, &in);
 	for (adj = in.adj - 1; adj >= -1000 && x->modelled; adj--) {
 		long long p;
@@ -199,7 +205,7 @@ static void spare_adj(const struct oom_event *ev, struct explanation *x)
 		in.adj = adj;
 		p = badness(x->m.era, &x->m.kernel, &in, pages);
 		/* ties: the row the kernel takes among equals (the later from 5.3) */
-		if (!next || p < next->points ||
+		if (p < next->points ||
 		    (p == next->points && (badness_later_wins_ties(&x->m.kernel) ? next->index > v->index
 										   : next->index < v->index))) {
 			x->spare = true;
@@ -247,6 +253,7 @@ static void verdict_of(const struct oom_event *ev, struct explanation *x)
 			 "table, or its row is another thread's", k->pid, x->nrows);
 	} else if (top && (vrow == top || (vrow->points == top->points && x->ties))) {
 		x->verdict = VERDICT_TOP;
+		x->victim_rank = 1; /* first among equals */
 		snprintf(w, wl, "%s was the top candidate by badness%s", k->comm, !x->ties ? "" :
 			 badness_later_wins_ties(&x->m.kernel) ? " (tied with others: this kernel, 5.3+, "
 			 "takes the last of them in the table)" : " (tied with others: this kernel, before "
