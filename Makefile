@@ -28,13 +28,13 @@ SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec key
 # and shared/words.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin fixedtext learnprefix kmsg oomreport oomlines oomtext \
         oomtable oomvictim oomjson) harness/base/err harness/base/json
-HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/explain_cmd harness/logfiles harness/cgroup_cmd \
+HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/explain_cmd harness/replay_cmd harness/logfiles harness/cgroup_cmd \
            $(addprefix harness/base/,clock fileio hostinfo procinfo child compare cleanup) \
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
            $(addprefix harness/machine/,sysctl swapfile shmobj) \
            $(addprefix harness/journal/,journal undo) \
            $(addprefix harness/format/,ini casefile casekeys expectfile expectkeys patterns) \
-           $(addprefix harness/model/,badness casemodel rank explain) \
+           $(addprefix harness/model/,badness casemodel rank explain replay) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl) \
            $(addprefix harness/judge/,judge judge_model casediag ktap) \

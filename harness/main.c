@@ -56,6 +56,7 @@ static const struct {
 } subcommands[] = {
 	{ "parse", parse_main },
 	{ "explain", explain_main },
+	{ "replay", replay_main },
 	{ "cgroup", cgroup_main },
 };
 

@@ -124,6 +124,7 @@ struct expect_spec {
 	struct role_list killed;     /* every process of these roles died by SIGKILL */
 	struct role_list survived;   /* these roles were not killed */
 	struct role_list victims;    /* the kernel's "Killed process" victims, in order */
+	struct role_list first_victim; /* the first of them (a second victim may follow) */
 	struct count_expect oom_kills;  /* the cgroup's OOM kill counter */
 	struct count_expect oom_events; /* v2 memory.events oom: times the limit led to an OOM */
 	struct usage_expect usage;   /* the cgroup's memory usage once the log settled */

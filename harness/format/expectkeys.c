@@ -442,6 +442,9 @@ static const struct expect_key keys[] = {
 	  "no process of each role was SIGKILLed (alive, or exited by itself)" },
 	{ "victims", false, FIELD(victims), &roles, true, "`ROLE, ROLE...` or `none`",
 	  "the `Killed process` lines of this case name exactly these roles, in this order" },
+	{ "first_victim", false, FIELD(first_victim), &roles, false, "`ROLE`",
+	  "the first `Killed process` line of this case names this role (others may follow: a "
+	  "second victim, a replay's later kills)" },
 	{ "oom_kills", false, FIELD(oom_kills), &count, false, "count",
 	  "the cgroup's OOM kill counter (v2 `memory.events` `oom_kill`, v1 `memory.oom_control` "
 	  "`oom_kill`) equals it; before 4.13, which has no counter, the number of `Killed "

@@ -128,6 +128,21 @@ static void check_victims(struct judge *j)
 		judge_fail(j, rl->line, "victims: expected %s, saw %s in the kernel log", want, saw);
 }
 
+static void check_first_victim(struct judge *j)
+{
+	const struct role_list *rl = &j->x->first_victim;
+	char want[512], saw[1024];
+	int n;
+
+	role_list_text(rl, want, sizeof(want));
+	logged_victims(j->r, saw, sizeof(saw), &n);
+	saw[strcspn(saw, ",")] = '\0';
+	if (rl->n != 1)
+		judge_fail(j, rl->line, "first_victim: expected one role, got %s", want);
+	else if (strcmp(want, saw))
+		judge_fail(j, rl->line, "first_victim: expected %s, saw %s first in the kernel log", want, saw);
+}
+
 static void check_oom_kills(struct judge *j)
 {
 	const struct case_run *r = j->r;
@@ -410,6 +425,8 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 		check_survived(&j);
 	if (x->victims.set)
 		check_victims(&j);
+	if (x->first_victim.set)
+		check_first_victim(&j);
 	if (x->oom_kills.set)
 		check_oom_kills(&j);
 	if (x->oom_events.set)

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "model/replay.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/hostinfo.h"
+
+#define PAGE_KB 4
+#define TARGET_KB (256LL << 10)     /* auto: the replay's domain at most 256M */
+#define PROC_OVERHEAD_KB 512        /* what a stressor process costs beyond its sizes */
+#define MARGIN_KB (8LL << 10)       /* the hog goes past full by this much, at most */
+#define NEAR_PERMILLE 950           /* candidates within 5% of the victim are replayed */
+
+static void note(struct replay_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->nnotes == REPLAY_NOTES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->notes[p->nnotes++], sizeof(p->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+static int refuse(struct replay_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->why_not, sizeof(p->why_not), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A role name from a comm: letters, digits, '_', '-', '.', at most 15, unique in the plan. */
+static void role_of(const struct replay_plan *p, const char *comm, char *out, size_t len)
+{
+	size_t n = 0, k;
+	int i, taken, suffix = 1;
+	char base[16];
+
+	for (k = 0; comm[k] && n < 12 && n + 1 < sizeof(base); k++) {
+		unsigned char c = (unsigned char)comm[k];
+
+		if (isalnum(c) || c == '_' || c == '-' || c == '.')
+			base[n++] = (char)c;
+		else if (n && base[n - 1] != '-')
+			base[n++] = '-';
+	}
+	while (n && base[n - 1] == '-')
+		n--;
+	base[n] = '\0';
+	snprintf(out, len, "%s", n ? base : "task");
+	do {
+		for (i = 0, taken = 0; i < p->n; i++)
+			taken |= !strcmp(p->procs[i].role, out);
+		if (taken)
+			snprintf(out, len, "%s%d", n ? base : "task", ++suffix);
+	} while (taken);
+}
+
+static bool is_pid(const struct oom_task *t, long pid)
+{
+	return pid >= 0 && (t->pid == pid || t->tgid == pid);
+}
+
+/* The row that stands for the trigger: its pid's, or, for a thread's pid (the CPU: line
+ * names the thread), the one row of the trigger's comm. nrows when none. */
+static size_t trigger_index(const struct oom_event *ev, const struct explanation *x, struct replay_plan *p)
+{
+	size_t i, named = x->nrows, count = 0;
+
+	for (i = 0; i < x->nrows; i++) {
+		if (is_pid(x->rows[i].task, ev->trigger_pid))
+			return i;
+		if (!strcmp(x->rows[i].task->name, oom_trigger_comm(ev)) && !count++)
+			named = i;
+	}
+	if (count == 1)
+		note(p, "the trigger's pid %ld has no row: it is a thread of %s (pid %ld)", ev->trigger_pid,
+		     x->rows[named].task->name, x->rows[named].task->pid);
+	return count == 1 ? named : x->nrows;
+}
+
+/* Add a row as an idle process (sizes in the field's kB; scaled later). */
+static void add_row(struct replay_plan *p, const struct rank_row *r, const struct oom_event *ev, bool trigger)
+{
+	const struct oom_task *t = r->task;
+	struct replay_proc *q = &p->procs[p->n];
+
+	memset(q, 0, sizeof(*q));
+	role_of(p, t->name, q->role, sizeof(q->role));
+	snprintf(q->comm, sizeof(q->comm), "%s", t->name);
+	q->pid = t->pid;
+	/* file pages as shmem: the same to the formula, and not reclaimed before the OOM */
+	q->shmem_kb = ((t->rss_file > 0 ? t->rss_file : 0) + (t->rss_shmem > 0 ? t->rss_shmem : 0)) * PAGE_KB;
+	q->field_kb = (r->rss + r->swap) * PAGE_KB;
+	q->anon_kb = q->field_kb - q->shmem_kb;
+	q->adj = q->field_adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
+	q->victim = is_pid(t, ev->kills[0].pid);
+	q->trigger = trigger;
+	if (q->victim)
+		p->victim = p->n;
+	if (q->trigger)
+		p->trigger = p->n;
+	p->n++;
+}
+
+static bool kept(const struct replay_plan *p, long pid)
+{
+	int k;
+
+	for (k = 0; k < p->n; k++)
+		if (p->procs[k].pid == pid)
+			return true;
+	return false;
+}
+
+/*
+ * The victim, those ranked above it or within 5% below, and the trigger; then, while
+ * --keep allows, the next rows by badness until nine tenths of the table's memory is
+ * there (what is not replayed, the trigger's hog takes up: it should not outgrow its row).
+ */
+static int pick_rows(const struct oom_event *ev, const struct explanation *x, const struct replay_opts *o,
+		     struct replay_plan *p)
+{
+	long long vpoints, total = 0, have = 0;
+	size_t i, v = x->nrows, t = trigger_index(ev, x, p);
+
+	for (i = 0; i < x->nrows; i++)
+		if (is_pid(x->rows[i].task, ev->kills[0].pid))
+			v = i;
+	if (v == x->nrows)
+		return refuse(p, "the victim, pid %ld, has no row in the task table", ev->kills[0].pid);
+	vpoints = x->rows[v].points;
+	for (i = 0; i < x->nrows; i++) {
+		const struct rank_row *r = &x->rows[i];
+		bool near = r->points != BADNESS_UNKILLABLE && r->points * 1000 >= vpoints * NEAR_PERMILLE;
+
+		total += r->rss + r->swap;
+		if (i > v && !near && i != t)
+			continue;
+		if (p->n >= REPLAY_MAX || p->n >= o->keep)
+			return refuse(p, "replaying it needs more than %d processes (the victim and every "
+				      "candidate within 5%% of it): --keep %d or more", o->keep, o->keep + 1);
+		add_row(p, r, ev, i == t);
+		have += r->rss + r->swap;
+	}
+	for (i = v + 1; i < x->nrows && p->n + (t == x->nrows) < o->keep && p->n < REPLAY_MAX &&
+			have * 10 < total * 9; i++) {
+		const struct rank_row *r = &x->rows[i];
+
+		if (kept(p, r->task->pid) || r->points == BADNESS_UNKILLABLE)
+			continue;
+		add_row(p, r, ev, false);
+		have += r->rss + r->swap;
+	}
+	if (have * 10 < total * 9)
+		note(p, "%lld of the table's %lld pages are replayed (--keep %d)", have, total, o->keep);
+	if (t == x->nrows) {
+		/* the trigger has no row (not in the domain, a kernel thread): a hog stands in */
+		struct replay_proc *q = &p->procs[p->n];
+
+		if (p->n == REPLAY_MAX || p->n >= o->keep)
+			return refuse(p, "no room for the trigger with --keep %d", o->keep);
+		memset(q, 0, sizeof(*q));
+		role_of(p, "trigger", q->role, sizeof(q->role));
+		snprintf(q->comm, sizeof(q->comm), "%s", oom_trigger_comm(ev)[0] ? oom_trigger_comm(ev) : "?");
+		q->pid = ev->trigger_pid;
+		q->trigger = true;
+		p->trigger = p->n++;
+		note(p, "the trigger %s has no row: a hog stands in for it", q->comm);
+	}
+	return 0;
+}
+
+/* Two kept rows with the same total_vm, rss and page tables: they may share one mm. */
+static void same_rows(const struct explanation *x, const struct replay_plan *p, char *out, size_t len)
+{
+	size_t i, j;
+
+	out[0] = '\0';
+	for (i = 0; i < x->nrows; i++) {
+		const struct oom_task *a = x->rows[i].task;
+
+		for (j = i + 1; j < x->nrows && kept(p, a->pid) && a->rss > 0; j++) {
+			const struct oom_task *b = x->rows[j].task;
+
+			if (kept(p, b->pid) && a->total_vm == b->total_vm && a->rss == b->rss &&
+			    a->pgtables_bytes == b->pgtables_bytes && a->nr_ptes == b->nr_ptes) {
+				snprintf(out, len, ": %s (pid %ld) and %s (pid %ld) have the same total_vm, rss "
+					 "and page tables, as tasks sharing one mm (CLONE_VM, vfork) do, whose "
+					 "memory processes of their own would hold twice", a->name, a->pid,
+					 b->name, b->pid);
+				return;
+			}
+		}
+	}
+}
+
+/*
+ * What the field's domain held at the OOM: a memcg's limit and the swap it had in use,
+ * or the machine's managed RAM and the swap in use. Swap it could have used but did not
+ * is not replayed (the replay has none).
+ */
+static long long field_memory_kb(const struct oom_event *ev, const struct explanation *x)
+{
+	long long ram = ev->ram_pages - (ev->reserved_pages > 0 ? ev->reserved_pages : 0);
+
+	if (x->memcg) {
+		if (ev->swap.seen)
+			return ev->mem.limit_kb + ev->swap.usage_kb;
+		if (ev->memsw.seen && ev->memsw.usage_kb > ev->mem.usage_kb)
+			return ev->mem.limit_kb + ev->memsw.usage_kb - ev->mem.usage_kb;
+		return ev->mem.limit_kb;
+	}
+	return ram * PAGE_KB + (ev->total_swap_kb > 0 && ev->free_swap_kb >= 0 ?
+				ev->total_swap_kb - ev->free_swap_kb : 0);
+}
+
+/*
+ * Sizes divided by the factor. The replay's domain lacks the swap the field's could have
+ * used and did not, so each adj is scaled by the field's domain over the replay's (both
+ * at one size): adj then stays the same share of the domain, and the order of badness
+ * with it (adj -1000 stays never).
+ */
+static void scale(struct replay_plan *p)
+{
+	double ratio = (double)p->field_kb / (double)p->memory_kb;
+	int i;
+
+	p->domain_kb = (long long)((double)p->memory_kb / p->factor);
+	for (i = 0; i < p->n; i++) {
+		struct replay_proc *q = &p->procs[i];
+		double adj = q->field_adj * ratio;
+
+		q->anon_kb = (long long)((double)q->anon_kb / p->factor);
+		q->file_kb = (long long)((double)q->file_kb / p->factor);
+		q->shmem_kb = (long long)((double)q->shmem_kb / p->factor);
+		q->adj = q->field_adj <= -1000 ? -1000 : adj > 1000 ? 1000 : adj < -999 ? -999 : (long)(adj + (adj < 0 ? -0.5 : 0.5));
+	}
+	if (ratio > 1.001)
+		note(p, "the field's domain counted %lld kB of swap it did not use: each oom_score_adj is "
+		     "scaled by %.3f to keep its share", p->field_kb - p->memory_kb, ratio);
+}
+
+static long long proc_kb(const struct replay_proc *q)
+{
+	return q->anon_kb + q->file_kb + q->shmem_kb;
+}
+
+/*
+ * The replay's badness of each process by this kernel's formula, the trigger's hog at
+ * the size it has when the domain is full; and what the hog allocates: past that by half
+ * the victim's size (the victim's memory then lets it finish), or the whole domain when
+ * it is the victim itself. Returns -1 when the others alone fill the domain.
+ */
+static int predict(struct replay_plan *p)
+{
+	struct hostinfo h;
+	long long others = 0, free_kb, domain = p->domain_kb / PAGE_KB;
+	int i;
+
+	hostinfo_read(&h);
+	for (i = 0; i < p->n; i++)
+		if (i != p->trigger)
+			others += proc_kb(&p->procs[i]) + PROC_OVERHEAD_KB;
+	free_kb = p->domain_kb - others - PROC_OVERHEAD_KB;
+	if (free_kb <= 0)
+		return refuse(p, "the replayed processes (%lld kB with their own memory) fill the "
+			      "domain (%lld kB) before the trigger allocates", others, p->domain_kb);
+	for (i = 0; i < p->n; i++) {
+		struct replay_proc *q = &p->procs[i];
+		long long kb = i == p->trigger ? free_kb : proc_kb(q);
+		struct badness_in in = { .rss = kb / PAGE_KB, .pgtables = kb / PAGE_KB / 512 + 2,
+					 .adj = q->adj, .cap_sys_admin = h.root };
+
+		q->points = badness(badness_era_of(&h.kernel), &h.kernel, &in, domain);
+	}
+	/* past full by enough to be sure, and by less than the victim frees: one kill */
+	p->hog_kb = p->victim == p->trigger ? p->domain_kb :
+		    free_kb + (proc_kb(&p->procs[p->victim]) / 2 < MARGIN_KB ? proc_kb(&p->procs[p->victim]) / 2 : MARGIN_KB);
+	return 0;
+}
+
+/* The factor: the given one, or the smallest that brings the domain to TARGET_KB. */
+static int choose_factor(const struct replay_opts *o, struct replay_plan *p)
+{
+	long long limit = o->host_limit_kb < TARGET_KB ? o->host_limit_kb : TARGET_KB;
+
+	p->factor = o->factor > 0 ? o->factor : p->memory_kb > limit ? ceil((double)p->memory_kb / limit) : 1;
+	if (p->factor < 1)
+		return refuse(p, "--scale %g: a factor below 1 would make the domain larger", p->factor);
+	if (p->memcg && p->memory_kb / p->factor > o->host_limit_kb)
+		return refuse(p, "--scale %g leaves a domain of %lld kB, more than a case may have here "
+			      "(%lld kB, half of MemTotal)", p->factor, (long long)(p->memory_kb / p->factor),
+			      o->host_limit_kb);
+	if (p->memory_kb / p->factor < 8192)
+		return refuse(p, "--scale %g leaves a domain of %lld kB: below 8M the stressors' own "
+			      "memory decides", p->factor, (long long)(p->memory_kb / p->factor));
+	return 0;
+}
+
+/* Does the replay still kill the field's victim, by the formula? */
+static int check_choice(struct replay_plan *p)
+{
+	int i, top = 0;
+
+	for (i = 1; i < p->n; i++)
+		if (p->procs[i].points > p->procs[top].points)
+			top = i;
+	if (top != p->victim)
+		return refuse(p, "at a factor of %g the replay would kill %s (%lld points), not the "
+			      "field's victim %s (%lld points): the stressors' fixed costs (page "
+			      "tables, their own memory) do not scale; try a smaller --scale",
+			      p->factor, p->procs[top].role, p->procs[top].points,
+			      p->procs[p->victim].role, p->procs[p->victim].points);
+	return 0;
+}
+
+/*
+ * The memory the table does not list (the kernel's, caches, tasks not replayed) would go
+ * to the trigger's hog, which then outranks the victim: a bystander that is never
+ * chosen (oom_score_adj -1000, which needs CAP_SYS_RESOURCE) holds it instead, so that
+ * the hog ends near its row's size.
+ */
+static int add_rest(struct replay_plan *p, const struct replay_opts *o)
+{
+	const struct replay_proc *t = &p->procs[p->trigger], *v = &p->procs[p->victim];
+	long long others = 0, target, rest;
+	struct replay_proc *q;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (i != p->trigger)
+			others += proc_kb(&p->procs[i]) + PROC_OVERHEAD_KB;
+	target = t->field_kb ? (long long)((double)t->field_kb / p->factor) : proc_kb(v) / 2;
+	rest = p->domain_kb - others - 2 * PROC_OVERHEAD_KB - target;
+	if (rest < 1024 || p->n == REPLAY_MAX || p->n >= o->keep)
+		return -1;
+	q = &p->procs[p->n];
+	memset(q, 0, sizeof(*q));
+	role_of(p, "rest", q->role, sizeof(q->role));
+	snprintf(q->comm, sizeof(q->comm), "the rest");
+	q->pid = -1;
+	q->anon_kb = rest;
+	q->adj = q->field_adj = -1000;
+	p->n++;
+	p->needs_cap = true;
+	note(p, "%s holds the %lld kB the table does not list, never chosen (oom_score_adj -1000: "
+	     "CAP_SYS_RESOURCE, so a VM guest where this host lacks it)", q->role, rest);
+	return predict(p);
+}
+
+int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
+		     const struct replay_opts *o, struct replay_plan *p)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->victim = p->trigger = -1;
+	if (!ev->nkills)
+		return refuse(p, "it logs no kill: %s", x->why);
+	if (!x->nrows)
+		return refuse(p, "it has no task table: nothing to replay");
+	if (x->verdict != VERDICT_TOP)
+		return refuse(p, "the kernel did not choose by badness alone (%s: %s): a replay by "
+			      "badness would test another rule", verdict_name(x->verdict), x->why);
+	if (x->totalpages < 0)
+		return refuse(p, "the report does not give the domain's size (%s)", x->domain_from);
+	p->memcg = x->memcg;
+	p->field_kb = x->totalpages * PAGE_KB;
+	p->memory_kb = field_memory_kb(ev, x);
+	if (p->memory_kb <= 0 || p->memory_kb > p->field_kb)
+		p->memory_kb = p->field_kb;
+	if (pick_rows(ev, x, o, p) || choose_factor(o, p))
+		return -1;
+	scale(p);
+	for (i = 0; i < p->n; i++)
+		p->needs_cap |= p->procs[i].adj < 0;
+	if (predict(p)) {
+		char why[240];
+
+		same_rows(x, p, why, sizeof(why));
+		snprintf(p->why_not + strlen(p->why_not), sizeof(p->why_not) - strlen(p->why_not), "%s", why);
+		return -1;
+	}
+	if (p->trigger != p->victim && p->procs[p->trigger].points >= p->procs[p->victim].points &&
+	    add_rest(p, o) < 0 && p->why_not[0])
+		return -1;
+	if (x->m.era == BADNESS_2_6_36 || (x->m.kernel.major < 4 || (x->m.kernel.major == 4 && x->m.kernel.minor < 17)))
+		note(p, "the field kernel (%s rules) gave root tasks a 3%% bonus; this one does not",
+		     badness_era_name(x->m.era));
+	return check_choice(p);
+}
