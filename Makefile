@@ -38,7 +38,7 @@ HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harn
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl) \
            $(addprefix harness/judge/,judge judge_model casediag ktap) \
-           $(addprefix harness/vm/,vm_boot vm_watch vm_suite)
+           $(addprefix harness/vm/,vm_boot vm_watch vm_suite vm_cases)
 
 STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
 STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/%.o) $(SHARED:%=$(B)/obj/%.o)

@@ -4,6 +4,7 @@
  * the panics only the host can see, and merging everything into the host's stream.
  */
 #include "vm/vm.h"
+#include "vm/vm_cases.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -413,7 +414,7 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 	struct expect_env env = { .cgroup_version = 2 };
 	char why[PATH_MAX + 128];
 	struct vm_opts ko = *o;
-	char log_dir[PATH_MAX];
+	char log_dir[PATH_MAX], initramfs[PATH_MAX + 32];
 	struct vm_case *cases, **group;
 	int i, ngroup = 0, boots = 0;
 	size_t group_bytes = 0;
@@ -436,6 +437,18 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 		return;
 	}
 	ko.log_dir = log_dir;
+	if (mkdir(log_dir, 0755) && errno != EEXIST) {
+		snprintf(why, sizeof(why), "mkdir `%s`: %s", log_dir, strerror(errno));
+		fail_all(k, label, names, n, why);
+		return;
+	}
+	/* the cases as the host has them now, after the repository's in the initramfs */
+	snprintf(initramfs, sizeof(initramfs), "%s/initramfs.%d.cpio", log_dir, (int)getpid());
+	if (vm_cases_initramfs(o, names, n, initramfs, &e)) {
+		fail_all(k, label, names, n, e.msg);
+		return;
+	}
+	ko.initramfs = initramfs;
 	ktap_note(k, "%s: booting %s with %d MiB and %d CPUs (%s); console logs in %s", label,
 		  kernel, o->memory_mb, o->cpus, o->accel == ACCEL_KVM ? "KVM"
 		  : o->accel == ACCEL_TCG ? "TCG" : "KVM where it works, else TCG", log_dir);
@@ -445,6 +458,7 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 	if (!cases || !group) {
 		free(cases);
 		free(group);
+		unlink(initramfs);
 		fail_all(k, label, names, n, "out of memory");
 		return;
 	}
@@ -485,4 +499,5 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 			expect_free(&cases[i].x);
 	free(cases);
 	free(group);
+	unlink(initramfs);
 }
