@@ -20,6 +20,7 @@
 #include "subcommands.h"
 
 #define MAX_KERNELS 8
+#define GUEST_OWN_MB 96
 
 struct replay_args {
 	long event;                     /* 0: the only event with a kill */
@@ -30,6 +31,13 @@ struct replay_args {
 	int nkernels;
 	const char *file;
 };
+
+/* A guest for a machine-wide replay: the domain, and what the guest's kernel and
+ * initramfs take. */
+static long long guest_mb(const struct replay_plan *p)
+{
+	return p->domain_kb / 1024 + GUEST_OWN_MB;
+}
 
 static void write_idle(FILE *f, const struct replay_proc *q)
 {
@@ -68,14 +76,18 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 	if (p->memcg)
 		fprintf(f, "memory.max = %lldK\nswap.max = 0\n", p->domain_kb);
 	else
-		fprintf(f, "scope = machine\nown_boot = yes\n");
+		fprintf(f, "# run in a guest of --vm-memory %lld (the domain and the guest's own)\n"
+			"scope = machine\nown_boot = yes\n", guest_mb(p));
 	fprintf(f, "timeout = 60s\n");
 	for (i = 0; i < p->n; i++) {
 		const struct replay_proc *q = &p->procs[i];
 
 		fprintf(f, "\n[process %s]\n", q->role);
-		if (q->trigger)
+		/* machine-wide the guest's own memory is not known to the kB: the hog goes on */
+		if (q->trigger && p->memcg)
 			fprintf(f, "run = hog --size %lldK\ntrigger = yes\n", p->hog_kb);
+		else if (q->trigger)
+			fprintf(f, "run = hog --size max\ntrigger = yes\n");
 		else
 			write_idle(f, q);
 		if (q->adj)
@@ -119,11 +131,15 @@ static int write_file(const char *dir, const char *name, const char *suffix, boo
 }
 
 /* Run oomlab itself on the written case; its KTAP goes to stdout. Returns its exit code. */
-static int run_case(const struct replay_args *a, const char *dir, const char *name)
+static int run_case(const struct replay_args *a, const struct replay_plan *p, const char *dir,
+		    const char *name)
 {
-	const char *argv[8 + 2 * MAX_KERNELS];
+	const char *argv[12 + 2 * MAX_KERNELS];
+	char mem[32];
 	int n = 0, i, status;
 	pid_t pid;
+
+	snprintf(mem, sizeof(mem), "%lld", guest_mb(p));
 
 	argv[n++] = "oomlab";
 	argv[n++] = "--cases";
@@ -133,6 +149,11 @@ static int run_case(const struct replay_args *a, const char *dir, const char *na
 	for (i = 0; i < a->nkernels; i++) {
 		argv[n++] = "--kernel";
 		argv[n++] = a->kernels[i];
+	}
+	if (!p->memcg && a->nkernels) {
+		argv[n++] = "--vm-only"; /* machine-wide: never on this host */
+		argv[n++] = "--vm-memory";
+		argv[n++] = mem;
 	}
 	argv[n++] = name;
 	argv[n] = NULL;
@@ -225,7 +246,7 @@ static int write_and_run(const struct replay_args *a, const struct logfile *in,
 		printf("# wrote %s/%s.case and %s.expect: oomlab --cases %s --expected %s %s\n", dir,
 		       name, name, dir, dir, name);
 	if (!rc && !a->no_run) {
-		rc = run_case(a, dir, name);
+		rc = run_case(a, p, dir, name);
 		printf("# replay of event %ld (%s lines %ld-%ld): %s\n", n, in->file, ev->first_line,
 		       ev->last_line, rc == 0 ? "the same victim as in the field" :
 		       rc == 4 ? "not run here (the reason is above)" :
@@ -239,10 +260,12 @@ static int write_and_run(const struct replay_args *a, const struct logfile *in,
 static int usage(FILE *to, int rc)
 {
 	fprintf(to, "usage: oomlab replay [--event N] [--scale auto|FACTOR] [--keep N] [--write DIR]\n"
-		"                     [--no-run] [--kernel IMAGE]... FILE\n"
+		"                     [--no-run] [--machine] [--kernel IMAGE]... FILE\n"
 		"Turns one OOM event of a kernel log into a case and an expected file (the victim,\n"
 		"the trigger and the candidates near the victim, scaled down to fit this machine)\n"
-		"and runs it here, or in the guest of each --kernel. --write keeps the files.\n");
+		"and runs it here, or in the guest of each --kernel. --write keeps the files.\n"
+		"A global OOM is replayed in a memory cgroup of its size, or with --machine\n"
+		"machine-wide in the guests.\n");
 	return rc;
 }
 
@@ -252,12 +275,13 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 		{ "event", required_argument, NULL, 'e' }, { "scale", required_argument, NULL, 's' },
 		{ "keep", required_argument, NULL, 'n' }, { "write", required_argument, NULL, 'w' },
 		{ "no-run", no_argument, NULL, 'x' }, { "kernel", required_argument, NULL, 'k' },
+		{ "machine", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	long v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "e:s:n:w:xk:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "e:s:n:w:xk:mh", longopts, NULL)) != -1) {
 		if ((c == 'e' || c == 'n') && (parse_long(optarg, &v) || v < 1 || v > (c == 'n' ? REPLAY_MAX : 1000000))) {
 			fprintf(stderr, "oomlab replay: --%s %s: expected a number from 1%s\n",
 				c == 'e' ? "event" : "keep", optarg, c == 'n' ? " to 32" : "");
@@ -274,6 +298,8 @@ static int parse_args(int argc, char **argv, struct replay_args *a)
 			a->write_dir = optarg;
 		} else if (c == 'x') {
 			a->no_run = true;
+		} else if (c == 'm') {
+			a->plan.machine = true;
 		} else if (c == 'k' && a->nkernels < MAX_KERNELS) {
 			a->kernels[a->nkernels++] = optarg;
 		} else if (c != 's') {

@@ -372,7 +372,10 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 			      "badness would test another rule", verdict_name(x->verdict), x->why);
 	if (x->totalpages < 0)
 		return refuse(p, "the report does not give the domain's size (%s)", x->domain_from);
-	p->memcg = x->memcg;
+	p->memcg = x->memcg || !o->machine;
+	if (!x->memcg && !o->machine)
+		note(p, "a global OOM, replayed in a memory cgroup of its size: the kernel orders the "
+		     "tasks by the same badness there (--machine replays it machine-wide in a guest)");
 	p->field_kb = x->totalpages * PAGE_KB;
 	p->memory_kb = field_memory_kb(ev, x);
 	if (p->memory_kb <= 0 || p->memory_kb > p->field_kb)

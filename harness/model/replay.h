@@ -22,6 +22,7 @@ struct replay_opts {
 	double factor;                  /* 0: auto */
 	int keep;                       /* the most processes to replay (the trigger included) */
 	long long host_limit_kb;        /* the largest memcg domain a case may have here */
+	bool machine;                   /* a global OOM machine-wide in a guest (else in a memcg) */
 };
 
 struct replay_proc {
@@ -37,7 +38,8 @@ struct replay_proc {
 };
 
 struct replay_plan {
-	bool memcg;                     /* a memcg's OOM: a host case; else scope = machine */
+	bool memcg;                     /* in a memory cgroup (a memcg's OOM, or a global one
+					 * without --machine); else scope = machine, in a guest */
 	long long field_kb;             /* the field's domain (its totalpages) */
 	long long memory_kb;            /* what the field's domain held at the OOM: its RAM or
 					 * limit and the swap in use (unused swap is not replayed) */
