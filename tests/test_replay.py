@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: GPL-2.0
+"""oomlab replay on the parse fixtures: a case and an expected file for every event with a
+whole task table, valid, run here (a memory cgroup of the domain's size) with the field's
+victim killed again, or refused with a clear reason; bad input starts nothing."""
+import json
+import pathlib
+import re
+
+import pytest
+
+from conftest import FIXTURES, assert_clean, needs_cases, oomlab
+
+PARSE = FIXTURES / "parse"
+LOGS = sorted(p for p in PARSE.iterdir() if p.suffix in (".log", ".kmsg"))
+# Why an event is not replayed, as replay says it; every refusal must be one of these.
+REFUSALS = ("it logs no kill", "it has no task table", "the kernel did not choose by badness alone",
+            "the report does not give the domain's size", "before the trigger allocates")
+
+
+def events():
+    for log in LOGS:
+        parsed = json.loads(oomlab("parse", log).stdout)["events"]
+        for n in range(1, len(parsed) + 1):
+            yield log, n
+
+
+EVENTS = list(events())
+
+
+def nested_pids(ktap):
+    """The pids of the oomlab runs replay started, from their KTAP headers."""
+    return [int(p) for p in re.findall(r"cgroups below \S*/oomlab\.(\d+)", ktap)]
+
+
+def replay_tmp_dirs():
+    return set(pathlib.Path("/var/tmp").glob("oomlab-replay.*"))
+
+
+@pytest.mark.parametrize("log,n", EVENTS, ids=[f"{p.name}-{n}" for p, n in EVENTS])
+def test_every_event_is_written_or_refused_with_a_reason(tmp_path, log, n):
+    out = tmp_path / "replay"
+    r = oomlab("replay", "--no-run", "--write", out, "--event", n, log)
+    if r.returncode:
+        assert r.returncode == 1 and "cannot be replayed: " in r.stderr, r.stderr
+        assert any(why in r.stderr for why in REFUSALS), r.stderr
+        assert not out.exists()   # nothing written
+        return
+    case = next(out.glob("*.case"))
+    assert re.match(rf"^# wrote {out}/replay-\S+\.case and replay-\S+\.expect: oomlab --cases {out} "
+                    rf"--expected {out} {case.stem}$", r.stdout), r.stdout
+    v = oomlab("--cases", out, "--expected", out, "--validate", case.stem)
+    assert v.returncode == 0, v.stdout + v.stderr
+    text = case.read_text()
+    assert f"{log}, lines " in text and "[case]" in text and "trigger = yes" in text
+    expect = case.with_suffix(".expect").read_text()
+    victim = re.search(r"^killed = (\S+)$", expect, re.M)[1]
+    assert f"first_victim = {victim}" in expect
+
+
+def test_enough_fixtures_are_replayed(tmp_path):
+    written = sum(oomlab("replay", "--no-run", "--write", tmp_path / f"{log.stem}-{n}", "--event", n,
+                         log).returncode == 0 for log, n in EVENTS)
+    assert written >= 30, written
+
+
+
+
+@needs_cases
+@pytest.mark.parametrize("log,n", EVENTS, ids=[f"{p.name}-{n}" for p, n in EVENTS])
+def test_replayed_here_the_field_victim_dies_again(tmp_path, log, n):
+    """Each event that can be replayed, run on this host: the same victim, or SKIP with the
+    reason (a negative oom_score_adj needs CAP_SYS_RESOURCE)."""
+    before = replay_tmp_dirs()
+    r = oomlab("replay", "--event", n, log, timeout=300)
+    if "cannot be replayed" in r.stderr:
+        pytest.skip(r.stderr.strip().split("cannot be replayed: ", 1)[1][:200])
+    last = r.stdout.splitlines()[-1]
+    if r.returncode == 4:
+        assert "# SKIP" in r.stdout and "CAP_SYS_RESOURCE" in r.stdout, r.stdout[-2000:]
+        assert last.endswith("not run here (the reason is above)")
+    else:
+        assert r.returncode == 0, r.stdout[-3000:]
+        assert last.endswith(": the same victim as in the field"), last
+    assert replay_tmp_dirs() == before       # its own folder went
+    assert_clean(nested_pids(r.stdout))
+
+
+@needs_cases
+def test_a_written_case_runs_unchanged(tmp_path):
+    log = PARSE / "hand-rhel6-2.6.32-backport.log"
+    r = oomlab("replay", "--no-run", "--write", tmp_path, log)
+    assert r.returncode == 0, r.stderr
+    run = oomlab("--cases", tmp_path, "--expected", tmp_path, "replay-mysqld", timeout=300)
+    assert run.returncode == 0 and "ok 1 replay-mysqld" in run.stdout, run.stdout[-3000:]
+    assert (tmp_path / "replay-mysqld.case").exists()   # kept
+    r = oomlab("replay", "--no-run", "--write", tmp_path, log)
+    assert r.returncode == 1 and "create" in r.stderr and "File exists" in r.stderr  # not overwritten
+
+
+def test_bad_input_starts_nothing(tmp_path):
+    before = replay_tmp_dirs()
+    guest = PARSE / "6.1-v2-guest.log"
+    cases = [
+        (["--event", "2", guest], "cannot be replayed: it has no task table"),
+        (["--event", "99", guest], "no event 99: "),
+        ([guest], "holds 6 OOM events with a kill: choose one with --event N"),
+        ([PARSE / "hand-2.6.32-panic-on-oom.log"], "holds 0 OOM events with a kill"),
+        (["--event", "1", PARSE / "hand-2.6.32-panic-on-oom.log"], "cannot be replayed: it logs no kill"),
+        (["--scale", "100000", PARSE / "hand-rhel6-2.6.32-backport.log"], "below 8M the stressors' own memory decides"),
+        (["--scale", "0.5", PARSE / "hand-rhel6-2.6.32-backport.log"], "--scale 0.5: expected auto or a factor of 1 or more"),
+        (["--keep", "1", PARSE / "hand-rhel6-2.6.32-backport.log"], "--keep 2 or more"),
+        (["--no-run", PARSE / "hand-rhel6-2.6.32-backport.log"], "--no-run without --write would do nothing"),
+        ([tmp_path / "missing.log"], "missing.log"),
+    ]
+    for args, message in cases:
+        r = oomlab("replay", "--write", tmp_path / "out", *args) if args[0] != "--no-run" else oomlab("replay", *args)
+        assert r.returncode in (1, 2) and message in r.stderr, (args, r.stderr)
+        assert r.stdout == "" and not (tmp_path / "out").exists(), args
+    assert replay_tmp_dirs() == before
