@@ -212,3 +212,33 @@ def test_sysctls_a_killed_guest_run_left_are_restored_by_the_next(kernels, tmp_p
             assert "# cleanup: left by an earlier run" in log and "undid 'sysctl /proc/sys/vm/" in log, log
     # At least one kill landed while a case had its sysctl set: the test saw a restore.
     assert changed > 0
+
+
+def test_own_cases_reach_the_guest(kernels, tmp_path):
+    """--cases/--expected reach the guest: a case the repository does not have, and one of its
+    cases changed since the initramfs was built, run in the versions the host has; the
+    guest's diagnostics name the host's files."""
+    cases = tmp_path / "mine"
+    cases.mkdir()
+    (cases / "mine-only.case").write_text((ROOT / "cases/hog-killed.case").read_text())
+    (cases / "mine-only.expect").write_text((ROOT / "expected/hog-killed.expect").read_text())
+    (cases / "hog-killed.case").write_text((ROOT / "cases/hog-killed.case").read_text())
+    # changed: now it expects what does not happen
+    (cases / "hog-killed.expect").write_text("[expect]\nsurvived = hog\n")
+    r = oomlab("--cases", cases, "--expected", cases, "--vm-only", "--kernel", kernels["6.12"],
+               "--vm-logs", tmp_path / "logs", "mine-only", "hog-killed", timeout=600)
+    k = Ktap(r.stdout)
+    mine = next(v for n, v in k.results.items() if n.endswith(":mine-only"))
+    changed = next(v for n, v in k.results.items() if n.endswith(":hog-killed"))
+    assert mine["ok"] and not changed["ok"], r.stdout[-3000:]
+    assert f"{cases}/hog-killed.expect:2: survived: expected hog (pid " in r.stdout
+    assert not list((tmp_path / "logs").glob("*/initramfs.*"))   # the run's archive went
+
+
+def test_a_global_oom_replayed_machine_wide(kernels, tmp_path):
+    """oomlab replay --machine: the field's global OOM in a guest of the domain's size."""
+    log = ROOT / "tests/fixtures/parse/hand-rhel6-2.6.32-backport.log"
+    r = oomlab("replay", "--machine", "--kernel", kernels["6.12"], log, timeout=600)
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert re.search(r"^ok 1 \S+:replay-mysqld$", r.stdout, re.M), r.stdout[-3000:]
+    assert r.stdout.splitlines()[-1].endswith(": the same victim as in the field")
