@@ -62,7 +62,7 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 		"# (its swap replayed as anonymous memory, its file pages as shmem, which the\n"
 		"# kernel cannot reclaim before the OOM either):\n", in->file, ev->first_line, ev->last_line,
 		ev->release[0] ? ev->release : "?", badness_era_name(x->m.era),
-		p->memcg ? "a memory cgroup" : "the machine", p->field_kb, x->domain_from, p->factor,
+		x->memcg ? "a memory cgroup" : "the machine", p->field_kb, x->domain_from, p->factor,
 		p->domain_kb, v->comm, v->pid, x->victim_rank, ordinal_suffix(x->victim_rank), x->nrows, p->factor);
 	for (i = 0; i < p->n; i++)
 		fprintf(f, "#   %s: %s (pid %ld), oom_score_adj %ld%s%s, predicted %lld points here\n",

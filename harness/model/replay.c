@@ -103,6 +103,7 @@ static void add_row(struct replay_plan *p, const struct rank_row *r, const struc
 	q->adj = q->field_adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
 	q->victim = is_pid(t, ev->kills[0].pid);
 	q->trigger = trigger;
+	q->root = t->uid == 0;
 	if (q->victim)
 		p->victim = p->n;
 	if (q->trigger)
@@ -395,8 +396,10 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	if (p->trigger != p->victim && p->procs[p->trigger].points >= p->procs[p->victim].points &&
 	    add_rest(p, o) < 0 && p->why_not[0])
 		return -1;
-	if (x->m.era == BADNESS_2_6_36 || (x->m.kernel.major < 4 || (x->m.kernel.major == 4 && x->m.kernel.minor < 17)))
-		note(p, "the field kernel (%s rules) gave root tasks a 3%% bonus; this one does not",
-		     badness_era_name(x->m.era));
+	for (i = 0; i < p->n && !p->procs[i].root; i++)
+		;
+	if (i < p->n && (x->m.kernel.major < 4 || (x->m.kernel.major == 4 && x->m.kernel.minor < 17)))
+		note(p, "the field kernel (%s rules) gave root's tasks (%s) a 3%% bonus; this one does "
+		     "not, nor does it scale with the sizes", badness_era_name(x->m.era), p->procs[i].role);
 	return check_choice(p);
 }

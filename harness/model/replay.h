@@ -34,6 +34,7 @@ struct replay_proc {
 	long adj;                       /* its row's, scaled with the domain's share (see scale()) */
 	long field_adj;
 	bool trigger, victim;
+	bool root;                      /* its row's uid is 0 */
 	long long points;               /* the replay's badness, predicted */
 };
 

@@ -93,6 +93,8 @@ int vm_cases_initramfs(const struct vm_opts *o, char **names, int n, const char 
 	size_t len = 0, size;
 	int fd, i, rc;
 
+	if (access(o->initramfs, R_OK))
+		return err_set(e, errno, "initramfs `%s` (make initramfs builds it)", o->initramfs);
 	unlink(path);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)

@@ -408,11 +408,44 @@ static bool on_path(const char *prog)
 	return found;
 }
 
+/*
+ * What a kernel's boots need before any: its image, qemu, the log folder, the initramfs
+ * with the host's case files after it (at initramfs). false: every case failed, said.
+ */
+static bool boots_ready(struct ktap *k, const struct vm_opts *o, const char *kernel, const char *label,
+			char **names, int n, char *log_dir, size_t dlen, char *initramfs, size_t ilen)
+{
+	char why[PATH_MAX + 128];
+	struct err e;
+
+	if (bzimage_version(kernel, why, sizeof(why), &e)) {
+		fail_all(k, label, names, n, e.msg);
+		return false;
+	}
+	if (!on_path(o->qemu)) {
+		snprintf(why, sizeof(why), "%s not found: install Debian's qemu-system-x86", o->qemu);
+		fail_all(k, label, names, n, why);
+		return false;
+	}
+	snprintf(log_dir, dlen, "%s/%s", o->log_dir, label);
+	if ((mkdir(o->log_dir, 0755) && errno != EEXIST) || (mkdir(log_dir, 0755) && errno != EEXIST)) {
+		snprintf(why, sizeof(why), "mkdir `%s`: %s", log_dir, strerror(errno));
+		fail_all(k, label, names, n, why);
+		return false;
+	}
+	/* the cases as the host has them now, after the repository's in the initramfs */
+	snprintf(initramfs, ilen, "%s/initramfs.%d.cpio", log_dir, (int)getpid());
+	if (vm_cases_initramfs(o, names, n, initramfs, &e)) {
+		fail_all(k, label, names, n, e.msg);
+		return false;
+	}
+	return true;
+}
+
 void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, const char *label,
 		   char **names, int n)
 {
 	struct expect_env env = { .cgroup_version = 2 };
-	char why[PATH_MAX + 128];
 	struct vm_opts ko = *o;
 	char log_dir[PATH_MAX], initramfs[PATH_MAX + 32];
 	struct vm_case *cases, **group;
@@ -420,34 +453,11 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 	size_t group_bytes = 0;
 	struct err e;
 
-	if (bzimage_version(kernel, why, sizeof(why), &e)) {
-		fail_all(k, label, names, n, e.msg);
+	if (!boots_ready(k, o, kernel, label, names, n, log_dir, sizeof(log_dir), initramfs,
+			 sizeof(initramfs)))
 		return;
-	}
-	if (!on_path(o->qemu)) {
-		snprintf(why, sizeof(why), "%s not found: install Debian's qemu-system-x86", o->qemu);
-		fail_all(k, label, names, n, why);
-		return;
-	}
 	kver_parse(label, &env.kernel);
-	snprintf(log_dir, sizeof(log_dir), "%s/%s", o->log_dir, label);
-	if (mkdir(o->log_dir, 0755) && errno != EEXIST) {
-		snprintf(why, sizeof(why), "mkdir `%s`: %s", o->log_dir, strerror(errno));
-		fail_all(k, label, names, n, why);
-		return;
-	}
 	ko.log_dir = log_dir;
-	if (mkdir(log_dir, 0755) && errno != EEXIST) {
-		snprintf(why, sizeof(why), "mkdir `%s`: %s", log_dir, strerror(errno));
-		fail_all(k, label, names, n, why);
-		return;
-	}
-	/* the cases as the host has them now, after the repository's in the initramfs */
-	snprintf(initramfs, sizeof(initramfs), "%s/initramfs.%d.cpio", log_dir, (int)getpid());
-	if (vm_cases_initramfs(o, names, n, initramfs, &e)) {
-		fail_all(k, label, names, n, e.msg);
-		return;
-	}
 	ko.initramfs = initramfs;
 	ktap_note(k, "%s: booting %s with %d MiB and %d CPUs (%s); console logs in %s", label,
 		  kernel, o->memory_mb, o->cpus, o->accel == ACCEL_KVM ? "KVM"
