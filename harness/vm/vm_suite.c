@@ -435,9 +435,17 @@ static bool boots_ready(struct ktap *k, const struct vm_opts *o, const char *ker
 	}
 	/* the cases as the host has them now, after the repository's in the initramfs */
 	snprintf(initramfs, ilen, "%s/initramfs.%d.cpio", log_dir, (int)getpid());
-	if (vm_cases_initramfs(o, names, n, initramfs, &e)) {
-		fail_all(k, label, names, n, e.msg);
+	if (access(o->initramfs, R_OK)) {
+		snprintf(why, sizeof(why), "initramfs `%s` (make initramfs builds it): %s", o->initramfs,
+			 strerror(errno));
+		fail_all(k, label, names, n, why);
 		return false;
+	}
+	if (vm_cases_initramfs(o, names, n, initramfs, &e)) {
+		/* (a log folder it cannot write: the boot says so next) */
+		ktap_note(k, "%s: the guest gets the initramfs's own case files, not the host's: %s",
+			  label, e.msg);
+		snprintf(initramfs, ilen, "%s", o->initramfs);
 	}
 	return true;
 }
@@ -468,7 +476,8 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 	if (!cases || !group) {
 		free(cases);
 		free(group);
-		unlink(initramfs);
+		if (strcmp(initramfs, o->initramfs))
+			unlink(initramfs);
 		fail_all(k, label, names, n, "out of memory");
 		return;
 	}
@@ -509,5 +518,6 @@ void vm_run_kernel(struct ktap *k, const struct vm_opts *o, const char *kernel, 
 			expect_free(&cases[i].x);
 	free(cases);
 	free(group);
-	unlink(initramfs);
+	if (strcmp(initramfs, o->initramfs))
+		unlink(initramfs);
 }
