@@ -39,7 +39,8 @@ size_t oom_leaked_prefix(const char *s, size_t n)
 	const char *end = s + n, *p, *m, *cut = s;
 
 	for (p = s; p < end; p++) {
-		if (p > s && p[-1] != ' ' && p[-1] != '\t')
+		/* at a word's start, or right after a piece cut before ("[ 1.5][ T42]") */
+		if (p > s && p != cut && p[-1] != ' ' && p[-1] != '\t')
 			continue;
 		if ((m = log_mark(p, end)) && m > cut)
 			cut = m;
