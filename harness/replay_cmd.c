@@ -78,6 +78,8 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 	else
 		fprintf(f, "# run in a guest of --vm-memory %lld (the domain and the guest's own)\n"
 			"scope = machine\nown_boot = yes\n", guest_mb(p));
+	if (p->rule == RULE_ALLOCATING)
+		fprintf(f, "sysctl.vm.oom_kill_allocating_task = 1\n");
 	fprintf(f, "timeout = 60s\n");
 	for (i = 0; i < p->n; i++) {
 		const struct replay_proc *q = &p->procs[i];
@@ -229,7 +231,7 @@ static int write_and_run(const struct replay_args *a, const struct logfile *in,
 {
 	char tmp[] = "/var/tmp/oomlab-replay.XXXXXX", name[64];
 	const char *dir = a->write_dir;
-	int rc;
+	int rc, i;
 
 	case_name(p, name, sizeof(name));
 	if (!dir && !(dir = mkdtemp(tmp))) {
@@ -245,6 +247,8 @@ static int write_and_run(const struct replay_args *a, const struct logfile *in,
 	if (!rc && a->write_dir)
 		printf("# wrote %s/%s.case and %s.expect: oomlab --cases %s --expected %s %s\n", dir,
 		       name, name, dir, dir, name);
+	for (i = 0; !rc && i < p->nnotes; i++)
+		printf("# replay: %s\n", p->notes[i]);
 	if (!rc && !a->no_run) {
 		rc = run_case(a, p, dir, name);
 		printf("# replay of event %ld (%s lines %ld-%ld): %s\n", n, in->file, ev->first_line,

@@ -314,7 +314,11 @@ static int check_choice(struct replay_plan *p)
 	for (i = 1; i < p->n; i++)
 		if (p->procs[i].points > p->procs[top].points)
 			top = i;
-	if (top != p->victim)
+	if (top != p->victim && p->rule == RULE_OTHER)
+		note(p, "by this kernel's formula the replay kills %s (%lld points), not the field's "
+		     "victim %s (%lld points): the run shows what this kernel does", p->procs[top].role,
+		     p->procs[top].points, p->procs[p->victim].role, p->procs[p->victim].points);
+	else if (top != p->victim && p->rule == RULE_BADNESS)
 		return refuse(p, "at a factor of %g the replay would kill %s (%lld points), not the "
 			      "field's victim %s (%lld points): the stressors' fixed costs (page "
 			      "tables, their own memory) do not scale; try a smaller --scale",
@@ -357,6 +361,30 @@ static int add_rest(struct replay_plan *p, const struct replay_opts *o)
 	return predict(p);
 }
 
+/* Which rule chose the victim, and whether a replay can show it. */
+static int rule_of(const struct explanation *x, const struct replay_opts *o, struct replay_plan *p)
+{
+	switch (x->verdict) {
+	case VERDICT_TOP:
+		p->rule = RULE_BADNESS;
+		return 0;
+	case VERDICT_CHILD:
+	case VERDICT_NOT_TOP:
+		p->rule = RULE_OTHER;
+		note(p, "the field's choice: %s", x->why);
+		return 0;
+	case VERDICT_ALLOCATING:
+		if (!o->machine)
+			return refuse(p, "vm.oom_kill_allocating_task chose it, which acts on global OOMs: "
+				      "--machine replays it with that sysctl set in the guests");
+		p->rule = RULE_ALLOCATING;
+		return 0;
+	default:
+		return refuse(p, "the kernel did not choose by badness (%s: %s): a replay by badness "
+			      "would test another rule", verdict_name(x->verdict), x->why);
+	}
+}
+
 int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		     const struct replay_opts *o, struct replay_plan *p)
 {
@@ -368,9 +396,8 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		return refuse(p, "it logs no kill: %s", x->why);
 	if (!x->nrows)
 		return refuse(p, "it has no task table: nothing to replay");
-	if (x->verdict != VERDICT_TOP)
-		return refuse(p, "the kernel did not choose by badness alone (%s: %s): a replay by "
-			      "badness would test another rule", verdict_name(x->verdict), x->why);
+	if (rule_of(x, o, p))
+		return -1;
 	if (x->totalpages < 0)
 		return refuse(p, "the report does not give the domain's size (%s)", x->domain_from);
 	p->memcg = x->memcg || !o->machine;
@@ -401,5 +428,5 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	if (i < p->n && (x->m.kernel.major < 4 || (x->m.kernel.major == 4 && x->m.kernel.minor < 17)))
 		note(p, "the field kernel (%s rules) gave root's tasks (%s) a 3%% bonus; this one does "
 		     "not, nor does it scale with the sizes", badness_era_name(x->m.era), p->procs[i].role);
-	return check_choice(p);
+	return p->rule == RULE_ALLOCATING ? 0 : check_choice(p);
 }

@@ -38,7 +38,16 @@ struct replay_proc {
 	long long points;               /* the replay's badness, predicted */
 };
 
+/* What chose the field's victim, and so what the replay can show. */
+enum replay_rule {
+	RULE_BADNESS,                   /* the highest badness: the replay must agree */
+	RULE_OTHER,                     /* a sacrificed child (up to 5.0), or not the top by the
+					 * table: the replay shows what this kernel does instead */
+	RULE_ALLOCATING,                /* vm.oom_kill_allocating_task, set in the guest */
+};
+
 struct replay_plan {
+	enum replay_rule rule;
 	bool memcg;                     /* in a memory cgroup (a memcg's OOM, or a global one
 					 * without --machine); else scope = machine, in a guest */
 	long long field_kb;             /* the field's domain (its totalpages) */
