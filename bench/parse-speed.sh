@@ -22,8 +22,15 @@ dir=$(mktemp -d /var/tmp/oomlab-parse-bench.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 log="$dir/kernel.log"
 
+# The filler is the machine's other kernel lines: its own OOM reports (from the trigger
+# line to the kill, a panic or no killable process) are left out whole, not only the
+# lines with the words the reader looks for (a report cut so would be many reports cut
+# short before their trigger, which the reader reads as such).
 { dmesg 2>/dev/null || true; cat build/vm-logs/*/*.console.log 2>/dev/null || true; } |
-	grep -aE '^\[ *[0-9]+\.[0-9]+\] ' | grep -avE 'invoked oom-killer|of memory|oom_reaper' \
+	grep -aE '^\[ *[0-9]+\.[0-9]+\] ' |
+	awk '/invoked oom-killer/ { in_report = 1 }
+	     in_report { if (/Killed process|Kernel panic|no killable/) in_report = 0; next }
+	     { print }' | grep -avE 'invoked oom-killer|of memory|oom_reaper|oom-kill:' \
 	>"$dir/pool" || true
 if [ ! -s "$dir/pool" ]; then
 	echo "parse-speed: no kernel lines to build the log from (dmesg unreadable?)" >&2

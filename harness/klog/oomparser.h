@@ -18,8 +18,10 @@ enum oom_phase {
 };
 
 #define OOM_MAX_COLS 24
-/* Lines a report may hold that no recognizer knows (stacks, registers, stats), in a row. */
+/* Lines a report may hold that no recognizer knows (stacks, registers, stats), in a row;
+ * fewer while it holds nothing but a CPU: line, Mem-Info or rows (it may be none). */
 #define OOM_MAX_UNKNOWN 2000
+#define OOM_MAX_UNKNOWN_WEAK 300
 
 struct oom_parser {
 	struct oom_report *out;

@@ -141,12 +141,12 @@ static void before_line(struct oom_parser *p, const char *t, double ts)
 
 /*
  * An event with nothing but what a kernel warning or a page allocation failure prints
- * too (a CPU: line, Mem-Info): not an OOM report.
+ * too (a CPU: line, Mem-Info), or task table rows alone: not an OOM report.
  */
 static bool not_a_report(const struct oom_event *ev)
 {
 	return !ev->has_trigger && !ev->has_summary && !ev->nkills && !ev->selected.seen &&
-	       !ev->exiting.seen && !ev->ntasks && !ev->mem.seen && !ev->task_in[0] &&
+	       !ev->exiting.seen && !ev->mem.seen && !ev->task_in[0] &&
 	       !ev->limit_of[0] && !ev->no_killable && !ev->panic[0] && !ev->oom_group[0] &&
 	       !ev->pinned_victim.seen && !ev->nsharers;
 }
@@ -231,7 +231,8 @@ int oom_parser_line(struct oom_parser *p, const char *text, long src, double ts)
 	} else if (p->phase == PH_KILLED) {
 		/* After the kill, an unknown line ends the report. */
 		p->phase = PH_NONE;
-	} else if (p->phase != PH_NONE && ++p->unknown > OOM_MAX_UNKNOWN) {
+	} else if (p->phase != PH_NONE &&
+		   ++p->unknown > (p->cur && not_a_report(p->cur) ? OOM_MAX_UNKNOWN_WEAK : OOM_MAX_UNKNOWN)) {
 		p->phase = PH_NONE; /* a header whose report never came to its kill */
 	}
 	if (p->phase != PH_NONE && ts >= 0)
