@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "journal/journal.h"
 #include "logfiles.h"
 #include "model/replay.h"
 #include "shared/memlimit.h"
@@ -21,6 +23,7 @@
 
 #define MAX_KERNELS 8
 #define GUEST_OWN_MB 96
+#define STATE_DIR "/run/oomlab"     /* the journals, as the suite's default --state-dir */
 
 struct replay_args {
 	long event;                     /* 0: the only event with a kill */
@@ -106,15 +109,21 @@ static void write_expect(FILE *f, const struct replay_plan *p)
 		v, v, v, v);
 }
 
-/* DIR/NAME.SUFFIX, written whole; an existing file is not overwritten. */
-static int write_file(const char *dir, const char *name, const char *suffix, bool expect,
-		      const struct logfile *in, const struct oom_event *ev,
+/* DIR/NAME.SUFFIX, written whole (journaled first, in a folder of replay's own); an
+ * existing file is not overwritten. */
+static int write_file(struct journal *j, const char *dir, const char *name, const char *suffix,
+		      bool expect, const struct logfile *in, const struct oom_event *ev,
 		      const struct explanation *x, const struct replay_plan *p)
 {
 	char path[4096];
+	struct err e;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.%s", dir, name, suffix);
+	if (j && journal_add(j, J_FILE, path, &e) < 0) {
+		fprintf(stderr, "oomlab replay: %s\n", e.msg);
+		return -1;
+	}
 	f = fopen(path, "wxe");
 	if (!f) {
 		fprintf(stderr, "oomlab replay: create %s: %s\n", path, strerror(errno));
@@ -134,7 +143,7 @@ static int write_file(const char *dir, const char *name, const char *suffix, boo
 
 /* Run oomlab itself on the written case; its KTAP goes to stdout. Returns its exit code. */
 static int run_case(const struct replay_args *a, const struct replay_plan *p, const char *dir,
-		    const char *name)
+		    const char *name, const sigset_t *mask)
 {
 	const char *argv[12 + 2 * MAX_KERNELS];
 	char mem[32];
@@ -166,6 +175,7 @@ static int run_case(const struct replay_args *a, const struct replay_plan *p, co
 		return 1;
 	}
 	if (!pid) {
+		sigprocmask(SIG_SETMASK, mask, NULL);
 		execv("/proc/self/exe", (char *const *)argv);
 		fprintf(stderr, "oomlab replay: exec /proc/self/exe: %s\n", strerror(errno));
 		_exit(127);
@@ -203,20 +213,35 @@ static const struct oom_event *pick_event(const struct logfile *in, long want, l
 	return NULL;
 }
 
-/* The folder of its own and the files in it, after the run. */
-static void remove_written(const char *dir, const char *name)
+static void warn(const char *msg)
 {
-	static const char *const suffixes[] = { "case", "expect" };
-	char path[4200];
-	size_t i;
+	fprintf(stderr, "oomlab replay: %s\n", msg);
+}
 
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s.%s", dir, name, suffixes[i]);
-		if (unlink(path) && errno != ENOENT)
-			fprintf(stderr, "oomlab replay: remove %s: %s\n", path, strerror(errno));
+/*
+ * A folder of replay's own under /var/tmp, journaled (/run/oomlab) so that it goes
+ * after the run, and after a run that was killed, at the next run's start.
+ */
+static const char *own_folder(struct journal *j, char *tmp)
+{
+	struct err e;
+
+	if (journal_open(j, STATE_DIR, &e)) {
+		fprintf(stderr, "oomlab replay: %s\n", e.msg);
+		return NULL;
 	}
-	if (rmdir(dir))
-		fprintf(stderr, "oomlab replay: remove %s: %s\n", dir, strerror(errno));
+	if (!mkdtemp(tmp)) {
+		fprintf(stderr, "oomlab replay: mkdtemp %s: %s\n", tmp, strerror(errno));
+		journal_close(j, warn);
+		return NULL;
+	}
+	if (journal_add(j, J_DIR, tmp, &e) < 0) {
+		fprintf(stderr, "oomlab replay: %s\n", e.msg);
+		rmdir(tmp);
+		journal_close(j, warn);
+		return NULL;
+	}
+	return tmp;
 }
 
 /* A name for the case: replay-ROLE of the victim. */
@@ -231,33 +256,43 @@ static int write_and_run(const struct replay_args *a, const struct logfile *in,
 {
 	char tmp[] = "/var/tmp/oomlab-replay.XXXXXX", name[64];
 	const char *dir = a->write_dir;
+	struct journal j, *jp = a->write_dir ? NULL : &j;
+	sigset_t stop, old;
 	int rc, i;
 
+	/* Ctrl-C ends the run oomlab starts, which cleans up; then this one cleans up */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	case_name(p, name, sizeof(name));
-	if (!dir && !(dir = mkdtemp(tmp))) {
-		fprintf(stderr, "oomlab replay: mkdtemp %s: %s\n", tmp, strerror(errno));
-		return 1;
-	}
 	if (a->write_dir && mkdir(dir, 0755) && errno != EEXIST) {
 		fprintf(stderr, "oomlab replay: mkdir %s: %s\n", dir, strerror(errno));
 		return 1;
 	}
-	rc = write_file(dir, name, "case", false, in, ev, x, p) ||
-	     write_file(dir, name, "expect", true, in, ev, x, p) ? 1 : 0;
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (!dir && !(dir = own_folder(&j, tmp))) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 1;
+	}
+	rc = write_file(jp, dir, name, "case", false, in, ev, x, p) ||
+	     write_file(jp, dir, name, "expect", true, in, ev, x, p) ? 1 : 0;
 	if (!rc && a->write_dir)
 		printf("# wrote %s/%s.case and %s.expect: oomlab --cases %s --expected %s %s\n", dir,
 		       name, name, dir, dir, name);
 	for (i = 0; !rc && i < p->nnotes; i++)
 		printf("# replay: %s\n", p->notes[i]);
 	if (!rc && !a->no_run) {
-		rc = run_case(a, p, dir, name);
+		rc = run_case(a, p, dir, name, &old);
 		printf("# replay of event %ld (%s lines %ld-%ld): %s\n", n, in->file, ev->first_line,
 		       ev->last_line, rc == 0 ? "the same victim as in the field" :
 		       rc == 4 ? "not run here (the reason is above)" :
 		       "not the field's victim, or the case failed (the checks above say what happened)");
 	}
-	if (!a->write_dir)
-		remove_written(dir, name);
+	if (jp && journal_close(jp, warn))
+		rc = rc ? rc : 1;
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &old, NULL); /* a Ctrl-C that came meanwhile ends us now */
 	return rc;
 }
 

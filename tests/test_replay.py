@@ -3,12 +3,16 @@
 whole task table, valid, run here (a memory cgroup of the domain's size) with the field's
 victim killed again, or refused with a clear reason; bad input starts nothing."""
 import json
+import os
 import pathlib
 import re
+import signal
+import subprocess
+import time
 
 import pytest
 
-from conftest import FIXTURES, assert_clean, needs_cases, oomlab
+from conftest import FIXTURES, OOMLAB, assert_clean, needs_cases, oomlab
 
 PARSE = FIXTURES / "parse"
 LOGS = sorted(p for p in PARSE.iterdir() if p.suffix in (".log", ".kmsg"))
@@ -122,4 +126,43 @@ def test_bad_input_starts_nothing(tmp_path):
         r = oomlab("replay", "--write", tmp_path / "out", *args) if args[0] != "--no-run" else oomlab("replay", *args)
         assert r.returncode in (1, 2) and message in r.stderr, (args, r.stderr)
         assert r.stdout == "" and not (tmp_path / "out").exists(), args
+    assert replay_tmp_dirs() == before
+
+
+def start_replay(*args):
+    return subprocess.Popen([OOMLAB, "replay", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def wait_for_folder(before, proc):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        if replay_tmp_dirs() - before:
+            return
+        time.sleep(0.005)
+    pytest.fail("replay never made its folder")
+
+
+@needs_cases
+def test_ctrl_c_and_a_killed_replay_leave_nothing():
+    """Ctrl-C (the whole group): the run it started cleans up, then replay removes its own
+    folder. SIGKILLed: its journal has the folder undone by the next oomlab run."""
+    log = PARSE / "6.18-v1-adj-max-small-first.kmsg"
+    before = replay_tmp_dirs()
+    proc = start_replay("--event", "1", log)
+    wait_for_folder(before, proc)
+    os.killpg(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=120)
+    assert replay_tmp_dirs() == before
+    assert not pathlib.Path(f"/run/oomlab/journal.{proc.pid}").exists()
+    assert_clean(nested_pids(out))
+
+    proc = start_replay("--event", "1", log)
+    wait_for_folder(before, proc)
+    proc.kill()                      # replay alone: the run it started goes on and ends
+    out, _ = proc.communicate(timeout=120)
+    left = replay_tmp_dirs() - before
+    assert left and pathlib.Path(f"/run/oomlab/journal.{proc.pid}").exists()
+    r = oomlab("no-oom-below-limit", timeout=300)
+    assert f"left by an earlier run (/run/oomlab/journal.{proc.pid}): undid 'dir " in r.stdout, r.stdout
     assert replay_tmp_dirs() == before

@@ -27,8 +27,9 @@
  *	swapfile PATH          swapoff PATH, remove it
  *	file PATH              remove PATH (a case's tmpfs file)
  *	shm KEY                remove the SysV shared memory segment with this key
+ *	dir DIR                remove the (by then empty) folder DIR (oomlab replay's own)
  */
-enum journal_kind { J_CGROUP, J_SUBTREE, J_SYSCTL, J_SWAPFILE, J_FILE, J_SHM, J_KINDS };
+enum journal_kind { J_CGROUP, J_SUBTREE, J_SYSCTL, J_SWAPFILE, J_FILE, J_SHM, J_DIR, J_KINDS };
 
 struct journal_entry {
 	int id;

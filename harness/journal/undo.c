@@ -66,6 +66,14 @@ static int undo_shm(const char *arg, struct err *e)
 	return ipckey_remove(key, e);
 }
 
+/* "DIR": a folder oomlab made, emptied first by the entries after it. */
+static int undo_dir(const char *arg, struct err *e)
+{
+	if (rmdir(arg) && errno != ENOENT)
+		return err_set(e, errno, "rmdir `%s`", arg);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*undo)(const char *arg, struct err *e);
@@ -76,6 +84,7 @@ static const struct {
 	[J_SWAPFILE] = { "swapfile", undo_swapfile },
 	[J_FILE] = { "file", undo_file },
 	[J_SHM] = { "shm", undo_shm },
+	[J_DIR] = { "dir", undo_dir },
 };
 
 const char *journal_kind_name(enum journal_kind kind)
