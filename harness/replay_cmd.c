@@ -23,6 +23,7 @@
 
 #define MAX_KERNELS 8
 #define GUEST_OWN_MB 96
+#define GUEST_DEFAULT_MB 512         /* --vm-memory's default: a memcg replay gets at least it */
 #define STATE_DIR "/run/oomlab"     /* the journals, as the suite's default --state-dir */
 
 struct replay_args {
@@ -39,7 +40,9 @@ struct replay_args {
  * initramfs take. */
 static long long guest_mb(const struct replay_plan *p)
 {
-	return p->domain_kb / 1024 + GUEST_OWN_MB;
+	long long mb = p->domain_kb / 1024 + GUEST_OWN_MB;
+
+	return p->memcg && mb < GUEST_DEFAULT_MB ? GUEST_DEFAULT_MB : mb;
 }
 
 static void write_idle(FILE *f, const struct replay_proc *q)
@@ -88,10 +91,9 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 		const struct replay_proc *q = &p->procs[i];
 
 		fprintf(f, "\n[process %s]\n", q->role);
-		/* machine-wide the guest's own memory is not known to the kB: the hog goes on */
-		if (q->trigger && p->memcg)
-			fprintf(f, "run = hog --size %lldK\ntrigger = yes\n", p->hog_kb);
-		else if (q->trigger)
+		/* until the OOM, however much the stressors' own memory leaves: the first kill is
+		 * the field's, later ones (the hog goes on) are not checked */
+		if (q->trigger)
 			fprintf(f, "run = hog --size max\ntrigger = yes\n");
 		else
 			write_idle(f, q);
@@ -161,8 +163,9 @@ static int run_case(const struct replay_args *a, const struct replay_plan *p, co
 		argv[n++] = "--kernel";
 		argv[n++] = a->kernels[i];
 	}
-	if (!p->memcg && a->nkernels) {
+	if (!p->memcg && a->nkernels)
 		argv[n++] = "--vm-only"; /* machine-wide: never on this host */
+	if (a->nkernels) {
 		argv[n++] = "--vm-memory";
 		argv[n++] = mem;
 	}

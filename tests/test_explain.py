@@ -3,6 +3,7 @@
 shows where the victim was not the top candidate, and an oom_score_adj that, put into the
 report, really spares the victim."""
 import json
+import pathlib
 import re
 
 import pytest
@@ -130,3 +131,26 @@ def test_text_names_the_domain_the_verdict_and_the_table():
     assert lines[3].startswith("  verdict: top: mysqld was the top candidate")
     assert re.match(r"  to spare it: an oom_score_adj of \d+ or less on mysqld; then java", lines[5]), lines[5]
     assert lines[-1] == "  (40 rows in all, in pages; --rows 0 shows every one)"
+
+
+# Real reports posted in public, kept beside the repository (not in it: fixtures here are
+# written by hand); their README says what each victim was and what is unusual about it.
+FIELD = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "field-reports"
+FIELD_VERDICTS = {
+    "010-mips-router-3.4-rt-panic-on-oom-2-no-kill.log": ("no kill", None),
+    # "victim mysqld has only 3287 pages RSS (score 16, swap-heavy)"
+    "011-rhel6-2.6.32-mysqld-victim-small-rss-huge-table.log": ("top by its score", "mysqld"),
+    "012-rhel8-4.18-varnish-rsyslog-012-escapes.log": ("top", "cache-main"),
+    "015-k8s-kubevirt-cdi-importer-memcg-v1-dirty-cache-partial.log": ("top", "cdi-importer"),
+}
+
+
+@pytest.mark.skipif(not FIELD.is_dir(), reason=f"no field reports beside the repository ({FIELD})")
+@pytest.mark.parametrize("name", sorted(FIELD_VERDICTS))
+def test_field_reports_are_explained_as_their_readme_says(name):
+    kind, victim = FIELD_VERDICTS[name]
+    [event] = explain(FIELD / name)
+    assert event["verdict"]["kind"] == kind, event["verdict"]
+    assert (event["victim"] or {}).get("comm") == victim
+    if kind == "top by its score":   # 308th by the table, but its score counts its swap
+        assert event["victim"]["rank"] > 100 and "the table does not show" in event["verdict"]["text"]

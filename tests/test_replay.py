@@ -166,3 +166,15 @@ def test_ctrl_c_and_a_killed_replay_leave_nothing():
     r = oomlab("no-oom-below-limit", timeout=300)
     assert f"left by an earlier run (/run/oomlab/journal.{proc.pid}): undid 'dir " in r.stdout, r.stdout
     assert replay_tmp_dirs() == before
+
+
+FIELD = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "field-reports"
+
+
+@needs_cases
+@pytest.mark.skipif(not FIELD.is_dir(), reason=f"no field reports beside the repository ({FIELD})")
+def test_a_real_rhel8_incident_replayed_here():
+    """A RHEL 8 host's OOM posted in public (rsyslog #012 escapes, 7-digit pids): varnish's
+    cache-main dies again here."""
+    r = oomlab("replay", FIELD / "012-rhel8-4.18-varnish-rsyslog-012-escapes.log", timeout=300)
+    assert r.returncode == 0 and r.stdout.splitlines()[-1].endswith("the same victim as in the field"), r.stdout[-3000:]

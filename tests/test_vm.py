@@ -242,3 +242,16 @@ def test_a_global_oom_replayed_machine_wide(kernels, tmp_path):
     assert r.returncode == 0, r.stdout[-3000:]
     assert re.search(r"^ok 1 \S+:replay-mysqld$", r.stdout, re.M), r.stdout[-3000:]
     assert r.stdout.splitlines()[-1].endswith(": the same victim as in the field")
+
+
+FIELD = ROOT.parent / "shared" / "field-reports"
+
+
+@pytest.mark.skipif(not (FIELD / "011-rhel6-2.6.32-mysqld-victim-small-rss-huge-table.log").exists(),
+                    reason=f"no field reports beside the repository ({FIELD})")
+def test_a_real_incident_replayed_in_a_guest(kernels):
+    """A RHEL 6 host's OOM posted in public: mysqld, 308th of 793 by its table but first by
+    the swap its printed score shows, dies again in a 6.12 guest."""
+    r = oomlab("replay", "--kernel", kernels["6.12"],
+               FIELD / "011-rhel6-2.6.32-mysqld-victim-small-rss-huge-table.log", timeout=600)
+    assert re.search(r"^ok \d+ \S+:replay-mysqld$", r.stdout, re.M), r.stdout[-3000:]

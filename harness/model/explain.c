@@ -14,6 +14,7 @@ const char *verdict_name(enum verdict v)
 		[VERDICT_ALLOCATING] = "oom_kill_allocating_task", [VERDICT_ORIGIN] = "OOM origin",
 		[VERDICT_NOT_IN_TABLE] = "not in table", [VERDICT_NOT_TOP] = "not top",
 		[VERDICT_NO_TABLE] = "no table", [VERDICT_NO_KILL] = "no kill",
+		[VERDICT_HIDDEN] = "top by its score",
 	};
 
 	return names[v];
@@ -327,6 +328,32 @@ static int domain_by_score(const struct oom_event *ev, struct explanation *x)
 	return rank_table(ev, x);
 }
 
+/*
+ * The victim not first by the table, but the kernel printed its score (2.6.36-5.0), and
+ * the score is more than the table gives: memory the table does not show (swap entries
+ * before 3.6's swapents column, page tables). Counted, is it the top candidate?
+ */
+static void hidden_memory(const struct oom_event *ev, struct explanation *x)
+{
+	const struct rank_row *v = row_of(x, ev->kills[0].pid, NULL), *top = &x->rows[0];
+	long long pages = x->m.domain_pages, hidden, with;
+
+	if (x->verdict != VERDICT_NOT_TOP || !x->score_known || x->formula_score < 0 || !v ||
+	    ev->selected.pid != ev->kills[0].pid || x->printed_score <= x->formula_score + 1 || pages <= 0)
+		return;
+	hidden = (x->printed_score - x->formula_score) * pages / 1000;
+	with = x->m.era == BADNESS_2_6_36 ? x->printed_score : v->points + hidden;
+	if (with <= top->points)
+		return;
+	x->verdict = VERDICT_HIDDEN;
+	x->hidden_pages = hidden;
+	snprintf(x->why, sizeof(x->why), "by the table %s is %d%s, but the kernel printed score %ld for "
+		 "it where the table gives %ld: about %lld pages (%lld MiB) the table does not show "
+		 "(swap entries: no swapents column before 3.6; page tables) made it the top candidate",
+		 v->task->name, x->victim_rank, ordinal_suffix(x->victim_rank), x->printed_score,
+		 x->formula_score, hidden, hidden * PAGE_KB / 1024);
+}
+
 int explain_event(const struct oom_event *ev, struct explanation *x)
 {
 	size_t i;
@@ -352,6 +379,7 @@ int explain_event(const struct oom_event *ev, struct explanation *x)
 	snprintf(x->victim_comm, sizeof(x->victim_comm), "%s", ev->kills[0].comm);
 	verdict_of(ev, x);
 	score_check(ev, x);
+	hidden_memory(ev, x);
 	if (x->verdict == VERDICT_TOP && x->victim_rank == 1)
 		spare_adj(ev, x);
 	return 0;

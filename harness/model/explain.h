@@ -24,6 +24,8 @@ enum verdict {
 	VERDICT_ORIGIN,         /* an OOM origin (swapoff, KSM unmerge), taken before scoring */
 	VERDICT_NOT_IN_TABLE,   /* the victim has no row in the table */
 	VERDICT_NOT_TOP,        /* by the table's numbers another task ranked higher */
+	VERDICT_HIDDEN,         /* the top once the memory its printed score shows and the
+				 * table does not (swap before 3.6) is counted */
 	VERDICT_NO_TABLE,       /* no task table: nothing to rank */
 	VERDICT_NO_KILL,        /* nothing was killed */
 	VERDICT_COUNT,
@@ -51,6 +53,8 @@ struct explanation {
 	bool score_known;               /* the kernel printed the chosen one's score (2.6.36-5.0) */
 	long printed_score;             /* as printed: 0..1000 */
 	long formula_score;             /* the same from the table by the formula; -1 no row */
+	long long hidden_pages;         /* the victim's memory its printed score shows beyond the
+					 * table's (VERDICT_HIDDEN) */
 	bool spare;                     /* an adj that would have spared the victim was found */
 	long spare_adj;
 	const struct rank_row *next;    /* who would have died instead */

@@ -11,8 +11,8 @@
 
 #define PAGE_KB 4
 #define TARGET_KB (256LL << 10)     /* auto: the replay's domain at most 256M */
-#define PROC_OVERHEAD_KB 512        /* what a stressor process costs beyond its sizes */
-#define MARGIN_KB (8LL << 10)       /* the hog goes past full by this much, at most */
+#define PROC_OVERHEAD_KB 1024       /* what a stressor process costs beyond its sizes */
+#define MIN_VICTIM_KB (32LL << 10)  /* auto keeps the victim at least this big, if it can */
 #define NEAR_PERMILLE 950           /* candidates within 5% of the victim are replayed */
 
 static void note(struct replay_plan *p, const char *fmt, ...)
@@ -122,7 +122,7 @@ static bool kept(const struct replay_plan *p, long pid)
 }
 
 /*
- * The victim, those ranked above it or within 5% below, and the trigger; then, while
+ * The victim, those within 5% of it or above, and the trigger; then, while
  * --keep allows, the next rows by badness until nine tenths of the table's memory is
  * there (what is not replayed, the trigger's hog takes up: it should not outgrow its row).
  */
@@ -137,13 +137,15 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 			v = i;
 	if (v == x->nrows)
 		return refuse(p, "the victim, pid %ld, has no row in the task table", ev->kills[0].pid);
-	vpoints = x->rows[v].points;
+	/* with the memory its printed score shows and the table does not, it was first */
+	vpoints = x->verdict == VERDICT_HIDDEN ? (x->m.era == BADNESS_2_6_36 ? x->printed_score :
+			x->rows[v].points + x->hidden_pages) : x->rows[v].points;
 	for (i = 0; i < x->nrows; i++) {
 		const struct rank_row *r = &x->rows[i];
 		bool near = r->points != BADNESS_UNKILLABLE && r->points * 1000 >= vpoints * NEAR_PERMILLE;
 
 		total += r->rss + r->swap;
-		if (i > v && !near && i != t)
+		if ((i > v || x->verdict == VERDICT_HIDDEN) && i != v && !near && i != t)
 			continue;
 		if (p->n >= REPLAY_MAX || p->n >= o->keep)
 			return refuse(p, "replaying it needs more than %d processes (the victim and every "
@@ -151,7 +153,8 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 		add_row(p, r, ev, i == t);
 		have += r->rss + r->swap;
 	}
-	for (i = v + 1; i < x->nrows && p->n + (t == x->nrows) < o->keep && p->n < REPLAY_MAX &&
+	/* (one place left for a bystander holding what is not replayed) */
+	for (i = 0; i < x->nrows && p->n + (t == x->nrows) + 1 < o->keep && p->n + 1 < REPLAY_MAX &&
 			have * 10 < total * 9; i++) {
 		const struct rank_row *r = &x->rows[i];
 
@@ -282,9 +285,7 @@ static int predict(struct replay_plan *p)
 
 		q->points = badness(badness_era_of(&h.kernel), &h.kernel, &in, domain);
 	}
-	/* past full by enough to be sure, and by less than the victim frees: one kill */
-	p->hog_kb = p->victim == p->trigger ? p->domain_kb :
-		    free_kb + (proc_kb(&p->procs[p->victim]) / 2 < MARGIN_KB ? proc_kb(&p->procs[p->victim]) / 2 : MARGIN_KB);
+	p->hog_kb = free_kb;
 	return 0;
 }
 
@@ -292,8 +293,14 @@ static int predict(struct replay_plan *p)
 static int choose_factor(const struct replay_opts *o, struct replay_plan *p)
 {
 	long long limit = o->host_limit_kb < TARGET_KB ? o->host_limit_kb : TARGET_KB;
+	double small = ceil((double)p->memory_kb / limit), fits = ceil((double)p->memory_kb / o->host_limit_kb),
+	       big = floor((double)proc_kb(&p->procs[p->victim]) / MIN_VICTIM_KB);
 
-	p->factor = o->factor > 0 ? o->factor : p->memory_kb > limit ? ceil((double)p->memory_kb / limit) : 1;
+	/* the domain down to TARGET_KB, unless the victim would then be under MIN_VICTIM_KB,
+	 * where the stressors' own memory counts: then as little as fits this machine */
+	p->factor = o->factor > 0 ? o->factor : small <= big ? small : big > fits ? big : fits;
+	if (p->factor < 1)
+		p->factor = o->factor > 0 ? o->factor : 1;
 	if (p->factor < 1)
 		return refuse(p, "--scale %g: a factor below 1 would make the domain larger", p->factor);
 	if (p->memcg && p->memory_kb / p->factor > o->host_limit_kb)
@@ -366,6 +373,7 @@ static int rule_of(const struct explanation *x, const struct replay_opts *o, str
 {
 	switch (x->verdict) {
 	case VERDICT_TOP:
+	case VERDICT_HIDDEN:
 		p->rule = RULE_BADNESS;
 		return 0;
 	case VERDICT_CHILD:
@@ -408,7 +416,15 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	p->memory_kb = field_memory_kb(ev, x);
 	if (p->memory_kb <= 0 || p->memory_kb > p->field_kb)
 		p->memory_kb = p->field_kb;
-	if (pick_rows(ev, x, o, p) || choose_factor(o, p))
+	if (pick_rows(ev, x, o, p))
+		return -1;
+	if (x->hidden_pages > 0) {
+		p->procs[p->victim].anon_kb += x->hidden_pages * PAGE_KB;
+		note(p, "the %lld kB of %s its printed score shows and the table does not (swap, page "
+		     "tables) are replayed as anonymous memory", x->hidden_pages * PAGE_KB,
+		     p->procs[p->victim].comm);
+	}
+	if (choose_factor(o, p))
 		return -1;
 	scale(p);
 	for (i = 0; i < p->n; i++)
