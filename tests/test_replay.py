@@ -18,8 +18,8 @@ PARSE = FIXTURES / "parse"
 LOGS = sorted(p for p in PARSE.iterdir() if p.suffix in (".log", ".kmsg"))
 # Why an event is not replayed, as replay says it; every refusal must be one of these.
 REFUSALS = ("it logs no kill", "it has no task table", "the kernel did not choose by badness (",
-            "vm.oom_kill_allocating_task chose it",
-            "the report does not give the domain's size", "before the trigger allocates")
+            "vm.oom_kill_allocating_task chose it", "before the trigger allocates",
+            "the report does not give the domain's size")
 
 
 def events():

@@ -406,13 +406,18 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		return refuse(p, "it has no task table: nothing to replay");
 	if (rule_of(x, o, p))
 		return -1;
-	if (x->totalpages < 0)
+	if (x->totalpages < 0 && x->m.domain_pages <= 0)
 		return refuse(p, "the report does not give the domain's size (%s)", x->domain_from);
 	p->memcg = x->memcg || !o->machine;
 	if (!x->memcg && !o->machine)
 		note(p, "a global OOM, replayed in a memory cgroup of its size: the kernel orders the "
 		     "tasks by the same badness there (--machine replays it machine-wide in a guest)");
-	p->field_kb = x->totalpages * PAGE_KB;
+	/* no size in the report: its table's memory, which a full domain holds, and a twentieth
+	 * more for what the kernel and caches hold beside it */
+	p->field_kb = x->totalpages >= 0 ? x->totalpages * PAGE_KB : x->m.domain_pages * PAGE_KB * 21 / 20;
+	if (x->totalpages < 0)
+		note(p, "the report does not give the domain's size: taken as its table's memory and a "
+		     "twentieth more, %lld kB", p->field_kb);
 	p->memory_kb = field_memory_kb(ev, x);
 	if (p->memory_kb <= 0 || p->memory_kb > p->field_kb)
 		p->memory_kb = p->field_kb;
