@@ -129,7 +129,7 @@ long long model_event_pages(const struct model_env *m, const struct oom_event *e
 	return memcg_pages(m, ev->mem.limit_kb, -1);
 }
 
-static bool listed(const long *pids, int n, long pid)
+bool model_pid_listed(const long *pids, int n, long pid)
 {
 	int i;
 
@@ -145,7 +145,7 @@ static const struct oom_task *origin_row(const struct model_hints *h, const stru
 	size_t i;
 
 	for (i = 0; i < ev->ntasks; i++)
-		if (listed(h->origin, h->norigin, ev->tasks[i].pid))
+		if (model_pid_listed(h->origin, h->norigin, ev->tasks[i].pid))
 			return &ev->tasks[i];
 	return NULL;
 }

@@ -82,6 +82,9 @@ void model_proc(const struct model_env *m, const struct proc_sample *s, struct p
 void model_event(const struct model_env *m, const struct oom_event *ev, const struct model_hints *h,
 		 struct event_model *out);
 
+/* Is pid one of pids[0..n)? (the hints' lists) */
+bool model_pid_listed(const long *pids, int n, long pid);
+
 /* Is the event a memory cgroup's OOM (else the machine's)? */
 bool model_event_is_memcg(const struct oom_event *ev);
 

@@ -15,16 +15,6 @@ void rank_row_input(const struct oom_task *t, long page_kb, struct badness_in *i
 	in->cap_sys_admin = t->uid == 0;
 }
 
-static bool listed(const long *pids, int n, long pid)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (pids[i] == pid)
-			return true;
-	return false;
-}
-
 static bool later_wins;  /* for the comparison below: qsort takes no argument */
 
 /* The kernel's choice first. */
@@ -56,7 +46,7 @@ struct rank_row *rank_rows(const struct model_env *m, const struct oom_event *ev
 		struct badness_in in = { 0 };
 
 		rank_row_input(t, m->page_kb, &in);
-		in.ineligible = h && listed(h->in_vfork, h->nvfork, t->pid) &&
+		in.ineligible = h && model_pid_listed(h->in_vfork, h->nvfork, t->pid) &&
 				badness_vfork_ineligible(&m->kernel);
 		rows[i] = (struct rank_row){ .task = t, .index = i, .rss = in.rss, .swap = in.swap,
 					     .pgtables = in.pgtables,
