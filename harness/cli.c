@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "shared/units.h"
+#include "journal/journal.h"
 #include "shared/arrays.h"
 
 enum cli_group { G_RUN, G_VM, G_TEST, G_COUNT };
@@ -277,7 +278,7 @@ static void defaults(struct cli *c)
 	exe_dir = dirname(exe);
 	memset(c, 0, sizeof(*c));
 	c->o = (struct suite_opts){
-		.state_dir = "/run/oomlab", .kmsg_path = "/dev/kmsg", .swap_dir = "/var/tmp",
+		.state_dir = JOURNAL_DIR_DEFAULT, .kmsg_path = "/dev/kmsg", .swap_dir = "/var/tmp",
 		.tmpfile_dir = "/dev/shm", .timeout_ms = 30000, .timeout_scale = 1,
 	};
 	default_dir(c->o.cases_dir, sizeof(c->o.cases_dir), exe_dir, "cases");
@@ -287,7 +288,7 @@ static void defaults(struct cli *c)
 	snprintf(c->vm_logs, sizeof(c->vm_logs), "%s/vm-logs", exe_dir);
 	c->o.vm = (struct vm_opts){
 		.qemu = "qemu-system-x86_64", .initramfs = c->initramfs, .log_dir = c->vm_logs,
-		.memory_mb = 512, .cpus = 2, .accel = ACCEL_AUTO, .kvm_device = "/dev/kvm",
+		.memory_mb = VM_MEMORY_MB_DEFAULT, .cpus = 2, .accel = ACCEL_AUTO, .kvm_device = "/dev/kvm",
 	};
 }
 

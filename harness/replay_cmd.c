@@ -20,11 +20,10 @@
 #include "shared/memlimit.h"
 #include "shared/units.h"
 #include "subcommands.h"
+#include "vm/vm.h"
 
 #define MAX_KERNELS 8
 #define GUEST_OWN_MB 96
-#define GUEST_DEFAULT_MB 512         /* --vm-memory's default: a memcg replay gets at least it */
-#define STATE_DIR "/run/oomlab"     /* the journals, as the suite's default --state-dir */
 
 struct replay_args {
 	long event;                     /* 0: the only event with a kill */
@@ -42,7 +41,7 @@ static long long guest_mb(const struct replay_plan *p)
 {
 	long long mb = p->domain_kb / 1024 + GUEST_OWN_MB;
 
-	return p->memcg && mb < GUEST_DEFAULT_MB ? GUEST_DEFAULT_MB : mb;
+	return p->memcg && mb < VM_MEMORY_MB_DEFAULT ? VM_MEMORY_MB_DEFAULT : mb;
 }
 
 static void write_idle(FILE *f, const struct replay_proc *q)
@@ -229,7 +228,7 @@ static const char *own_folder(struct journal *j, char *tmp)
 {
 	struct err e;
 
-	if (journal_open(j, STATE_DIR, &e)) {
+	if (journal_open(j, JOURNAL_DIR_DEFAULT, &e)) {
 		fprintf(stderr, "oomlab replay: %s\n", e.msg);
 		return NULL;
 	}

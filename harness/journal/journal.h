@@ -29,6 +29,9 @@
  *	shm KEY                remove the SysV shared memory segment with this key
  *	dir DIR                remove the (by then empty) folder DIR (oomlab replay's own)
  */
+/* Where journals are kept unless --state-dir says otherwise. */
+#define JOURNAL_DIR_DEFAULT "/run/oomlab"
+
 enum journal_kind { J_CGROUP, J_SUBTREE, J_SYSCTL, J_SWAPFILE, J_FILE, J_SHM, J_DIR, J_KINDS };
 
 struct journal_entry {

@@ -89,12 +89,17 @@ bool oom_has_trigger(const struct oom_event *ev)
 	return ev->has_trigger || ev->trigger_pid >= 0;
 }
 
+bool oom_task_is(const struct oom_task *t, long pid)
+{
+	return pid >= 0 && (t->pid == pid || t->tgid == pid);
+}
+
 bool oom_in_table(const struct oom_event *ev, long pid)
 {
 	size_t i;
 
 	for (i = 0; i < ev->ntasks; i++)
-		if (ev->tasks[i].pid == pid || ev->tasks[i].tgid == pid)
+		if (oom_task_is(&ev->tasks[i], pid))
 			return true;
 	return false;
 }

@@ -142,6 +142,9 @@ int oom_parse(const struct oom_line *lines, size_t n, struct oom_report *out);
 
 void oom_report_free(struct oom_report *r);
 
+/* Is the row pid's: its pid, or its tgid (a row may name a thread of the process)? */
+bool oom_task_is(const struct oom_task *t, long pid);
+
 /* Is [t, t+len) a task table row or its header (leading blanks allowed)? */
 bool oom_table_line(const char *t, size_t len);
 

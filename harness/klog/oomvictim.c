@@ -155,8 +155,7 @@ static void pgtables_in_bytes(const struct oom_event *ev, struct oom_kill *kill)
 	for (i = 0; i < ev->ntasks; i++) {
 		const struct oom_task *row = &ev->tasks[i];
 
-		if ((row->pid == kill->pid || row->tgid == kill->pid) &&
-		    row->pgtables_bytes == kill->pgtables_kb) {
+		if (oom_task_is(row, kill->pid) && row->pgtables_bytes == kill->pgtables_kb) {
 			kill->pgtables_kb /= 1024;
 			kill->pgtables_corrected = true;
 			return;

@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PAGE_KB 4  /* the task table's pages: 4 kB on the machines these reports come from */
 
-const char *verdict_name(enum verdict v)
+const char *verdict_name(enum explain_verdict v)
 {
 	static const char *const names[VERDICT_COUNT] = {
 		[VERDICT_TOP] = "top", [VERDICT_CHILD] = "sacrificed child",
@@ -84,12 +83,14 @@ static void domain_of(const struct oom_event *ev, struct explanation *x)
 
 	if (ram >= 0 && ev->reserved_pages > 0 && ev->reserved_pages < ram)
 		ram -= ev->reserved_pages;
-	m->page_kb = PAGE_KB;
+	m->page_kb = REPORT_PAGE_KB;
 	m->swappiness = 60;
-	m->mem_total_kb = ram >= 0 ? ram * PAGE_KB : -1;
-	m->swap_total_kb = ev->total_swap_kb >= 0 ? ev->total_swap_kb : memcg_swap_used_kb(ev);
-	m->machine_pages = ram >= 0 ? ram + (ev->total_swap_kb > 0 ? ev->total_swap_kb / PAGE_KB : 0) : -1;
+	m->mem_total_kb = ram >= 0 ? ram * REPORT_PAGE_KB : -1;
 	x->memcg = model_event_is_memcg(ev);
+	x->swap_used_kb = x->memcg ? memcg_swap_used_kb(ev) : ev->total_swap_kb > 0 && ev->free_swap_kb >= 0 ?
+			  ev->total_swap_kb - ev->free_swap_kb : 0;
+	m->swap_total_kb = ev->total_swap_kb >= 0 ? ev->total_swap_kb : x->swap_used_kb;
+	m->machine_pages = ram >= 0 ? ram + (ev->total_swap_kb > 0 ? ev->total_swap_kb / REPORT_PAGE_KB : 0) : -1;
 	x->totalpages = model_event_pages(m, ev);
 	if (!x->memcg && ram >= 0)
 		snprintf(d, dl, "Mem-Info: %lld pages RAM - %lld reserved + %lld kB swap", ev->ram_pages,
@@ -157,17 +158,12 @@ static int rank_table(const struct oom_event *ev, struct explanation *x)
 	return x->rows ? 0 : -1;
 }
 
-static bool is_victim(const struct oom_task *t, long pid)
-{
-	return t->pid == pid || t->tgid == pid;
-}
-
 static const struct rank_row *row_of(const struct explanation *x, long pid, int *rank)
 {
 	size_t i;
 
 	for (i = 0; i < x->nrows; i++) {
-		if (is_victim(x->rows[i].task, pid)) {
+		if (oom_task_is(x->rows[i].task, pid)) {
 			if (rank)
 				*rank = (int)i + 1;
 			return &x->rows[i];
@@ -228,7 +224,7 @@ static void verdict_of(const struct oom_event *ev, struct explanation *x)
 		x->verdict = VERDICT_ALLOCATING;
 		snprintf(w, wl, "vm.oom_kill_allocating_task is set: the kernel killed the task that was "
 			 "allocating, %s, without scoring any", k->comm);
-	} else if (ev->origin_stack && (k->pid == ev->trigger_pid || (vrow && is_victim(vrow->task, ev->trigger_pid)))) {
+	} else if (ev->origin_stack && (k->pid == ev->trigger_pid || (vrow && oom_task_is(vrow->task, ev->trigger_pid)))) {
 		x->verdict = VERDICT_ORIGIN;
 		snprintf(w, wl, "%s was in swapoff (or KSM's unmerge), an OOM origin: the kernel takes it "
 			 "before scoring any task", k->comm);
@@ -314,9 +310,9 @@ static int domain_by_score(const struct oom_event *ev, struct explanation *x)
 	allowance = ev->swap.seen ? ev->swap.limit_kb : ev->memsw.seen ? ev->memsw.limit_kb - ev->mem.limit_kb : 0;
 	if (allowance <= 0 || allowance >= (1LL << 40))
 		return 0;
-	without = ev->mem.limit_kb / PAGE_KB;
-	with = without + allowance / PAGE_KB;
-	rank_row_input(r->task, PAGE_KB, &in);
+	without = ev->mem.limit_kb / REPORT_PAGE_KB;
+	with = without + allowance / REPORT_PAGE_KB;
+	rank_row_input(r->task, REPORT_PAGE_KB, &in);
 	if (printed_for(badness(x->m.era, &x->m.kernel, &in, with), with) != ev->selected_score ||
 	    printed_for(badness(x->m.era, &x->m.kernel, &in, without), without) == ev->selected_score ||
 	    x->totalpages == with)
@@ -351,7 +347,7 @@ static void hidden_memory(const struct oom_event *ev, struct explanation *x)
 		 "it where the table gives %ld: about %lld pages (%lld MiB) the table does not show "
 		 "(swap entries: no swapents column before 3.6; page tables) made it the top candidate",
 		 v->task->name, x->victim_rank, ordinal_suffix(x->victim_rank), x->printed_score,
-		 x->formula_score, hidden, hidden * PAGE_KB / 1024);
+		 x->formula_score, hidden, hidden * REPORT_PAGE_KB / 1024);
 }
 
 int explain_event(const struct oom_event *ev, struct explanation *x)

@@ -17,7 +17,10 @@
 #include "model/casemodel.h"
 #include "model/rank.h"
 
-enum verdict {
+/* The pages of a report's task table: 4 kB on the machines these reports come from. */
+#define REPORT_PAGE_KB 4
+
+enum explain_verdict {
 	VERDICT_TOP,            /* the victim was the top candidate by badness */
 	VERDICT_CHILD,          /* the kernel chose a parent and killed its child instead */
 	VERDICT_ALLOCATING,     /* vm.oom_kill_allocating_task: the allocating task, unscored */
@@ -32,7 +35,7 @@ enum verdict {
 };
 
 /* "top", "sacrificed child", ... (the JSON's verdict.kind) */
-const char *verdict_name(enum verdict v);
+const char *verdict_name(enum explain_verdict v);
 
 struct explanation {
 	struct model_env m;             /* the rules and domains, from the report */
@@ -40,6 +43,7 @@ struct explanation {
 	char rules_from[200];           /* where the kernel's rules came from */
 	bool memcg;
 	long long totalpages;           /* the domain; -1 unknown */
+	long long swap_used_kb;         /* the swap the domain had in use at the OOM */
 	char domain_from[240];          /* where its size came from */
 	struct rank_row *rows;          /* the table, the kernel's choice first */
 	size_t nrows;
@@ -48,7 +52,7 @@ struct explanation {
 	char victim_comm[OOM_COMM_MAX];
 	int victim_rank;                /* 1-based place among rows; 0 no row */
 	int ties;                       /* rows with the top's badness besides it */
-	enum verdict verdict;
+	enum explain_verdict verdict;
 	char why[400];
 	bool score_known;               /* the kernel printed the chosen one's score (2.6.36-5.0) */
 	long printed_score;             /* as printed: 0..1000 */

@@ -9,7 +9,6 @@
 
 #include "base/hostinfo.h"
 
-#define PAGE_KB 4
 #define TARGET_KB (256LL << 10)     /* auto: the replay's domain at most 256M */
 #define PROC_OVERHEAD_KB 1024       /* what a stressor process costs beyond its sizes */
 #define MIN_VICTIM_KB (32LL << 10)  /* auto keeps the victim at least this big, if it can */
@@ -63,11 +62,6 @@ static void role_of(const struct replay_plan *p, const char *comm, char *out, si
 	} while (taken);
 }
 
-static bool is_pid(const struct oom_task *t, long pid)
-{
-	return pid >= 0 && (t->pid == pid || t->tgid == pid);
-}
-
 /* The row that stands for the trigger: its pid's, or, for a thread's pid (the CPU: line
  * names the thread), the one row of the trigger's comm. nrows when none. */
 static size_t trigger_index(const struct oom_event *ev, const struct explanation *x, struct replay_plan *p)
@@ -75,7 +69,7 @@ static size_t trigger_index(const struct oom_event *ev, const struct explanation
 	size_t i, named = x->nrows, count = 0;
 
 	for (i = 0; i < x->nrows; i++) {
-		if (is_pid(x->rows[i].task, ev->trigger_pid))
+		if (oom_task_is(x->rows[i].task, ev->trigger_pid))
 			return i;
 		if (!strcmp(x->rows[i].task->name, oom_trigger_comm(ev)) && !count++)
 			named = i;
@@ -97,11 +91,11 @@ static void add_row(struct replay_plan *p, const struct rank_row *r, const struc
 	snprintf(q->comm, sizeof(q->comm), "%s", t->name);
 	q->pid = t->pid;
 	/* file pages as shmem: the same to the formula, and not reclaimed before the OOM */
-	q->shmem_kb = ((t->rss_file > 0 ? t->rss_file : 0) + (t->rss_shmem > 0 ? t->rss_shmem : 0)) * PAGE_KB;
-	q->field_kb = (r->rss + r->swap) * PAGE_KB;
+	q->shmem_kb = ((t->rss_file > 0 ? t->rss_file : 0) + (t->rss_shmem > 0 ? t->rss_shmem : 0)) * REPORT_PAGE_KB;
+	q->field_kb = (r->rss + r->swap) * REPORT_PAGE_KB;
 	q->anon_kb = q->field_kb - q->shmem_kb;
 	q->adj = q->field_adj = t->has_oom_score_adj ? t->oom_score_adj : 0;
-	q->victim = is_pid(t, ev->kills[0].pid);
+	q->victim = oom_task_is(t, ev->kills[0].pid);
 	q->trigger = trigger;
 	q->root = t->uid == 0;
 	if (q->victim)
@@ -133,7 +127,7 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 	size_t i, v = x->nrows, t = trigger_index(ev, x, p);
 
 	for (i = 0; i < x->nrows; i++)
-		if (is_pid(x->rows[i].task, ev->kills[0].pid))
+		if (oom_task_is(x->rows[i].task, ev->kills[0].pid))
 			v = i;
 	if (v == x->nrows)
 		return refuse(p, "the victim, pid %ld, has no row in the task table", ev->kills[0].pid);
@@ -213,17 +207,7 @@ static void same_rows(const struct explanation *x, const struct replay_plan *p, 
  */
 static long long field_memory_kb(const struct oom_event *ev, const struct explanation *x)
 {
-	long long ram = ev->ram_pages - (ev->reserved_pages > 0 ? ev->reserved_pages : 0);
-
-	if (x->memcg) {
-		if (ev->swap.seen)
-			return ev->mem.limit_kb + ev->swap.usage_kb;
-		if (ev->memsw.seen && ev->memsw.usage_kb > ev->mem.usage_kb)
-			return ev->mem.limit_kb + ev->memsw.usage_kb - ev->mem.usage_kb;
-		return ev->mem.limit_kb;
-	}
-	return ram * PAGE_KB + (ev->total_swap_kb > 0 && ev->free_swap_kb >= 0 ?
-				ev->total_swap_kb - ev->free_swap_kb : 0);
+	return (x->memcg ? ev->mem.limit_kb : x->m.mem_total_kb) + x->swap_used_kb;
 }
 
 /*
@@ -259,14 +243,12 @@ static long long proc_kb(const struct replay_proc *q)
 
 /*
  * The replay's badness of each process by this kernel's formula, the trigger's hog at
- * the size it has when the domain is full; and what the hog allocates: past that by half
- * the victim's size (the victim's memory then lets it finish), or the whole domain when
- * it is the victim itself. Returns -1 when the others alone fill the domain.
+ * the size it has when the domain is full. Returns -1 when the others alone fill it.
  */
 static int predict(struct replay_plan *p)
 {
 	struct hostinfo h;
-	long long others = 0, free_kb, domain = p->domain_kb / PAGE_KB;
+	long long others = 0, free_kb, domain = p->domain_kb / REPORT_PAGE_KB;
 	int i;
 
 	hostinfo_read(&h);
@@ -280,12 +262,11 @@ static int predict(struct replay_plan *p)
 	for (i = 0; i < p->n; i++) {
 		struct replay_proc *q = &p->procs[i];
 		long long kb = i == p->trigger ? free_kb : proc_kb(q);
-		struct badness_in in = { .rss = kb / PAGE_KB, .pgtables = kb / PAGE_KB / 512 + 2,
+		struct badness_in in = { .rss = kb / REPORT_PAGE_KB, .pgtables = kb / REPORT_PAGE_KB / 512 + 2,
 					 .adj = q->adj, .cap_sys_admin = h.root };
 
 		q->points = badness(badness_era_of(&h.kernel), &h.kernel, &in, domain);
 	}
-	p->hog_kb = free_kb;
 	return 0;
 }
 
@@ -414,7 +395,7 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		     "tasks by the same badness there (--machine replays it machine-wide in a guest)");
 	/* no size in the report: its table's memory, which a full domain holds, and a twentieth
 	 * more for what the kernel and caches hold beside it */
-	p->field_kb = x->totalpages >= 0 ? x->totalpages * PAGE_KB : x->m.domain_pages * PAGE_KB * 21 / 20;
+	p->field_kb = x->totalpages >= 0 ? x->totalpages * REPORT_PAGE_KB : x->m.domain_pages * REPORT_PAGE_KB * 21 / 20;
 	if (x->totalpages < 0)
 		note(p, "the report does not give the domain's size: taken as its table's memory and a "
 		     "twentieth more, %lld kB", p->field_kb);
@@ -424,9 +405,9 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	if (pick_rows(ev, x, o, p))
 		return -1;
 	if (x->hidden_pages > 0) {
-		p->procs[p->victim].anon_kb += x->hidden_pages * PAGE_KB;
+		p->procs[p->victim].anon_kb += x->hidden_pages * REPORT_PAGE_KB;
 		note(p, "the %lld kB of %s its printed score shows and the table does not (swap, page "
-		     "tables) are replayed as anonymous memory", x->hidden_pages * PAGE_KB,
+		     "tables) are replayed as anonymous memory", x->hidden_pages * REPORT_PAGE_KB,
 		     p->procs[p->victim].comm);
 	}
 	if (choose_factor(o, p))

@@ -58,7 +58,6 @@ struct replay_plan {
 	struct replay_proc procs[REPLAY_MAX];
 	int n;
 	int victim, trigger;            /* indexes in procs */
-	long long hog_kb;               /* what the trigger's hog holds when the domain is full */
 	bool needs_cap;                 /* a negative adj: CAP_SYS_RESOURCE (or a VM guest) */
 	char notes[REPLAY_NOTES][240];
 	int nnotes;

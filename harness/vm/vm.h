@@ -20,6 +20,9 @@ enum vm_accel {
 	ACCEL_TCG,       /* software emulation only */
 };
 
+/* Guest memory unless --vm-memory says otherwise. */
+#define VM_MEMORY_MB_DEFAULT 512
+
 struct vm_opts {
 	const char *qemu;            /* qemu-system-x86_64 */
 	enum vm_accel accel;
