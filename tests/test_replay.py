@@ -6,6 +6,7 @@ import json
 import os
 import pathlib
 import re
+import select
 import signal
 import subprocess
 import time
@@ -143,6 +144,16 @@ def wait_for_folder(before, proc):
     pytest.fail("replay never made its folder")
 
 
+def wait_for_output(proc, text, timeout=60):
+    """Read proc's stdout (raw, so nothing waits in a buffer) until text shows."""
+    seen, deadline = b"", time.monotonic() + timeout
+    while text.encode() not in seen:
+        if time.monotonic() > deadline or proc.poll() is not None:
+            pytest.fail(f"no {text!r} from replay: {seen.decode(errors='replace')[-2000:]}")
+        if select.select([proc.stdout], [], [], 0.1)[0]:
+            seen += os.read(proc.stdout.fileno(), 65536)
+
+
 @needs_cases
 def test_ctrl_c_and_a_killed_replay_leave_nothing():
     """Ctrl-C (the whole group): the run it started cleans up, then replay removes its own
@@ -158,8 +169,11 @@ def test_ctrl_c_and_a_killed_replay_leave_nothing():
     assert_clean(nested_pids(out))
 
     proc = start_replay("--event", "1", log)
-    wait_for_folder(before, proc)
-    proc.kill()                      # replay alone: the run it started goes on and ends
+    # once the run it started is past its own start (where it undoes what dead runs left,
+    # this replay's folder among them once it is dead), kill replay alone: that run goes
+    # on and ends, the folder stays for the next run
+    wait_for_output(proc, "cases run in cgroups below")
+    proc.kill()
     out, _ = proc.communicate(timeout=120)
     left = replay_tmp_dirs() - before
     assert left and pathlib.Path(f"/run/oomlab/journal.{proc.pid}").exists()
