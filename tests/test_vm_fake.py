@@ -108,6 +108,33 @@ def test_a_qemu_that_cannot_start_kvm_and_exits_is_retried_under_tcg(vm):
     assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
 
 
+def test_an_early_panic_under_tcg_is_booted_once_more(vm):
+    r = vm("early-panic-once", "--accel", "tcg", "hog-killed")
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: boot boot-1 \(tcg\): the kernel panicked after [0-9.]+ s, "
+                     r"before the guest started oomlab: Kernel panic - not syncing: Fatal exception "
+                     r"in interrupt; booting once more", r.stdout, re.M), r.stdout
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
+    assert len(r.qemu_calls) == 2
+    assert "Fatal exception" in (vm.logs / "boot-1.early-panic.console.log").read_text()
+    assert "Fatal exception" not in (vm.logs / "boot-1.console.log").read_text()
+
+
+def test_a_kernel_that_panics_at_every_boot_fails_after_one_more_try(vm):
+    r = vm("early-panic", "--accel", "tcg", "hog-killed")
+    assert r.returncode != 0, r.stdout
+    assert re.search(r"^not ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M), r.stdout
+    assert "# boot failure: Kernel panic - not syncing: Fatal exception in interrupt" in r.stdout
+    assert [("-accel\ntcg" in c) for c in r.qemu_calls] == [True, True], r.qemu_calls
+
+
+def test_an_early_panic_under_kvm_is_not_tried_again(vm):
+    r = vm("early-panic", "--accel", "kvm", "--kvm-device", "/dev/null", "hog-killed")
+    assert r.returncode != 0, r.stdout
+    assert len(r.qemu_calls) == 1
+    assert "booting once more" not in r.stdout
+
+
 def test_accel_kvm_does_not_fall_back(vm):
     r = vm("kvm-error", "--accel", "kvm", "--kvm-device", "/dev/null", "hog-killed")
     assert r.returncode == 1

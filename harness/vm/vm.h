@@ -66,6 +66,15 @@ struct boot {
 	long elapsed_ms;
 	bool kvm;
 	bool kvm_failed;             /* KVM could not run the guest (TCG may) */
+	bool panicked_early;         /* the kernel panicked before the guest started oomlab */
+};
+
+/* A boot attempt whose logs were kept beside the next one's, and why. */
+enum attempt {
+	ATTEMPT_THIS,            /* the attempt whose result counts: PREFIX.*.log */
+	ATTEMPT_KVM,             /* KVM could not run the guest: PREFIX.kvm.*.log */
+	ATTEMPT_EARLY_PANIC,     /* TCG's boot panicked before oomlab: PREFIX.early-panic.*.log */
+	ATTEMPTS
 };
 
 /*
@@ -77,10 +86,10 @@ struct boot {
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
 	    long timeout_ms, bool kvm, struct boot *b, struct err *e);
 
-/* Keep a failed KVM attempt's logs beside the retry's: PREFIX.kvm.*.log. */
-void vm_boot_keep_failed_logs(const struct boot *b);
+/* Keep a failed attempt's logs beside the retry's, named for why it failed. */
+void vm_boot_keep_failed_logs(const struct boot *b, enum attempt why);
 
-/* Remove the PREFIX.kvm.*.log an earlier run kept: they are not this boot's. */
+/* Remove the failed attempts' logs an earlier run kept: they are not this boot's. */
 void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix);
 
 /* Can KVM be used here (the device opens)? errno says why not. */

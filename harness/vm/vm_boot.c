@@ -253,6 +253,7 @@ static void classify(struct boot *b, const struct boot_watch *w, int status)
 	if (file_find_line(b->console, "Kernel panic - not syncing", b->detail, sizeof(b->detail))) {
 		/* A panic before oomlab printed its header is a boot failure. */
 		b->end = ours ? BOOT_PANIC : BOOT_FAILED;
+		b->panicked_early = !ours;
 		return;
 	}
 	if (ours && file_find_line(b->ktap, "# oomlab-guest: exit", line, sizeof(line)))
@@ -289,10 +290,16 @@ static const char *const log_kinds[LOG_KINDS] = {
 	[LOG_CONSOLE] = "console", [LOG_KTAP] = "ktap", [LOG_QEMU] = "qemu",
 };
 
-/* STEM.KIND.log, or STEM.kvm.KIND.log for a failed KVM attempt's: the one naming rule. */
-static void log_path(char *out, size_t len, const char *stem, bool failed_kvm, enum log_kind kind)
+/* Why an attempt's logs were kept beside the next attempt's: the word in their names. */
+static const char *const attempt_words[ATTEMPTS] = {
+	[ATTEMPT_THIS] = "", [ATTEMPT_KVM] = "kvm", [ATTEMPT_EARLY_PANIC] = "early-panic",
+};
+
+/* STEM.KIND.log, or STEM.WORD.KIND.log for a failed attempt's: the one naming rule. */
+static void log_path(char *out, size_t len, const char *stem, enum attempt a, enum log_kind kind)
 {
-	snprintf(out, len, "%s%s.%s.log", stem, failed_kvm ? ".kvm" : "", log_kinds[kind]);
+	snprintf(out, len, "%s%s%s.%s.log", stem, a == ATTEMPT_THIS ? "" : ".", attempt_words[a],
+		 log_kinds[kind]);
 }
 
 /* The boot's three log files, created anew. */
@@ -304,9 +311,9 @@ static int create_logs(const struct vm_opts *o, const char *prefix, struct boot 
 	if (mkdir(o->log_dir, 0755) && errno != EEXIST)
 		return err_set(e, errno, "mkdir `%s`", o->log_dir);
 	snprintf(b->log_stem, sizeof(b->log_stem), "%s/%s", o->log_dir, prefix);
-	log_path(b->console, sizeof(b->console), b->log_stem, false, LOG_CONSOLE);
-	log_path(b->ktap, sizeof(b->ktap), b->log_stem, false, LOG_KTAP);
-	log_path(b->qemu_log, sizeof(b->qemu_log), b->log_stem, false, LOG_QEMU);
+	log_path(b->console, sizeof(b->console), b->log_stem, ATTEMPT_THIS, LOG_CONSOLE);
+	log_path(b->ktap, sizeof(b->ktap), b->log_stem, ATTEMPT_THIS, LOG_KTAP);
+	log_path(b->qemu_log, sizeof(b->qemu_log), b->log_stem, ATTEMPT_THIS, LOG_QEMU);
 	if ((fd = create_fresh(b->console, "console log", e)) < 0)
 		return -1;
 	close(fd);
@@ -317,15 +324,15 @@ static int create_logs(const struct vm_opts *o, const char *prefix, struct boot 
 	return *log_fd < 0 ? -1 : 0;
 }
 
-void vm_boot_keep_failed_logs(const struct boot *b)
+void vm_boot_keep_failed_logs(const struct boot *b, enum attempt why)
 {
 	if (!b->log_stem[0])
 		return; /* no logs were made */
 	for (int k = 0; k < LOG_KINDS; k++) {
 		char from[PATH_MAX + 32], to[PATH_MAX + 32];
 
-		log_path(from, sizeof(from), b->log_stem, false, (enum log_kind)k);
-		log_path(to, sizeof(to), b->log_stem, true, (enum log_kind)k);
+		log_path(from, sizeof(from), b->log_stem, ATTEMPT_THIS, (enum log_kind)k);
+		log_path(to, sizeof(to), b->log_stem, why, (enum log_kind)k);
 		rename(from, to);
 	}
 }
@@ -335,11 +342,13 @@ void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix)
 	char stem[PATH_MAX];
 
 	snprintf(stem, sizeof(stem), "%s/%s", o->log_dir, prefix);
-	for (int k = 0; k < LOG_KINDS; k++) {
-		char old[PATH_MAX + 32];
+	for (int a = ATTEMPT_THIS + 1; a < ATTEMPTS; a++) {
+		for (int k = 0; k < LOG_KINDS; k++) {
+			char old[PATH_MAX + 32];
 
-		log_path(old, sizeof(old), stem, true, (enum log_kind)k);
-		unlink(old);
+			log_path(old, sizeof(old), stem, (enum attempt)a, (enum log_kind)k);
+			unlink(old);
+		}
 	}
 }
 

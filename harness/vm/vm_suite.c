@@ -320,7 +320,11 @@ static void emit_case(struct ktap *k, const char *label, const struct vm_case *c
 /*
  * Boot under KVM where it can be used, else TCG. With --accel auto, a boot that KVM
  * cannot run (qemu's "KVM internal error", or a kernel that prints nothing) is tried
- * again under TCG at once, and the rest of the run uses TCG.
+ * again under TCG at once, and the rest of the run uses TCG. A TCG boot whose kernel
+ * panics before the guest starts oomlab is tried once more: TCG's emulation of two CPUs
+ * now and then crashes a kernel in early boot (a breakpoint left from the kernel's
+ * patching of its own code); no case ran, and a kernel that panics every time still
+ * fails.
  */
 static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const char *kernel,
 			      const char *label, const char *list, const char *prefix, long timeout,
@@ -332,13 +336,21 @@ static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const cha
 	vm_boot_forget_failed_logs(o, prefix); /* an earlier run's */
 	if (vm_boot(o, kernel, list, prefix, timeout, kvm, b, e))
 		return -1;
-	if (b->end != BOOT_FAILED || !b->kvm_failed || o->accel != ACCEL_AUTO)
+	if (b->end == BOOT_FAILED && b->kvm_failed && o->accel == ACCEL_AUTO) {
+		ktap_note(k, "%s: boot %s (kvm): boot failure after %.1f s: %s; trying again under "
+			  "TCG, which the rest of this run uses", label, prefix,
+			  (double)b->elapsed_ms / 1000, b->detail);
+		*o->kvm_broken = true;
+		vm_boot_keep_failed_logs(b, ATTEMPT_KVM);
+		if (vm_boot(o, kernel, list, prefix, timeout, false, b, e))
+			return -1;
+	}
+	if (b->end != BOOT_FAILED || b->kvm || !b->panicked_early)
 		return 0;
-	ktap_note(k, "%s: boot %s (kvm): boot failure after %.1f s: %s; trying again under TCG, "
-		  "which the rest of this run uses", label, prefix, (double)b->elapsed_ms / 1000,
-		  b->detail);
-	*o->kvm_broken = true;
-	vm_boot_keep_failed_logs(b);
+	ktap_note(k, "%s: boot %s (tcg): the kernel panicked after %.1f s, before the guest started "
+		  "oomlab: %s; booting once more (console log kept as %s.early-panic.console.log)",
+		  label, prefix, (double)b->elapsed_ms / 1000, b->detail, b->log_stem);
+	vm_boot_keep_failed_logs(b, ATTEMPT_EARLY_PANIC);
 	return vm_boot(o, kernel, list, prefix, timeout, false, b, e);
 }
 
