@@ -19,7 +19,7 @@ B       := build
 
 STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem filecache kmem
 # The stressors' own shared code, and what they share with the harness (harness/shared).
-STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc \
+STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc stressors/sharers \
                 stressors/sandbox
 SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec keyfile \
           placeholders exitcodes protocol words)

@@ -83,6 +83,11 @@ static void print_text(const struct logfile *f, const struct oom_event *ev, long
 		       x->totalpages < 0 ? " (the report does not give the domain's size)" :
 		       x->printed_score - x->formula_score > 2 || x->formula_score - x->printed_score > 2 ?
 		       " (tables before 3.6 lack page tables and swap; sizes move)" : "");
+	if (x->mm_sharers)
+		printf("  shared mm: %d other row%s the same total_vm, rss, swap and page tables as %s, as "
+		       "tasks sharing one mm do%s\n", x->mm_sharers, x->mm_sharers == 1 ? " has" : "s have",
+		       x->victim_comm, badness_mm_sharers_die_together(&x->m.kernel) ? ": this kernel (4.8+) "
+		       "kills them with it, and an oom_score_adj written to one is set for all" : "");
 	if (x->spare && x->next)
 		printf("  to spare it: an oom_score_adj of %ld or less on %s; then %s (pid %ld) would "
 		       "have been killed\n", x->spare_adj, x->victim_comm, x->next->task->name, x->next->task->pid);
@@ -162,6 +167,7 @@ static void json_event(struct json *j, const struct logfile *f, const struct oom
 	} else {
 		json_null(j, "score");
 	}
+	json_int(j, "mm_sharers", x->mm_sharers);
 	if (x->spare) {
 		json_object_begin(j, "spare");
 		json_int(j, "oom_score_adj", x->spare_adj);

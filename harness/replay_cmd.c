@@ -51,7 +51,18 @@ static void write_idle(FILE *f, const struct replay_proc *q)
 		fprintf(f, " --file %lldK", q->file_kb);
 	if (q->shmem_kb > 0)
 		fprintf(f, " --shmem %lldK", q->shmem_kb);
+	if (q->sharers)
+		fprintf(f, " --sharers %d", q->sharers);
 	fprintf(f, " --touch populate\n");
+}
+
+/* The trigger allocates until the OOM; with the mm of others, as sharedmm's parent. */
+static void write_trigger(FILE *f, const struct replay_proc *q)
+{
+	if (q->sharers)
+		fprintf(f, "run = sharedmm --children %d --size max\ntrigger = yes\n", q->sharers);
+	else
+		fprintf(f, "run = hog --size max\ntrigger = yes\n");
 }
 
 static void write_case(FILE *f, const struct logfile *in, const struct oom_event *ev,
@@ -69,11 +80,15 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 		ev->release[0] ? ev->release : "?", badness_era_name(x->m.era),
 		x->memcg ? "a memory cgroup" : "the machine", p->field_kb, x->domain_from, p->factor,
 		p->domain_kb, v->comm, v->pid, x->victim_rank, ordinal_suffix(x->victim_rank), x->nrows, p->factor);
-	for (i = 0; i < p->n; i++)
+	for (i = 0; i < p->n; i++) {
+		const struct replay_proc *q = &p->procs[i];
+
 		fprintf(f, "#   %s: %s (pid %ld), oom_score_adj %ld%s%s, predicted %lld points here\n",
-			p->procs[i].role, p->procs[i].comm, p->procs[i].pid, p->procs[i].adj,
-			p->procs[i].trigger ? ", the trigger" : "", p->procs[i].victim ? ", the victim" : "",
-			p->procs[i].points);
+			q->role, q->comm, q->pid, q->adj, q->trigger ? ", the trigger" : "",
+			q->victim ? ", the victim" : "", q->points);
+		for (int s = 0; s < q->sharers; s++)
+			fprintf(f, "#     and pid %ld, which looks like it shares its mm\n", q->sharer_pids[s]);
+	}
 	for (i = 0; i < p->nnotes; i++)
 		fprintf(f, "# %s\n", p->notes[i]);
 	fprintf(f, "[case]\nsummary = replay: %s (pid %ld) killed in %s, lines %ld-%ld\n", v->comm, v->pid,
@@ -93,7 +108,7 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 		/* until the OOM, however much the stressors' own memory leaves: the first kill is
 		 * the field's, later ones (the hog goes on) are not checked */
 		if (q->trigger)
-			fprintf(f, "run = hog --size max\ntrigger = yes\n");
+			write_trigger(f, q);
 		else
 			write_idle(f, q);
 		if (q->adj)
@@ -103,11 +118,15 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 
 static void write_expect(FILE *f, const struct replay_plan *p)
 {
-	const char *v = p->procs[p->victim].role;
+	const struct replay_proc *q = &p->procs[p->victim];
+	const char *v = q->role;
 
 	fprintf(f, "# The field's victim killed, first, and the kernel's line for it.\n"
-		"[expect]\nkilled = %s\nfirst_victim = %s\ndmesg = Killed process {pid:%s} \\(%s\\)\n",
-		v, v, v, v);
+		"[expect]\nkilled = %s\nfirst_victim = %s\n", v, v);
+	if (q->sharers) /* the kernel names whichever sharer it chose; all of them die */
+		fprintf(f, "dmesg = Killed process [0-9]+ \\(%s\\)\n", v);
+	else
+		fprintf(f, "dmesg = Killed process {pid:%s} \\(%s\\)\n", v, v);
 }
 
 /* DIR/NAME.SUFFIX, written whole (journaled first, in a folder of replay's own); an

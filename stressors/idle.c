@@ -2,9 +2,11 @@
 /*
  * idle: a bystander. Allocates and touches a fixed amount of anonymous memory, and
  * optionally file-backed (page cache of an unlinked file) and shmem (memfd) memory,
- * then says ready and waits to be killed.
+ * then says ready and waits to be killed. With --sharers, that many more processes
+ * share its mm (as a field report's tasks of one mm are replayed).
  */
 #include "alloc.h"
+#include "sharers.h"
 #include "stressor.h"
 #include "shared/units.h"
 
@@ -21,6 +23,7 @@ static struct {
 	size_t shmem;
 	const char *dir;
 	const char *touch;
+	long sharers;
 } cfg;
 
 static const struct stressor_opt opts[] = {
@@ -30,6 +33,8 @@ static const struct stressor_opt opts[] = {
 	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the --file memory's file lives", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
 	  "how pages are faulted in", NULL },
+	{ "sharers", OPT_COUNT, &cfg.sharers, "0", NULL,
+	  "processes sharing its mm (clone CLONE_VM), 0 to 64, started after the memory is in", NULL },
 	{ 0 },
 };
 
@@ -61,8 +66,13 @@ static int map_shared(struct stressor_ctx *ctx, int fd, size_t len, const char *
 
 static int run_idle(struct stressor_ctx *ctx)
 {
+	pid_t last;
 	int fd, rc;
 
+	if (cfg.sharers < 0 || cfg.sharers > 64) {
+		st_msg(ctx, 0, "--sharers must be 0 to 64");
+		return ST_EXIT_USAGE;
+	}
 	st_guard_size(ctx, size_add(size_add(cfg.rss, cfg.file), cfg.shmem));
 	if (cfg.rss && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.rss)) {
 		st_msg(ctx, errno, "allocating %zu bytes of anonymous memory", cfg.rss);
@@ -90,6 +100,9 @@ static int run_idle(struct stressor_ctx *ctx)
 		if (rc)
 			return rc;
 	}
+	rc = st_clone_sharers(ctx, cfg.sharers, &last);
+	if (rc)
+		return rc;
 	st_ready(ctx);
 	st_hold();
 }

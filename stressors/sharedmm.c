@@ -8,17 +8,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "sharers.h"
 #include "stressor.h"
-
-#define CHILD_STACK (64 * 1024)
 
 static struct {
 	long children;
@@ -39,13 +35,6 @@ static const struct stressor_opt opts[] = {
 	{ 0 },
 };
 
-/* A sharer: it dies with the parent and otherwise sleeps. */
-static int sharer(void *arg)
-{
-	st_die_with_parent(*(pid_t *)arg);
-	st_hold();
-}
-
 static int set_adj(pid_t pid, long adj)
 {
 	char path[64], text[16];
@@ -63,10 +52,9 @@ static int set_adj(pid_t pid, long adj)
 
 static int run_sharedmm(struct stressor_ctx *ctx)
 {
-	static pid_t parent;
 	pid_t last = 0;
 	size_t got;
-	long i;
+	int rc;
 
 	if (cfg.children < 1 || cfg.children > 64) {
 		st_msg(ctx, 0, "--children must be 1 to 64");
@@ -77,24 +65,9 @@ static int run_sharedmm(struct stressor_ctx *ctx)
 		return ST_EXIT_USAGE;
 	}
 	st_guard_size(ctx, cfg.size);
-	parent = getpid();
-	for (i = 0; i < cfg.children; i++) {
-		char *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-
-		if (stack == MAP_FAILED) {
-			st_msg(ctx, errno, "mmap of a child's stack");
-			return ST_EXIT_NOMEM;
-		}
-		last = clone(sharer, stack + CHILD_STACK, CLONE_VM | SIGCHLD, &parent);
-		if (last < 0) {
-			int err = errno;
-
-			st_msg(ctx, err, "clone(CLONE_VM) of child %ld", i + 1);
-			return err == EAGAIN ? ST_EXIT_LIMIT : ST_EXIT_INTERNAL;
-		}
-		st_member(ctx, last);
-	}
+	rc = st_clone_sharers(ctx, cfg.children, &last);
+	if (rc)
+		return rc;
 	if (cfg.child_adj != -2000 && set_adj(last, cfg.child_adj)) {
 		int err = errno;
 

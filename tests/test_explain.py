@@ -108,6 +108,21 @@ def test_the_adj_that_spares_the_victim_does(tmp_path, log):
         assert again["table"][0]["pid"] == top, (adj, again["table"][:2])
 
 
+def test_rows_sharing_the_victims_mm_are_named_and_not_the_next_victim():
+    """sharedmm-all-die recorded on 6.1: five bombs of one mm. From 4.8 an adj on one is set
+    on all, so no other task could be chosen instead; 3.10's sharers are only named."""
+    [event] = [e for e in explain(PARSE / "6.1-v2-guest.log") if e["event"] == 5]
+    assert event["mm_sharers"] == 4
+    assert event["spare"] == {"oom_score_adj": -1000, "next_pid": None, "next_comm": None}
+    text = oomlab("explain", "--event", "5", PARSE / "6.1-v2-guest.log").stdout
+    assert ("shared mm: 4 other rows have the same total_vm, rss, swap and page tables as bomb, "
+            "as tasks sharing one mm do: this kernel (4.8+) kills them with it") in text, text
+    [old] = explain(PARSE / "hand-3.10-memcg-v1-sharers.log")
+    assert old["mm_sharers"] == 2 and old["spare"]["next_pid"] == 4703
+    # rows of one size by chance: small ones are not taken for sharers
+    assert all(e["mm_sharers"] == 0 for e in explain(PARSE / "hand-4.14-memcg-after-kill.log"))
+
+
 def test_event_choice_and_bad_input(tmp_path):
     log = PARSE / "6.18-v1-adj-max-small-first.kmsg"
     assert [e["event"] for e in explain("--event", "2", log)] == [2]

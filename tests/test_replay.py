@@ -67,7 +67,7 @@ def test_every_event_is_written_or_refused_with_a_reason(tmp_path, log, n):
 def test_enough_fixtures_are_replayed(tmp_path):
     written = sum(oomlab("replay", "--no-run", "--write", tmp_path / f"{log.stem}-{n}", "--event", n,
                          log).returncode == 0 for log, n in EVENTS)
-    assert written >= 30, written
+    assert written >= 50, written
 
 
 
@@ -94,6 +94,26 @@ def test_replayed_here_the_field_victim_dies_again(tmp_path, log, n):
         assert last.endswith(": the same victim as in the field"), last
     assert replay_tmp_dirs() == before       # its own folder went
     assert_clean(nested_pids(r.stdout))
+
+
+def test_tasks_of_one_mm_are_replayed_as_sharers_of_one(tmp_path):
+    """Rows of one mm hold their memory once: the victim's group as the trigger (sharedmm,
+    which allocates) or as an idle with --sharers; the kill line may name any of them."""
+    bomb = tmp_path / "bomb"
+    r = oomlab("replay", "--no-run", "--write", bomb, "--event", "5", PARSE / "6.1-v2-guest.log")
+    assert r.returncode == 0, r.stderr
+    case = (bomb / "replay-bomb.case").read_text()
+    assert "run = sharedmm --children 4 --size max\ntrigger = yes" in case, case
+    assert case.count("[process ") == 1 and case.count("which looks like it shares its mm") == 4
+    expect = (bomb / "replay-bomb.expect").read_text()
+    assert "killed = bomb\nfirst_victim = bomb\ndmesg = Killed process [0-9]+ \\(bomb\\)" in expect
+    workers = tmp_path / "workers"
+    r = oomlab("replay", "--no-run", "--write", workers, PARSE / "hand-3.10-memcg-v1-sharers.log")
+    assert r.returncode == 0, r.stderr
+    case = (workers / "replay-worker.case").read_text()
+    assert re.search(r"^\[process worker\]\nrun = idle --rss \d+K --sharers 2 --touch populate$",
+                     case, re.M), case
+    assert "# replay: worker (pid 4702) and 2 more rows have the same total_vm" in r.stdout
 
 
 @needs_cases

@@ -255,3 +255,21 @@ def test_a_real_incident_replayed_in_a_guest(kernels):
     r = oomlab("replay", "--kernel", kernels["6.12"],
                FIELD / "011-rhel6-2.6.32-mysqld-victim-small-rss-huge-table.log", timeout=600)
     assert re.search(r"^ok \d+ \S+:replay-mysqld$", r.stdout, re.M), r.stdout[-3000:]
+
+
+# (log, event, the victim's rank by badness: 2nd means only the sysctl makes it die)
+ALLOCATING_TASK_EVENTS = [("6.1-v2-guest.log", 4, "2nd"), ("6.12-v2-guest.log", 4, "2nd"),
+                          ("hand-5.10-allocating-task-odd-comms.log", 1, "1st")]
+
+
+@pytest.mark.parametrize("name,event,rank", ALLOCATING_TASK_EVENTS)
+def test_an_allocating_task_kill_replayed_machine_wide(kernels, name, event, rank):
+    """vm.oom_kill_allocating_task acts on global OOMs only: --machine replays the field's
+    kill with the sysctl set in a guest, where the allocating task dies, not the biggest."""
+    log = ROOT / "tests/fixtures/parse" / name
+    explained = oomlab("explain", "--event", event, log).stdout
+    assert "verdict: oom_kill_allocating_task:" in explained, explained
+    assert re.search(rf"^  victim: .*, {rank} of \d+ by badness", explained, re.M), explained
+    r = oomlab("replay", "--machine", "--event", event, "--kernel", kernels["6.12"], log, timeout=600)
+    assert r.returncode == 0, r.stdout[-3000:]
+    assert r.stdout.splitlines()[-1].endswith(": the same victim as in the field")

@@ -185,8 +185,10 @@ static void spare_adj(const struct oom_event *ev, struct explanation *x)
 	long adj;
 
 	(void)ev;
+	/* (from 4.8 an adj written to one sharer of its mm is set for all of them) */
 	for (i = 1; i < x->nrows && !next; i++)
-		if (x->rows[i].points != BADNESS_UNKILLABLE)
+		if (x->rows[i].points != BADNESS_UNKILLABLE &&
+		    !(badness_mm_sharers_die_together(&x->m.kernel) && rank_same_mm(v->task, x->rows[i].task)))
 			next = &x->rows[i];
 	x->next = next;
 	if (!next) {
@@ -210,6 +212,16 @@ static void spare_adj(const struct oom_event *ev, struct explanation *x)
 			return;
 		}
 	}
+}
+
+/* Rows that look like tasks sharing the victim's mm. */
+static void count_mm_sharers(struct explanation *x)
+{
+	const struct rank_row *v = row_of(x, x->victim_pid, NULL);
+	size_t i;
+
+	for (i = 0; v && i < x->nrows; i++)
+		x->mm_sharers += rank_same_mm(v->task, x->rows[i].task);
 }
 
 static void verdict_of(const struct oom_event *ev, struct explanation *x)
@@ -374,6 +386,7 @@ int explain_event(const struct oom_event *ev, struct explanation *x)
 	x->victim_pid = ev->kills[0].pid;
 	snprintf(x->victim_comm, sizeof(x->victim_comm), "%s", ev->kills[0].comm);
 	verdict_of(ev, x);
+	count_mm_sharers(x);
 	score_check(ev, x);
 	hidden_memory(ev, x);
 	if (x->verdict == VERDICT_TOP && x->victim_rank == 1)

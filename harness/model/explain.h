@@ -59,6 +59,8 @@ struct explanation {
 	long formula_score;             /* the same from the table by the formula; -1 no row */
 	long long hidden_pages;         /* the victim's memory its printed score shows beyond the
 					 * table's (VERDICT_HIDDEN) */
+	int mm_sharers;                 /* rows that look like sharers of the victim's mm
+					 * (rank_same_mm) */
 	bool spare;                     /* an adj that would have spared the victim was found */
 	long spare_adj;
 	const struct rank_row *next;    /* who would have died instead */

@@ -34,4 +34,15 @@ struct rank_row *rank_rows(const struct model_env *m, const struct oom_event *ev
 /* Rows with the badness of rows[0] besides it. */
 int rank_ties(const struct rank_row *rows, size_t n);
 
+/* A table's rows of at least this many pages that match in every size look like one mm. */
+#define SHARED_MM_MIN_PAGES 256
+
+/*
+ * Do two rows look like tasks sharing one mm (CLONE_VM processes, a vfork child before
+ * its exec)? The same total_vm, rss, swap entries, page tables and oom_score_adj, and
+ * big enough that chance is unlikely. (Children forked with fork() share their pages
+ * copy-on-write and look the same too: their memory is also held once.)
+ */
+bool rank_same_mm(const struct oom_task *a, const struct oom_task *b);
+
 #endif

@@ -80,16 +80,54 @@ static size_t trigger_index(const struct oom_event *ev, const struct explanation
 	return count == 1 ? named : x->nrows;
 }
 
-/* Add a row as an idle process (sizes in the field's kB; scaled later). */
-static void add_row(struct replay_plan *p, const struct rank_row *r, const struct oom_event *ev, bool trigger)
+/*
+ * A row that looks like a task sharing the mm of one already replayed joins it as one
+ * more process sharing that memory, which is then held once (the table counts it in
+ * each). Returns 1 when it joined, 0 when it did not, -1 when too many share.
+ */
+static int join_sharers(struct replay_plan *p, const struct oom_task *t, const struct oom_event *ev,
+			bool trigger)
+{
+	int i;
+
+	for (i = 0; i < p->n && !(p->procs[i].task && rank_same_mm(p->procs[i].task, t)); i++)
+		;
+	if (i == p->n)
+		return 0;
+	if (p->procs[i].sharers == REPLAY_SHARERS)
+		return refuse(p, "more than %d tasks share the mm of %s (pid %ld)", REPLAY_SHARERS + 1,
+			      p->procs[i].comm, p->procs[i].pid);
+	p->procs[i].sharer_pids[p->procs[i].sharers++] = t->pid;
+	if (oom_task_is(t, ev->kills[0].pid)) {
+		/* the group is the victim's: named by the victim's row */
+		p->procs[i].sharer_pids[p->procs[i].sharers - 1] = p->procs[i].pid;
+		p->procs[i].pid = t->pid;
+		snprintf(p->procs[i].comm, sizeof(p->procs[i].comm), "%s", t->name);
+		p->procs[i].victim = true;
+		p->victim = i;
+	}
+	if (trigger) {
+		p->procs[i].trigger = true;
+		p->trigger = i;
+	}
+	return 1;
+}
+
+/* Add a row as an idle process (sizes in the field's kB; scaled later), or to the
+ * process whose mm it looks like it shares. Returns 0, or -1 (p->why_not). */
+static int add_row(struct replay_plan *p, const struct rank_row *r, const struct oom_event *ev, bool trigger)
 {
 	const struct oom_task *t = r->task;
 	struct replay_proc *q = &p->procs[p->n];
+	int joined = join_sharers(p, t, ev, trigger);
 
+	if (joined)
+		return joined < 0 ? -1 : 0;
 	memset(q, 0, sizeof(*q));
 	role_of(p, t->name, q->role, sizeof(q->role));
 	snprintf(q->comm, sizeof(q->comm), "%s", t->name);
 	q->pid = t->pid;
+	q->task = t;
 	/* file pages as shmem: the same to the formula, and not reclaimed before the OOM */
 	q->shmem_kb = ((t->rss_file > 0 ? t->rss_file : 0) + (t->rss_shmem > 0 ? t->rss_shmem : 0)) * REPORT_PAGE_KB;
 	q->field_kb = (r->rss + r->swap) * REPORT_PAGE_KB;
@@ -103,15 +141,21 @@ static void add_row(struct replay_plan *p, const struct rank_row *r, const struc
 	if (q->trigger)
 		p->trigger = p->n;
 	p->n++;
+	return 0;
 }
 
+/* Is the row of pid replayed, as a process or as a sharer of one's mm? */
 static bool kept(const struct replay_plan *p, long pid)
 {
-	int k;
+	int k, s;
 
-	for (k = 0; k < p->n; k++)
+	for (k = 0; k < p->n; k++) {
 		if (p->procs[k].pid == pid)
 			return true;
+		for (s = 0; s < p->procs[k].sharers; s++)
+			if (p->procs[k].sharer_pids[s] == pid)
+				return true;
+	}
 	return false;
 }
 
@@ -144,7 +188,8 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 		if (p->n >= REPLAY_MAX || p->n >= o->keep)
 			return refuse(p, "replaying it needs more than %d processes (the victim and every "
 				      "candidate within 5%% of it): --keep %d or more", o->keep, o->keep + 1);
-		add_row(p, r, ev, i == t);
+		if (add_row(p, r, ev, i == t))
+			return -1;
 		have += r->rss + r->swap;
 	}
 	/* (one place left for a bystander holding what is not replayed) */
@@ -154,7 +199,8 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 
 		if (kept(p, r->task->pid) || r->points == BADNESS_UNKILLABLE)
 			continue;
-		add_row(p, r, ev, false);
+		if (add_row(p, r, ev, false))
+			return -1;
 		have += r->rss + r->swap;
 	}
 	if (have * 10 < total * 9)
@@ -174,30 +220,6 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 		note(p, "the trigger %s has no row: a hog stands in for it", q->comm);
 	}
 	return 0;
-}
-
-/* Two kept rows with the same total_vm, rss and page tables: they may share one mm. */
-static void same_rows(const struct explanation *x, const struct replay_plan *p, char *out, size_t len)
-{
-	size_t i, j;
-
-	out[0] = '\0';
-	for (i = 0; i < x->nrows; i++) {
-		const struct oom_task *a = x->rows[i].task;
-
-		for (j = i + 1; j < x->nrows && kept(p, a->pid) && a->rss > 0; j++) {
-			const struct oom_task *b = x->rows[j].task;
-
-			if (kept(p, b->pid) && a->total_vm == b->total_vm && a->rss == b->rss &&
-			    a->pgtables_bytes == b->pgtables_bytes && a->nr_ptes == b->nr_ptes) {
-				snprintf(out, len, ": %s (pid %ld) and %s (pid %ld) have the same total_vm, rss "
-					 "and page tables, as tasks sharing one mm (CLONE_VM, vfork) do, whose "
-					 "memory processes of their own would hold twice", a->name, a->pid,
-					 b->name, b->pid);
-				return;
-			}
-		}
-	}
 }
 
 /*
@@ -229,6 +251,8 @@ static void scale(struct replay_plan *p)
 		q->anon_kb = (long long)((double)q->anon_kb / p->factor);
 		q->file_kb = (long long)((double)q->file_kb / p->factor);
 		q->shmem_kb = (long long)((double)q->shmem_kb / p->factor);
+		/* the stressor's own memory is part of its row's */
+		q->anon_kb = q->anon_kb > PROC_OVERHEAD_KB + 4 ? q->anon_kb - PROC_OVERHEAD_KB : 4;
 		q->adj = q->field_adj <= -1000 ? -1000 : adj > 1000 ? 1000 : adj < -999 ? -999 : (long)(adj + (adj < 0 ? -0.5 : 0.5));
 	}
 	if (ratio > 1.001)
@@ -236,9 +260,10 @@ static void scale(struct replay_plan *p)
 		     "scaled by %.3f to keep its share", p->field_kb - p->memory_kb, ratio);
 }
 
+/* What a replayed process holds: what it allocates, and its own memory. */
 static long long proc_kb(const struct replay_proc *q)
 {
-	return q->anon_kb + q->file_kb + q->shmem_kb;
+	return q->anon_kb + q->file_kb + q->shmem_kb + PROC_OVERHEAD_KB;
 }
 
 /*
@@ -254,8 +279,8 @@ static int predict(struct replay_plan *p)
 	hostinfo_read(&h);
 	for (i = 0; i < p->n; i++)
 		if (i != p->trigger)
-			others += proc_kb(&p->procs[i]) + PROC_OVERHEAD_KB;
-	free_kb = p->domain_kb - others - PROC_OVERHEAD_KB;
+			others += proc_kb(&p->procs[i]);
+	free_kb = p->domain_kb - others;
 	if (free_kb <= 0)
 		return refuse(p, "the replayed processes (%lld kB with their own memory) fill the "
 			      "domain (%lld kB) before the trigger allocates", others, p->domain_kb);
@@ -330,9 +355,9 @@ static int add_rest(struct replay_plan *p, const struct replay_opts *o)
 
 	for (i = 0; i < p->n; i++)
 		if (i != p->trigger)
-			others += proc_kb(&p->procs[i]) + PROC_OVERHEAD_KB;
+			others += proc_kb(&p->procs[i]);
 	target = t->field_kb ? (long long)((double)t->field_kb / p->factor) : proc_kb(v) / 2;
-	rest = p->domain_kb - others - 2 * PROC_OVERHEAD_KB - target;
+	rest = p->domain_kb - others - PROC_OVERHEAD_KB - target;
 	if (rest < 1024 || p->n == REPLAY_MAX || p->n >= o->keep)
 		return -1;
 	q = &p->procs[p->n];
@@ -404,6 +429,13 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		p->memory_kb = p->field_kb;
 	if (pick_rows(ev, x, o, p))
 		return -1;
+	for (i = 0; i < p->n; i++)
+		if (p->procs[i].sharers)
+			note(p, "%s (pid %ld) and %d more rows have the same total_vm, rss, swap and page "
+			     "tables, as tasks sharing one mm do (or fork()ed children sharing their pages): "
+			     "replayed as %s with %d processes sharing its memory, held once",
+			     p->procs[i].comm, p->procs[i].pid, p->procs[i].sharers, p->procs[i].role,
+			     p->procs[i].sharers);
 	if (x->hidden_pages > 0) {
 		p->procs[p->victim].anon_kb += x->hidden_pages * REPORT_PAGE_KB;
 		note(p, "the %lld kB of %s its printed score shows and the table does not (swap, page "
@@ -415,13 +447,8 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	scale(p);
 	for (i = 0; i < p->n; i++)
 		p->needs_cap |= p->procs[i].adj < 0;
-	if (predict(p)) {
-		char why[240];
-
-		same_rows(x, p, why, sizeof(why));
-		snprintf(p->why_not + strlen(p->why_not), sizeof(p->why_not) - strlen(p->why_not), "%s", why);
+	if (predict(p))
 		return -1;
-	}
 	if (p->trigger != p->victim && p->procs[p->trigger].points >= p->procs[p->victim].points &&
 	    add_rest(p, o) < 0 && p->why_not[0])
 		return -1;

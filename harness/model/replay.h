@@ -16,6 +16,7 @@
 #include "model/explain.h"
 
 #define REPLAY_MAX 32
+#define REPLAY_SHARERS 64               /* the most tasks besides one replayed as sharing its mm */
 #define REPLAY_NOTES 8
 
 struct replay_opts {
@@ -29,6 +30,10 @@ struct replay_proc {
 	char role[16];                  /* a valid role name made from the comm */
 	char comm[OOM_COMM_MAX];        /* as the report printed it */
 	long pid;
+	const struct oom_task *task;    /* its row */
+	int sharers;                    /* rows that look like sharers of its mm (rank_same_mm):
+					 * replayed as that many processes sharing its memory */
+	long sharer_pids[REPLAY_SHARERS];
 	long long anon_kb, file_kb, shmem_kb;  /* scaled */
 	long long field_kb;             /* its row's memory in the field */
 	long adj;                       /* its row's, scaled with the domain's share (see scale()) */
