@@ -44,7 +44,9 @@ static long long guest_mb(const struct replay_plan *p)
 	return p->memcg && mb < VM_MEMORY_MB_DEFAULT ? VM_MEMORY_MB_DEFAULT : mb;
 }
 
-static void write_idle(FILE *f, const struct replay_proc *q)
+/* (memory that must go to swap is touched a page at a time: MADV_POPULATE_WRITE, which
+ * is quicker, met the memcg's limit with an OOM kill, not swapping, on 6.18) */
+static void write_idle(FILE *f, const struct replay_plan *p, const struct replay_proc *q)
 {
 	fprintf(f, "run = idle --rss %lldK", q->anon_kb > 0 ? q->anon_kb : 4);
 	if (q->file_kb > 0)
@@ -53,13 +55,16 @@ static void write_idle(FILE *f, const struct replay_proc *q)
 		fprintf(f, " --shmem %lldK", q->shmem_kb);
 	if (q->sharers)
 		fprintf(f, " --sharers %d", q->sharers);
-	fprintf(f, " --touch populate\n");
+	fprintf(f, "%s\n", p->rule == RULE_ORIGIN ? "" : " --touch populate");
 }
 
-/* The trigger allocates until the OOM; with the mm of others, as sharedmm's parent. */
-static void write_trigger(FILE *f, const struct replay_proc *q)
+/* The trigger allocates until the OOM (with the mm of others, as sharedmm's parent), or
+ * for an OOM origin calls swapoff. */
+static void write_trigger(FILE *f, const struct replay_plan *p, const struct replay_proc *q)
 {
-	if (q->sharers)
+	if (p->rule == RULE_ORIGIN)
+		fprintf(f, "run = swapoff --file {swapfile}\ntrigger = yes\n");
+	else if (q->sharers)
 		fprintf(f, "run = sharedmm --children %d --size max\ntrigger = yes\n", q->sharers);
 	else
 		fprintf(f, "run = hog --size max\ntrigger = yes\n");
@@ -93,7 +98,10 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 		fprintf(f, "# %s\n", p->notes[i]);
 	fprintf(f, "[case]\nsummary = replay: %s (pid %ld) killed in %s, lines %ld-%ld\n", v->comm, v->pid,
 		in->file, ev->first_line, ev->last_line);
-	if (p->memcg)
+	if (p->rule == RULE_ORIGIN)
+		fprintf(f, "memory.max = %lldK\nswap.max = %lldK\nswap = %lldK\n", p->domain_kb,
+			p->swap_file_kb, p->swap_file_kb);
+	else if (p->memcg)
 		fprintf(f, "memory.max = %lldK\nswap.max = 0\n", p->domain_kb);
 	else
 		fprintf(f, "# run in a guest of --vm-memory %lld (the domain and the guest's own)\n"
@@ -108,9 +116,9 @@ static void write_case(FILE *f, const struct logfile *in, const struct oom_event
 		/* until the OOM, however much the stressors' own memory leaves: the first kill is
 		 * the field's, later ones (the hog goes on) are not checked */
 		if (q->trigger)
-			write_trigger(f, q);
+			write_trigger(f, p, q);
 		else
-			write_idle(f, q);
+			write_idle(f, p, q);
 		if (q->adj)
 			fprintf(f, "oom_score_adj = %ld\n", q->adj);
 	}
@@ -229,6 +237,12 @@ static const struct oom_event *pick_event(const struct logfile *in, long want, l
 	}
 	if (kills == 1)
 		return found;
+	if (!kills) {
+		fprintf(stderr, "oomlab replay: %s holds no OOM event with a kill (%zu without one): "
+			"nothing to replay (oomlab explain %s says what happened instead)\n", in->file,
+			in->report.n, in->file);
+		return NULL;
+	}
 	fprintf(stderr, "oomlab replay: %s holds %zu OOM event%s with a kill: choose one with --event N "
 		"(oomlab parse --summary %s lists them)\n", in->file, kills, kills == 1 ? "" : "s", in->file);
 	return NULL;

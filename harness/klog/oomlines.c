@@ -163,6 +163,7 @@ static int origin_frame(struct oom_parser *p, const char *t, long src)
 	for (i = 0; i < ARRAY_SIZE(frames); i++) {
 		if (strstr(t, frames[i])) {
 			p->cur->origin_stack = true;
+			p->cur->origin_ksm = i >= 2;
 			return 1;
 		}
 	}

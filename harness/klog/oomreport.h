@@ -85,6 +85,7 @@ struct oom_event {
 	long trigger_adj, trigger_oom_adj, trigger_oomkilladj;
 	bool origin_stack;              /* the trigger's call trace is in swapoff or KSM's unmerge:
 					 * an OOM origin, chosen before any scoring */
+	bool origin_ksm;                /* ... in KSM's unmerge */
 	char cpuset[OOM_PATH_MAX];      /* the cpuset line (≤4.19) or the summary */
 	char mems_allowed[64];
 	bool has_summary;               /* the "oom-kill:" line */

@@ -240,7 +240,8 @@ static long long field_memory_kb(const struct oom_event *ev, const struct explan
  */
 static void scale(struct replay_plan *p)
 {
-	double ratio = (double)p->field_kb / (double)p->memory_kb;
+	/* (an OOM origin's replay has the swap) */
+	double ratio = p->rule == RULE_ORIGIN ? 1 : (double)p->field_kb / (double)p->memory_kb;
 	int i;
 
 	p->domain_kb = (long long)((double)p->memory_kb / p->factor);
@@ -374,8 +375,32 @@ static int add_rest(struct replay_plan *p, const struct replay_opts *o)
 	return predict(p);
 }
 
+/*
+ * An OOM origin: the processes allocate their rows' memory, swap included, in a memcg of
+ * the field's limit, so that what does not fit goes to the case's swap file, as in the
+ * field; the trigger calls swapoff on it. Badness does not decide: nothing is predicted.
+ */
+static int plan_origin(const struct explanation *x, struct replay_plan *p)
+{
+	long long swapped = 0;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		swapped += p->procs[i].anon_kb + p->procs[i].shmem_kb + PROC_OVERHEAD_KB;
+	swapped -= p->domain_kb;
+	if (swapped <= 0)
+		return refuse(p, "an OOM origin, but the replayed processes (their rows' memory and "
+			      "swap) fit the limit: swapoff would bring nothing back (%s)", x->why);
+	p->swap_file_kb = (2 * swapped / 1024 + 16) * 1024;
+	note(p, "an OOM origin: %s calls swapoff on the case's swap file (%lld kB), into which the "
+	     "%lld kB the processes hold beyond the limit went; the kernel takes the caller before "
+	     "scoring any task", p->procs[p->trigger].role, p->swap_file_kb, swapped);
+	return 0;
+}
+
 /* Which rule chose the victim, and whether a replay can show it. */
-static int rule_of(const struct explanation *x, const struct replay_opts *o, struct replay_plan *p)
+static int rule_of(const struct oom_event *ev, const struct explanation *x, const struct replay_opts *o,
+		   struct replay_plan *p)
 {
 	switch (x->verdict) {
 	case VERDICT_TOP:
@@ -392,6 +417,15 @@ static int rule_of(const struct explanation *x, const struct replay_opts *o, str
 			return refuse(p, "vm.oom_kill_allocating_task chose it, which acts on global OOMs: "
 				      "--machine replays it with that sysctl set in the guests");
 		p->rule = RULE_ALLOCATING;
+		return 0;
+	case VERDICT_ORIGIN:
+		if (ev->origin_ksm)
+			return refuse(p, "an OOM origin in KSM's unmerge: no stressor merges pages yet");
+		if (o->machine || !x->memcg)
+			return refuse(p, "a global OOM's swapoff caller: the guests have no swap to "
+				      "swapoff yet, and in a memory cgroup here the kernel takes it too: "
+				      "replay a memcg's OOM origin");
+		p->rule = RULE_ORIGIN;
 		return 0;
 	default:
 		return refuse(p, "the kernel did not choose by badness (%s: %s): a replay by badness "
@@ -410,7 +444,7 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		return refuse(p, "it logs no kill: %s", x->why);
 	if (!x->nrows)
 		return refuse(p, "it has no task table: nothing to replay");
-	if (rule_of(x, o, p))
+	if (rule_of(ev, x, o, p))
 		return -1;
 	if (x->totalpages < 0 && x->m.domain_pages <= 0)
 		return refuse(p, "the report does not give the domain's size (%s)", x->domain_from);
@@ -424,7 +458,8 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	if (x->totalpages < 0)
 		note(p, "the report does not give the domain's size: taken as its table's memory and a "
 		     "twentieth more, %lld kB", p->field_kb);
-	p->memory_kb = field_memory_kb(ev, x);
+	/* (an OOM origin's replay has swap: its swapped memory goes back there) */
+	p->memory_kb = p->rule == RULE_ORIGIN ? ev->mem.limit_kb : field_memory_kb(ev, x);
 	if (p->memory_kb <= 0 || p->memory_kb > p->field_kb)
 		p->memory_kb = p->field_kb;
 	if (pick_rows(ev, x, o, p))
@@ -447,6 +482,8 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 	scale(p);
 	for (i = 0; i < p->n; i++)
 		p->needs_cap |= p->procs[i].adj < 0;
+	if (p->rule == RULE_ORIGIN)
+		return plan_origin(x, p);
 	if (predict(p))
 		return -1;
 	if (p->trigger != p->victim && p->procs[p->trigger].points >= p->procs[p->victim].points &&

@@ -49,6 +49,8 @@ enum replay_rule {
 	RULE_OTHER,                     /* a sacrificed child (up to 5.0), or not the top by the
 					 * table: the replay shows what this kernel does instead */
 	RULE_ALLOCATING,                /* vm.oom_kill_allocating_task, set in the guest */
+	RULE_ORIGIN,                    /* the swapoff caller: the processes' swapped memory in
+					 * the case's swap file, and the trigger swapoff on it */
 };
 
 struct replay_plan {
@@ -59,6 +61,7 @@ struct replay_plan {
 	long long memory_kb;            /* what the field's domain held at the OOM: its RAM or
 					 * limit and the swap in use (unused swap is not replayed) */
 	long long domain_kb;            /* the replay's: memory_kb / factor */
+	long long swap_file_kb;         /* RULE_ORIGIN: the case's swap file */
 	double factor;
 	struct replay_proc procs[REPLAY_MAX];
 	int n;
