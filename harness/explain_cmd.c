@@ -85,12 +85,15 @@ static void print_text(const struct logfile *f, const struct oom_event *ev, long
 		       " (tables before 3.6 lack page tables and swap; sizes move)" : "");
 	if (x->mm_sharers)
 		printf("  shared mm: %d other row%s the same total_vm, rss, swap and page tables as %s, as "
-		       "tasks sharing one mm do%s\n", x->mm_sharers, x->mm_sharers == 1 ? " has" : "s have",
-		       x->victim_comm, badness_mm_sharers_die_together(&x->m.kernel) ? ": this kernel (4.8+) "
-		       "kills them with it, and an oom_score_adj written to one is set for all" : "");
+		       "tasks sharing one mm do: the kernel kills them with it%s\n", x->mm_sharers,
+		       x->mm_sharers == 1 ? " has" : "s have", x->victim_comm,
+		       badness_mm_sharers_share_adj(&x->m.kernel) ? ", and this kernel (4.8+) sets an "
+		       "oom_score_adj written to one on all of them" : "");
 	if (x->spare && x->next)
-		printf("  to spare it: an oom_score_adj of %ld or less on %s; then %s (pid %ld) would "
-		       "have been killed\n", x->spare_adj, x->victim_comm, x->next->task->name, x->next->task->pid);
+		printf("  to spare it: an oom_score_adj of %ld or less on %s%s; then %s (pid %ld) would "
+		       "have been killed\n", x->spare_adj, x->victim_comm, x->mm_sharers &&
+		       !badness_mm_sharers_share_adj(&x->m.kernel) ? " and on each task of its mm" : "",
+		       x->next->task->name, x->next->task->pid);
 	else if (x->spare)
 		printf("  to spare it: only oom_score_adj -1000 on %s: no other task could be chosen\n",
 		       x->victim_comm);

@@ -237,6 +237,10 @@ static const struct oom_event *pick_event(const struct logfile *in, long want, l
 	}
 	if (kills == 1)
 		return found;
+	if (!kills && !in->report.n) {
+		fprintf(stderr, "oomlab replay: %s holds no OOM report: nothing to replay\n", in->file);
+		return NULL;
+	}
 	if (!kills) {
 		fprintf(stderr, "oomlab replay: %s holds no OOM event with a kill (%zu without one): "
 			"nothing to replay (oomlab explain %s says what happened instead)\n", in->file,

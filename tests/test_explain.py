@@ -109,16 +109,19 @@ def test_the_adj_that_spares_the_victim_does(tmp_path, log):
 
 
 def test_rows_sharing_the_victims_mm_are_named_and_not_the_next_victim():
-    """sharedmm-all-die recorded on 6.1: five bombs of one mm. From 4.8 an adj on one is set
-    on all, so no other task could be chosen instead; 3.10's sharers are only named."""
+    """sharedmm-all-die recorded on 6.1: five bombs of one mm, killed together, so no other
+    task could be chosen instead. On 3.10 the adj is not shared: it must go on each."""
     [event] = [e for e in explain(PARSE / "6.1-v2-guest.log") if e["event"] == 5]
     assert event["mm_sharers"] == 4
     assert event["spare"] == {"oom_score_adj": -1000, "next_pid": None, "next_comm": None}
     text = oomlab("explain", "--event", "5", PARSE / "6.1-v2-guest.log").stdout
     assert ("shared mm: 4 other rows have the same total_vm, rss, swap and page tables as bomb, "
-            "as tasks sharing one mm do: this kernel (4.8+) kills them with it") in text, text
+            "as tasks sharing one mm do: the kernel kills them with it, and this kernel (4.8+) "
+            "sets an oom_score_adj written to one on all of them") in text, text
     [old] = explain(PARSE / "hand-3.10-memcg-v1-sharers.log")
-    assert old["mm_sharers"] == 2 and old["spare"]["next_pid"] == 4703
+    assert old["mm_sharers"] == 2 and old["spare"]["next_pid"] == 4718    # not worker-io: same mm
+    text = oomlab("explain", PARSE / "hand-3.10-memcg-v1-sharers.log").stdout
+    assert "or less on worker and on each task of its mm; then worker (pid 4718)" in text, text
     # rows of one size by chance: small ones are not taken for sharers
     assert all(e["mm_sharers"] == 0 for e in explain(PARSE / "hand-4.14-memcg-after-kill.log"))
 

@@ -115,7 +115,7 @@ def test_tasks_of_one_mm_are_replayed_as_sharers_of_one(tmp_path):
     case = (workers / "replay-worker.case").read_text()
     assert re.search(r"^\[process worker\]\nrun = idle --rss \d+K --sharers 2 --touch populate$",
                      case, re.M), case
-    assert "# replay: worker (pid 4702) and 2 more rows have the same total_vm" in r.stdout
+    assert "# replay: worker (pid 4702) and 2 more rows with the same total_vm" in r.stdout
 
 
 @needs_cases

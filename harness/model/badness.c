@@ -99,7 +99,7 @@ bool badness_vfork_ineligible(const struct kver *k)
 	return at_least(k, 4, 8);
 }
 
-bool badness_mm_sharers_die_together(const struct kver *k)
+bool badness_mm_sharers_share_adj(const struct kver *k)
 {
 	return at_least(k, 4, 8);
 }

@@ -49,11 +49,8 @@ long badness_oom_score(enum badness_era era, long long points, long long total);
 /* A task in vfork is never chosen (4.8+; before, it could be). */
 bool badness_vfork_ineligible(const struct kver *k);
 
-/*
- * Processes sharing the victim's mm are killed with it, and an oom_score_adj written to
- * one is set for all of them (4.8+).
- */
-bool badness_mm_sharers_die_together(const struct kver *k);
+/* An oom_score_adj written to one process of an mm is set for all that share it (4.8+). */
+bool badness_mm_sharers_share_adj(const struct kver *k);
 
 /* Ties: from about 5.3 a later process with the same badness wins, before the earlier. */
 bool badness_later_wins_ties(const struct kver *k);

@@ -185,10 +185,9 @@ static void spare_adj(const struct oom_event *ev, struct explanation *x)
 	long adj;
 
 	(void)ev;
-	/* (from 4.8 an adj written to one sharer of its mm is set for all of them) */
+	/* (a task sharing its mm is killed with it: choosing one does not spare it) */
 	for (i = 1; i < x->nrows && !next; i++)
-		if (x->rows[i].points != BADNESS_UNKILLABLE &&
-		    !(badness_mm_sharers_die_together(&x->m.kernel) && rank_same_mm(v->task, x->rows[i].task)))
+		if (x->rows[i].points != BADNESS_UNKILLABLE && !rank_same_mm(v->task, x->rows[i].task))
 			next = &x->rows[i];
 	x->next = next;
 	if (!next) {

@@ -68,10 +68,15 @@ int rank_ties(const struct rank_row *rows, size_t n)
 	return ties;
 }
 
-bool rank_same_mm(const struct oom_task *a, const struct oom_task *b)
+bool rank_same_sizes(const struct oom_task *a, const struct oom_task *b)
 {
 	return a != b && a->rss >= SHARED_MM_MIN_PAGES && a->total_vm >= 0 &&
 	       a->total_vm == b->total_vm && a->rss == b->rss && a->swapents == b->swapents &&
-	       a->pgtables_bytes == b->pgtables_bytes && a->nr_ptes == b->nr_ptes &&
-	       a->has_oom_score_adj == b->has_oom_score_adj && a->oom_score_adj == b->oom_score_adj;
+	       a->pgtables_bytes == b->pgtables_bytes && a->nr_ptes == b->nr_ptes;
+}
+
+bool rank_same_mm(const struct oom_task *a, const struct oom_task *b)
+{
+	return rank_same_sizes(a, b) && a->has_oom_score_adj == b->has_oom_score_adj &&
+	       a->oom_score_adj == b->oom_score_adj;
 }

@@ -45,4 +45,7 @@ int rank_ties(const struct rank_row *rows, size_t n);
  */
 bool rank_same_mm(const struct oom_task *a, const struct oom_task *b);
 
+/* The same sizes (rank_same_mm without the oom_score_adj). */
+bool rank_same_sizes(const struct oom_task *a, const struct oom_task *b);
+
 #endif

@@ -85,14 +85,21 @@ static size_t trigger_index(const struct oom_event *ev, const struct explanation
  * more process sharing that memory, which is then held once (the table counts it in
  * each). Returns 1 when it joined, 0 when it did not, -1 when too many share.
  */
+/* The replayed process whose mm t looks like it shares, or -1. */
+static int sharer_of(const struct replay_plan *p, const struct oom_task *t)
+{
+	for (int i = 0; i < p->n; i++)
+		if (p->procs[i].task && rank_same_mm(p->procs[i].task, t))
+			return i;
+	return -1;
+}
+
 static int join_sharers(struct replay_plan *p, const struct oom_task *t, const struct oom_event *ev,
 			bool trigger)
 {
-	int i;
+	int i = sharer_of(p, t);
 
-	for (i = 0; i < p->n && !(p->procs[i].task && rank_same_mm(p->procs[i].task, t)); i++)
-		;
-	if (i == p->n)
+	if (i < 0)
 		return 0;
 	if (p->procs[i].sharers == REPLAY_SHARERS)
 		return refuse(p, "more than %d tasks share the mm of %s (pid %ld)", REPLAY_SHARERS + 1,
@@ -103,6 +110,11 @@ static int join_sharers(struct replay_plan *p, const struct oom_task *t, const s
 		p->procs[i].sharer_pids[p->procs[i].sharers - 1] = p->procs[i].pid;
 		p->procs[i].pid = t->pid;
 		snprintf(p->procs[i].comm, sizeof(p->procs[i].comm), "%s", t->name);
+		char role[sizeof(p->procs[i].role)];
+
+		p->procs[i].role[0] = '\0'; /* (its own name is free for it) */
+		role_of(p, t->name, role, sizeof(role));
+		memcpy(p->procs[i].role, role, sizeof(role));
 		p->procs[i].victim = true;
 		p->victim = i;
 	}
@@ -114,7 +126,8 @@ static int join_sharers(struct replay_plan *p, const struct oom_task *t, const s
 }
 
 /* Add a row as an idle process (sizes in the field's kB; scaled later), or to the
- * process whose mm it looks like it shares. Returns 0, or -1 (p->why_not). */
+ * process whose mm it looks like it shares. Returns 0 (a process), 1 (joined one), or -1
+ * (p->why_not). */
 static int add_row(struct replay_plan *p, const struct rank_row *r, const struct oom_event *ev, bool trigger)
 {
 	const struct oom_task *t = r->task;
@@ -122,7 +135,7 @@ static int add_row(struct replay_plan *p, const struct rank_row *r, const struct
 	int joined = join_sharers(p, t, ev, trigger);
 
 	if (joined)
-		return joined < 0 ? -1 : 0;
+		return joined;
 	memset(q, 0, sizeof(*q));
 	role_of(p, t->name, q->role, sizeof(q->role));
 	snprintf(q->comm, sizeof(q->comm), "%s", t->name);
@@ -159,8 +172,17 @@ static bool kept(const struct replay_plan *p, long pid)
 	return false;
 }
 
+/* Does row i look like it shares the mm of a row before it? */
+static bool shares_an_earlier_mm(const struct explanation *x, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (rank_same_mm(x->rows[k].task, x->rows[i].task))
+			return true;
+	return false;
+}
+
 /*
- * The victim, those within 5% of it or above, and the trigger; then, while
+ * The victim, those within 5% of it or above (and the rows of its mm), and the trigger; then, while
  * --keep allows, the next rows by badness until nine tenths of the table's memory is
  * there (what is not replayed, the trigger's hog takes up: it should not outgrow its row).
  */
@@ -181,27 +203,35 @@ static int pick_rows(const struct oom_event *ev, const struct explanation *x, co
 	for (i = 0; i < x->nrows; i++) {
 		const struct rank_row *r = &x->rows[i];
 		bool near = r->points != BADNESS_UNKILLABLE && r->points * 1000 >= vpoints * NEAR_PERMILLE;
+		int added;
 
-		total += r->rss + r->swap;
-		if ((i > v || x->verdict == VERDICT_HIDDEN) && i != v && !near && i != t)
+		/* (memory that rows of one mm each list is there once) */
+		if (!shares_an_earlier_mm(x, i))
+			total += r->rss + r->swap;
+		if ((i > v || x->verdict == VERDICT_HIDDEN) && i != v && !near && i != t &&
+		    !rank_same_mm(x->rows[v].task, r->task))
 			continue;
-		if (p->n >= REPLAY_MAX || p->n >= o->keep)
+		if (sharer_of(p, r->task) < 0 && (p->n >= REPLAY_MAX || p->n >= o->keep))
 			return refuse(p, "replaying it needs more than %d processes (the victim and every "
 				      "candidate within 5%% of it): --keep %d or more", o->keep, o->keep + 1);
-		if (add_row(p, r, ev, i == t))
+		if ((added = add_row(p, r, ev, i == t)) < 0)
 			return -1;
-		have += r->rss + r->swap;
+		if (!added)
+			have += r->rss + r->swap;
 	}
 	/* (one place left for a bystander holding what is not replayed) */
 	for (i = 0; i < x->nrows && p->n + (t == x->nrows) + 1 < o->keep && p->n + 1 < REPLAY_MAX &&
 			have * 10 < total * 9; i++) {
 		const struct rank_row *r = &x->rows[i];
 
+		int added;
+
 		if (kept(p, r->task->pid) || r->points == BADNESS_UNKILLABLE)
 			continue;
-		if (add_row(p, r, ev, false))
+		if ((added = add_row(p, r, ev, false)) < 0)
 			return -1;
-		have += r->rss + r->swap;
+		if (!added)
+			have += r->rss + r->swap;
 	}
 	if (have * 10 < total * 9)
 		note(p, "%lld of the table's %lld pages are replayed (--keep %d)", have, total, o->keep);
@@ -259,6 +289,26 @@ static void scale(struct replay_plan *p)
 	if (ratio > 1.001)
 		note(p, "the field's domain counted %lld kB of swap it did not use: each oom_score_adj is "
 		     "scaled by %.3f to keep its share", p->field_kb - p->memory_kb, ratio);
+}
+
+/*
+ * After a refusal for memory: two replayed rows of one size but not one oom_score_adj,
+ * which tasks sharing one mm can have before 4.8, are replayed apart; say so.
+ */
+static void same_size_hint(struct replay_plan *p)
+{
+	size_t used = strlen(p->why_not);
+
+	for (int i = 0; i < p->n; i++)
+		for (int k = i + 1; k < p->n; k++)
+			if (p->procs[i].task && p->procs[k].task &&
+			    rank_same_sizes(p->procs[i].task, p->procs[k].task)) {
+				snprintf(p->why_not + used, sizeof(p->why_not) - used, ": %s (pid %ld) and %s "
+					 "(pid %ld) have the same sizes, as tasks sharing one mm do, but not "
+					 "the same oom_score_adj, and are replayed apart", p->procs[i].comm,
+					 p->procs[i].pid, p->procs[k].comm, p->procs[k].pid);
+				return;
+			}
 }
 
 /* What a replayed process holds: what it allocates, and its own memory. */
@@ -385,8 +435,9 @@ static int plan_origin(const struct explanation *x, struct replay_plan *p)
 	long long swapped = 0;
 	int i;
 
+	/* (the trigger only calls swapoff: its own memory is all it holds) */
 	for (i = 0; i < p->n; i++)
-		swapped += p->procs[i].anon_kb + p->procs[i].shmem_kb + PROC_OVERHEAD_KB;
+		swapped += i == p->trigger ? PROC_OVERHEAD_KB : proc_kb(&p->procs[i]);
 	swapped -= p->domain_kb;
 	if (swapped <= 0)
 		return refuse(p, "an OOM origin, but the replayed processes (their rows' memory and "
@@ -466,11 +517,12 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		return -1;
 	for (i = 0; i < p->n; i++)
 		if (p->procs[i].sharers)
-			note(p, "%s (pid %ld) and %d more rows have the same total_vm, rss, swap and page "
+			note(p, "%s (pid %ld) and %d more row%s with the same total_vm, rss, swap and page "
 			     "tables, as tasks sharing one mm do (or fork()ed children sharing their pages): "
-			     "replayed as %s with %d processes sharing its memory, held once",
-			     p->procs[i].comm, p->procs[i].pid, p->procs[i].sharers, p->procs[i].role,
-			     p->procs[i].sharers);
+			     "replayed as %s and %d more process%s sharing its memory, held once",
+			     p->procs[i].comm, p->procs[i].pid, p->procs[i].sharers,
+			     p->procs[i].sharers == 1 ? "" : "s", p->procs[i].role, p->procs[i].sharers,
+			     p->procs[i].sharers == 1 ? "" : "es");
 	if (x->hidden_pages > 0) {
 		p->procs[p->victim].anon_kb += x->hidden_pages * REPORT_PAGE_KB;
 		note(p, "the %lld kB of %s its printed score shows and the table does not (swap, page "
@@ -484,8 +536,10 @@ int replay_plan_make(const struct oom_event *ev, const struct explanation *x,
 		p->needs_cap |= p->procs[i].adj < 0;
 	if (p->rule == RULE_ORIGIN)
 		return plan_origin(x, p);
-	if (predict(p))
+	if (predict(p)) {
+		same_size_hint(p);
 		return -1;
+	}
 	if (p->trigger != p->victim && p->procs[p->trigger].points >= p->procs[p->victim].points &&
 	    add_rest(p, o) < 0 && p->why_not[0])
 		return -1;

@@ -67,7 +67,7 @@ struct replay_plan {
 	int n;
 	int victim, trigger;            /* indexes in procs */
 	bool needs_cap;                 /* a negative adj: CAP_SYS_RESOURCE (or a VM guest) */
-	char notes[REPLAY_NOTES][240];
+	char notes[REPLAY_NOTES][320];
 	int nnotes;
 	char why_not[400];              /* when no plan can be made */
 };
