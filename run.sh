@@ -8,9 +8,10 @@ top=$(cd "$(dirname "$0")" && pwd)
 
 # Build: the compiler, make, the C library headers, pkg-config, libseccomp. The README's
 # other commands: pytest, automake (tap-driver.sh), util-linux (setpriv), clang and its
-# libFuzzer runtime (make check); qemu, a static busybox and cpio (the VM backend).
+# libFuzzer runtime, junitparser and chromium (make check reads the results files back);
+# qemu, a static busybox and cpio (the VM backend).
 packages=(gcc make libc6-dev pkg-config libseccomp-dev python3-pytest automake util-linux
-	clang libclang-rt-14-dev qemu-system-x86 busybox-static cpio)
+	clang libclang-rt-14-dev python3-junitparser chromium qemu-system-x86 busybox-static cpio)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

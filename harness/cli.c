@@ -17,7 +17,7 @@
 #include "journal/journal.h"
 #include "shared/arrays.h"
 
-enum cli_group { G_RUN, G_VM, G_TEST, G_COUNT };
+enum cli_group { G_RUN, G_OUT, G_VM, G_TEST, G_COUNT };
 
 /* What an option does with its value: set a field of struct cli, or call its function. */
 enum cli_kind {
@@ -83,6 +83,11 @@ static int set_model_kernel(struct cli *c, const char *arg)
 		return bad("model-kernel", "a kernel version such as 5.2", arg);
 	c->o.has_model_kernel = true;
 	return 0;
+}
+
+static int set_sample_ms(struct cli *c, const char *arg)
+{
+	return ranged("sample-ms", arg, 0, 1000, "0 (off) to 1000", &c->o.sample_ms);
 }
 
 static int set_kernel(struct cli *c, const char *arg)
@@ -158,6 +163,16 @@ static const struct cli_opt opts[] = {
 	{ "guest", 0, NULL, G_RUN, "inside oomlab's VM guest: also run machine-wide cases\n(refused "
 	  "unless the kernel command line has oomlab.guest=1)", K_FLAG, F(o.guest), NULL },
 	{ "help", 'h', NULL, G_RUN, "this text", K_FLAG, F(help), NULL },
+	{ "sample-ms", 0, "N", G_RUN, "sample each process's memory every N ms for the report\n"
+	  "(default 5; 0 turns it off)", K_CALL, 0, set_sample_ms },
+	{ "results", 0, "DIR", G_OUT, "KTAP, JUnit, JSON, the HTML report and the console logs\n"
+	  "in DIR (docs/results.md)", K_TEXT, F(o.results_dir), NULL },
+	{ "junit", 0, "FILE", G_OUT, "JUnit XML: a testsuite per kernel, a testcase per case", K_TEXT,
+	  F(o.junit_path), NULL },
+	{ "json", 0, "FILE", G_OUT, "JSON: each case on each kernel, its checks, processes and\n"
+	  "memory over time", K_TEXT, F(o.json_path), NULL },
+	{ "html", 0, "FILE", G_OUT, "a report in one HTML file: the cases by kernel, each case's\n"
+	  "checks, memory plot and kernel log", K_TEXT, F(o.html_path), NULL },
 	{ "kernel", 'k', "IMAGE", G_VM, "also run the cases in a qemu guest of this bzImage\n"
 	  "(repeatable); results are named KERNEL:case", K_CALL, 0, set_kernel },
 	{ "vm-only", 0, NULL, G_VM, "run the cases only in the guests", K_FLAG, F(o.vm_only), NULL },
@@ -175,6 +190,8 @@ static const struct cli_opt opts[] = {
 	  "run's later boots)", K_CALL, 0, set_accel },
 	{ "vm-busy-cgroup", 0, NULL, G_VM, "in the guest, start oomlab from a non-root cgroup that\n"
 	  "holds another process (as a login shell's does)", K_FLAG, F(o.vm.busy_cgroup), NULL },
+	{ "guest-detail", 0, NULL, G_TEST, "with --guest: each case's detail (results files) as a\n"
+	  "diagnostic before its result, for the host", K_FLAG, F(o.guest_detail), NULL },
 	{ "kmsg-path", 0, "PATH", G_TEST, "read the kernel log from PATH, not /dev/kmsg", K_TEXT,
 	  F(o.kmsg_path), NULL },
 	{ "cgroup-version", 0, "1|2", G_TEST, "treat --cgroup-root as a hierarchy of that version",
@@ -189,6 +206,7 @@ void cli_usage(FILE *out)
 {
 	static const char *const titles[G_COUNT] = {
 		[G_RUN] = "Options:",
+		[G_OUT] = "Results files (besides the KTAP on stdout):",
 		[G_VM] = "VM backend (cgroup v2, other kernels, machine-wide cases):",
 		[G_TEST] = "For tests:",
 	};
@@ -279,7 +297,7 @@ static void defaults(struct cli *c)
 	memset(c, 0, sizeof(*c));
 	c->o = (struct suite_opts){
 		.state_dir = JOURNAL_DIR_DEFAULT, .kmsg_path = "/dev/kmsg", .swap_dir = "/var/tmp",
-		.tmpfile_dir = "/dev/shm", .timeout_ms = 30000, .timeout_scale = 1,
+		.tmpfile_dir = "/dev/shm", .timeout_ms = 30000, .timeout_scale = 1, .sample_ms = 5,
 	};
 	default_dir(c->o.cases_dir, sizeof(c->o.cases_dir), exe_dir, "cases");
 	default_dir(c->o.expected_dir, sizeof(c->o.expected_dir), exe_dir, "expected");

@@ -20,6 +20,7 @@
 #include "journal/journal.h"
 #include "judge/judge.h"
 #include "judge/ktap.h"
+#include "results/resultsout.h"
 #include "shared/memlimit.h"
 #include "run/resources.h"
 #include "machine/swapfile.h"
@@ -108,14 +109,23 @@ int suite_list(const struct suite_opts *o)
 	return rc;
 }
 
+/* The run's KTAP stream, for the notes of the journal and the machine lock. */
+static struct ktap *notes_to;
+
 static void note(const char *msg)
 {
-	printf("# cleanup: %s\n", msg);
+	if (notes_to)
+		ktap_note(notes_to, "cleanup: %s", msg);
+	else
+		printf("# cleanup: %s\n", msg);
 }
 
 static void lock_note(const char *msg)
 {
-	printf("# %s\n", msg);
+	if (notes_to)
+		ktap_note(notes_to, "%s", msg);
+	else
+		printf("# %s\n", msg);
 }
 
 /* How long the end of a run waits for the machine lock before it undoes without it. */
@@ -176,9 +186,9 @@ static int prepare(struct suite *s)
 	 */
 	f = fopen("/proc/self/oom_score_adj", "we");
 	if (!f || fputs("-1000\n", f) < 0 || fclose(f))
-		printf("# note: oomlab could not set its own oom_score_adj to -1000 (%s): it stays "
-		       "out of every case cgroup, so memory cgroup OOMs cannot choose it\n",
-		       s->host.cap_sys_resource ? strerror(errno) : "no CAP_SYS_RESOURCE");
+		ktap_note(&s->k, "note: oomlab could not set its own oom_score_adj to -1000 (%s): it "
+			  "stays out of every case cgroup, so memory cgroup OOMs cannot choose it",
+			  s->host.cap_sys_resource ? strerror(errno) : "no CAP_SYS_RESOURCE");
 	/*
 	 * Under the machine lock: what a dead run left (a swap file above all) is undone
 	 * while no other run's case runs, and enabling the controller races with no one.
@@ -429,6 +439,7 @@ static void run_one(struct suite *s, const char *name)
 	char why[PATH_MAX + 512], reason[sizeof(r.not_judged) + 16] = "";
 	enum verdict v;
 
+	ktap_case_begin(&s->k);
 	if (load_case(s, name, &cs, &x))
 		return;
 	if (host_limit_refused(s, &cs, why, sizeof(why))) {
@@ -469,6 +480,7 @@ static bool in_oomlab_guest(void)
 int suite_run(const struct suite_opts *o)
 {
 	struct suite s = { .o = o };
+	struct results_out ro;
 	int n, i, rc, kernel, host = !o->vm_only || o->validate_only;
 	int kernels = o->validate_only ? 0 : o->nkernels;
 	char **names, labels[MAX_KERNELS][128];
@@ -483,6 +495,13 @@ int suite_run(const struct suite_opts *o)
 	n = collect_names(o, &names);
 	if (n < 0)
 		return 1;
+	s.k.echo_detail = o->guest && o->guest_detail; /* the host reads it from the guest's KTAP */
+	if (results_out_open(&ro, o->junit_path, o->json_path, o->html_path, o->results_dir,
+			     s.host.release, &s.k)) {
+		free_names(names, n);
+		return 1;
+	}
+	notes_to = &s.k;
 	s.journal.fd = -1;
 	s.ratelimit.fd = -1;
 	s.lock.fd = -1;
@@ -495,6 +514,7 @@ int suite_run(const struct suite_opts *o)
 		.lock_note = lock_note,
 		.swap_dir = o->swap_dir, .tmpfile_dir = o->tmpfile_dir, .guest = o->guest,
 		.model_rules = o->has_model_kernel ? &o->model_kernel : NULL,
+		.sample_ms = o->sample_ms,
 	};
 	ktap_start(&s.k, stdout, n * (host + kernels));
 	if (!o->validate_only)
@@ -521,6 +541,9 @@ int suite_run(const struct suite_opts *o)
 		struct vm_opts vo = o->vm;
 
 		vo.verbose = o->verbose;
+		if (ro.vm_logs[0])
+			vo.log_dir = ro.vm_logs;
+		vo.detail = ro.on;
 		vo.cases_dir = o->cases_dir;
 		vo.expected_dir = o->expected_dir;
 		vo.stressor_dir = o->stressor_dir;
@@ -532,9 +555,12 @@ int suite_run(const struct suite_opts *o)
 		vm_run_kernel(&s.k, &vo, o->kernels[kernel], labels[kernel], names, n);
 	}
 	if (s.interrupted)
-		printf("Bail out! interrupted: cleaned up and stopped\n");
+		ktap_bail_out(&s.k, "interrupted: cleaned up and stopped");
 	teardown(&s);
 	free_names(names, n);
 	rc = ktap_finish(&s.k);
+	notes_to = NULL;
+	if (results_out_close(&ro, &s.k) && rc != KSFT_FAIL)
+		rc = KSFT_FAIL;
 	return s.interrupted ? 1 : rc;
 }

@@ -27,6 +27,7 @@ struct suite_opts {
 	bool verbose;
 	bool validate_only;
 	bool guest;                  /* inside oomlab's VM guest: machine-wide cases may run */
+	bool guest_detail;           /* a guest: each case's detail to the host, on the KTAP */
 	bool has_model_kernel;       /* --model-kernel: the model follows another kernel's rules */
 	struct kver model_kernel;
 	char **names;                /* cases to run; NULL: all */
@@ -35,6 +36,11 @@ struct suite_opts {
 	int nkernels;
 	bool vm_only;                /* only in the VM guests, not on this machine */
 	struct vm_opts vm;
+	int sample_ms;               /* memory over time: the sampling interval; 0 off */
+	const char *junit_path;      /* results files (docs/results.md); NULL: none */
+	const char *json_path;
+	const char *html_path;
+	const char *results_dir;     /* all of them, the KTAP and the console logs, in one folder */
 };
 
 /* Returns the kselftest exit code. */

@@ -11,6 +11,7 @@ import time
 import pytest
 
 from conftest import BUILD, CASES, OOMLAB, ROOT, Ktap, oomlab, run
+from results_check import assert_results_agree
 
 KERNELS_DIR = pathlib.Path(os.environ.get("OOMLAB_KERNELS", BUILD / "kernels"))
 
@@ -273,3 +274,21 @@ def test_an_allocating_task_kill_replayed_machine_wide(kernels, name, event, ran
     r = oomlab("replay", "--machine", "--event", event, "--kernel", kernels["6.12"], log, timeout=600)
     assert r.returncode == 0, r.stdout[-3000:]
     assert r.stdout.splitlines()[-1].endswith(": the same victim as in the field")
+
+
+def test_one_run_on_two_kernels_leaves_results_that_agree(kernels, tmp_path):
+    """--results DIR with the host and both guests: KTAP, JUnit, JSON and the HTML report
+    name the same verdict for every case on every kernel, and the guests' cases come with
+    their detail (checks, processes, memory over time) and their console logs."""
+    out = tmp_path / "results"
+    r = oomlab("--results", out, "--kernel", kernels["6.1"], "--kernel", kernels["6.12"],
+               "hog-killed", "global-oom", "adj-order", timeout=900)
+    data = assert_results_agree(out, r.stdout)
+    guests = [x for x in data["results"] if x["kernel"] != "host"]
+    assert len(guests) == 6 and {x["kernel"] for x in guests} == {
+        pathlib.Path(kernels[s]).name.removeprefix("vmlinuz-") for s in ("6.1", "6.12")}
+    for x in guests:
+        assert x["verdict"] == "pass", x
+        assert x["detail"]["case"] == x["case"] and x["detail"]["memory"]["samples"], x["case"]
+        assert x["duration_ms"] > 0
+    assert sorted(p.name for p in (out / "vm-logs").iterdir()) == sorted({x["kernel"] for x in guests})

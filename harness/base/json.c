@@ -6,6 +6,13 @@ void json_init(struct json *j, FILE *out)
 	j->out = out;
 	j->depth = 0;
 	j->first[0] = true;
+	j->compact = false;
+}
+
+void json_init_compact(struct json *j, FILE *out)
+{
+	json_init(j, out);
+	j->compact = true;
 }
 
 /* Length of the valid UTF-8 sequence at s, or 0. */
@@ -61,7 +68,10 @@ static void member(struct json *j, const char *key)
 {
 	int i;
 
-	if (j->depth > 0) {
+	if (j->depth > 0 && j->compact) {
+		if (!j->first[j->depth])
+			fputc(',', j->out);
+	} else if (j->depth > 0) {
 		fputs(j->first[j->depth] ? "\n" : ",\n", j->out);
 		for (i = 0; i < j->depth; i++)
 			fputs("  ", j->out);
@@ -89,13 +99,13 @@ static void close_scope(struct json *j, char c)
 
 	if (j->depth > 0)
 		j->depth--;
-	if (!empty) {
+	if (!empty && !j->compact) {
 		fputc('\n', j->out);
 		for (i = 0; i < j->depth; i++)
 			fputs("  ", j->out);
 	}
 	fputc(c, j->out);
-	if (j->depth == 0)
+	if (j->depth == 0 && !j->compact)
 		fputc('\n', j->out);
 }
 
@@ -153,4 +163,10 @@ void json_null(struct json *j, const char *key)
 {
 	member(j, key);
 	fputs("null", j->out);
+}
+
+void json_raw(struct json *j, const char *key, const char *text)
+{
+	member(j, key);
+	fputs(text, j->out);
 }

@@ -45,6 +45,7 @@ struct cgroup_ops {
 	const char *memory_limit_file;
 	const char *swap_limit_file;
 	bool swap_includes_memory;
+	const char *usage_file;  /* bytes charged now: memory.current (v1 memory.usage_in_bytes) */
 	int (*read_counters)(const char *dir, struct cg_counters *c, struct err *e);
 	/* SIGKILL everything in dir (cgroup.kill where the kernel has it). */
 	int (*kill_all)(const char *dir, struct err *e);

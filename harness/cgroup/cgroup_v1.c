@@ -62,6 +62,7 @@ const struct cgroup_ops cgroup_v1_ops = {
 	.enable_memory = v1_enable_memory,
 	.disable_memory = v1_disable_memory,
 	.memory_limit_file = "memory.limit_in_bytes",
+	.usage_file = "memory.usage_in_bytes",
 	.swap_limit_file = "memory.memsw.limit_in_bytes",
 	.swap_includes_memory = true,
 	.read_counters = v1_read_counters,

@@ -97,6 +97,7 @@ const struct cgroup_ops cgroup_v2_ops = {
 	.enable_memory = v2_enable_memory,
 	.disable_memory = v2_disable_memory,
 	.memory_limit_file = "memory.max",
+	.usage_file = "memory.current",
 	.swap_limit_file = "memory.swap.max",
 	.swap_includes_memory = false,
 	.read_counters = v2_read_counters,

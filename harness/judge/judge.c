@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "judge/casediag.h"
+#include "judge/casejson.h"
 
 void judge_fail(struct judge *j, int line, const char *fmt, ...)
 {
@@ -27,6 +28,8 @@ void judge_fail(struct judge *j, int line, const char *fmt, ...)
 	va_end(ap);
 	ktap_diag(j->k, "%s: %s", where, text);
 	j->failures++;
+	if (j->nfails < JUDGE_KEPT && (j->fails[j->nfails] = strdup(text)))
+		j->nfails++;
 }
 
 const struct proc_run *judge_role(const struct case_run *r, const char *role)
@@ -275,6 +278,8 @@ static void check_dmesg(struct judge *j, const struct pattern_list *pl, bool wan
 		}
 		at = find_line(j->r, &re);
 		regfree(&re);
+		if (at >= 0 && j->nmatched < JUDGE_KEPT)
+			j->matched[j->nmatched++] = at;
 		if (want && at < 0) {
 			judge_fail(j, pl->p[i].line, "dmesg: expected a kernel log line matching '%s', saw none "
 			           "among the case's %zu lines (its OOM reports; %zu lines were logged "
@@ -397,6 +402,16 @@ int judge_expected_kills(const struct expect_spec *x)
 	return n;
 }
 
+/* The verdict, with the case's detail for the results files when they are kept. */
+static enum verdict verdict(struct judge *j, enum verdict v)
+{
+	if (ktap_wants_detail(j->k))
+		ktap_detail(j->k, casejson_render(j, v));
+	for (int i = 0; i < j->nfails; i++)
+		free(j->fails[i]);
+	return v;
+}
+
 enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, struct ktap *k,
 			bool verbose)
 {
@@ -406,16 +421,16 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 	case OUT_SETUP_FAILED:
 		ktap_diag(k, "setup failed: %s", r->why);
 		casediag_print(r, k, true, verbose);
-		return V_FAIL;
+		return verdict(&j, V_FAIL);
 	case OUT_SKIPPED:
-		return V_SKIP; /* the reason is r->why */
+		return verdict(&j, V_SKIP); /* the reason is r->why */
 	case OUT_INTERRUPTED:
 		ktap_diag(k, "interrupted: cleaned up and stopped");
-		return V_FAIL;
+		return verdict(&j, V_FAIL);
 	case OUT_TIMEOUT:
 		ktap_diag(k, "timeout: %s", r->why);
 		casediag_print(r, k, true, verbose);
-		return V_TIMEOUT;
+		return verdict(&j, V_TIMEOUT);
 	case OUT_DONE:
 		break;
 	}
@@ -450,8 +465,8 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 	 * lacks are all that failed, there is no verdict. Any other failure stands.
 	 */
 	if (j.failures && j.failures == j.log_failures && r->not_judged[0])
-		return V_SKIP;
+		return verdict(&j, V_SKIP);
 	if (j.failures && r->not_judged[0])
 		ktap_diag(k, "also: %s; the failures above do not depend on it", r->not_judged);
-	return j.failures ? V_FAIL : V_PASS;
+	return verdict(&j, j.failures ? V_FAIL : V_PASS);
 }

@@ -9,12 +9,18 @@
 #include "judge/ktap.h"
 #include "run/runcase.h"
 
+#define JUDGE_KEPT 64
+
 struct judge {
 	const struct case_run *r;
 	const struct expect_spec *x;
 	struct ktap *k;
 	int failures;
 	int log_failures;            /* of them: a dmesg line the kernel log lacks */
+	char *fails[JUDGE_KEPT];     /* the first failures' texts ("killed: expected ...") */
+	int nfails;
+	long matched[JUDGE_KEPT];    /* indexes of the log lines dmesg patterns matched */
+	int nmatched;
 };
 
 /* A failed check: "EXPECTFILE:LINE: text" (line 0, a default check: "EXPECTFILE: text"). */

@@ -391,6 +391,7 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 		case_fail(r, OUT_SETUP_FAILED, "kernel log: %s", e.msg);
 		goto out;
 	}
+	memtrace_start(&r->trace, env->sample_ms, r->nprocs, now_ms());
 	for (i = 0; i < r->nprocs; i++)
 		if (start_process(r, env, i, deadline))
 			goto out;
@@ -445,6 +446,7 @@ void case_run_free(struct case_run *r)
 		free(r->procs[i].members);
 	}
 	kmsg_log_free(&r->klog);
+	memtrace_free(&r->trace);
 	free(r->lines);
 	free(r->line_ours);
 	free(r->ours);

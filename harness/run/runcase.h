@@ -18,6 +18,7 @@
 #include "journal/journal.h"
 #include "klog/kmsg.h"
 #include "run/machinelock.h"
+#include "run/memtrace.h"
 #include "klog/oomreport.h"
 #include "base/procinfo.h"
 #include "run/casesysctl.h"
@@ -47,6 +48,7 @@ struct run_env {
 	const char *tmpfile_dir;     /* where {tmpfile} goes (a tmpfs) */
 	bool guest;                  /* inside oomlab's throw-away VM guest */
 	const struct kver *model_rules; /* --model-kernel: the model follows these rules; NULL */
+	int sample_ms;               /* memory over time: the sampling interval; 0 off */
 };
 
 enum proc_state { PS_STARTING, PS_READY, PS_DONE, PS_ENDED };
@@ -122,6 +124,7 @@ struct case_run {
 	long waited_ms;               /* for the lock and the kernel's report rate limit, before t0 */
 	long t0;                      /* monotonic ms at case start; the t_* are relative */
 	long t_ready_ms, t_go_ms, t_end_ms, t_settled_ms, t_total_ms;
+	struct mem_trace trace;       /* memory over time, from the first process's start */
 };
 
 /*

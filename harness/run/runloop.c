@@ -262,6 +262,21 @@ static bool read_signals(struct case_run *r, const struct run_env *env)
 	return interrupted;
 }
 
+/* A memory sample, when one is due; returns the ms until the next (-1: none). */
+static long trace_tick(struct case_run *r, const struct run_env *env)
+{
+	pid_t pids[CASE_MAX_PROCS];
+	long now = now_ms();
+	int i;
+
+	if (memtrace_due_in(&r->trace, now) != 0)
+		return memtrace_due_in(&r->trace, now);
+	for (i = 0; i < r->nprocs; i++)
+		pids[i] = r->procs[i].state == PS_ENDED ? 0 : r->procs[i].pid;
+	memtrace_sample(&r->trace, now, r->t0, pids, r->cg_dir, env->root->ops->usage_file);
+	return memtrace_due_in(&r->trace, now_ms());
+}
+
 static enum wait_result wait_loop(struct case_run *r, const struct run_env *env, long deadline,
 				  wait_cond cond, void *arg, bool interruptible)
 {
@@ -270,7 +285,7 @@ static enum wait_result wait_loop(struct case_run *r, const struct run_env *env,
 
 	for (;;) {
 		int nfds = 0, i, rc;
-		long left;
+		long left, sample_in;
 
 		runloop_reap(r);
 		if (interruptible && *env->interrupted)
@@ -280,6 +295,9 @@ static enum wait_result wait_loop(struct case_run *r, const struct run_env *env,
 		left = deadline - now_ms();
 		if (left <= 0)
 			return WAIT_DEADLINE;
+		sample_in = trace_tick(r, env);
+		if (sample_in >= 0 && sample_in < left)
+			left = sample_in;
 		fds[nfds++] = (struct pollfd){ .fd = env->sigfd, .events = POLLIN };
 		for (i = 0; i < r->nprocs; i++) {
 			struct proc_run *p = &r->procs[i];

@@ -21,6 +21,7 @@ for word in $(cat /proc/cmdline); do
 	oomlab.busy_cgroup=1) busy=1 ;;
 	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
 	oomlab.verbose=1) args="$args -v" ;;
+	oomlab.detail=1) args="$args --guest-detail" ;;
 	oomlab.timeout_scale=*) args="$args --timeout-scale ${word#oomlab.timeout_scale=}" ;;
 	oomlab.timeout=*) args="$args --timeout ${word#oomlab.timeout=}" ;;
 	esac

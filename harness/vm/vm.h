@@ -35,6 +35,7 @@ struct vm_opts {
 	int memory_mb;
 	int cpus;
 	bool verbose;
+	bool detail;                 /* the guest passes each case's detail (results files) */
 	const char *cases_dir;
 	const char *expected_dir;
 	const char *stressor_dir;    /* the host's, for reading case files */

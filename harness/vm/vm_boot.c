@@ -376,9 +376,9 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 		snprintf(forced, sizeof(forced), " oomlab.timeout=%ldms", o->case_timeout_ms);
 	/* TCG runs the guest several times slower: give each case's timeout room. */
 	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 oomlab.boot=%s "
-		     "oomlab.timeout_scale=%d%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,
+		     "oomlab.timeout_scale=%d%s%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,
 		     o->verbose ? " oomlab.verbose=1" : "", o->busy_cgroup ? " oomlab.busy_cgroup=1" : "",
-		     forced, cases) >= (int)sizeof(append)) {
+		     o->detail ? " oomlab.detail=1" : "", forced, cases) >= (int)sizeof(append)) {
 		close(log_fd);
 		return err_set(e, E2BIG, "the kernel command line for %s", prefix);
 	}

@@ -29,6 +29,7 @@ struct guest_result {
 	char reason[512];
 	char **diags;
 	int ndiags;
+	char *detail;            /* the guest's JSON of the case (KTAP_DETAIL_PREFIX), or NULL */
 };
 
 struct guest_ktap {
@@ -133,7 +134,7 @@ static void host_paths(const struct vm_opts *o, const char *line, char *out, siz
  */
 static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struct guest_ktap *g)
 {
-	char **pending = NULL, *line = NULL, nonce_line[80], mapped[PATH_MAX + 1024];
+	char **pending = NULL, *line = NULL, nonce_line[80], mapped[PATH_MAX + 1024], *detail = NULL;
 	int npending = 0;
 	size_t cap = 0;
 	bool ours = false;
@@ -149,6 +150,11 @@ static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struc
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!ours) {
 			ours = !strcmp(line, nonce_line);
+			continue;
+		}
+		if (starts_with(line, "# " KTAP_DETAIL_PREFIX)) {
+			free(detail);
+			detail = strdup(line + strlen("# " KTAP_DETAIL_PREFIX));
 			continue;
 		}
 		if (starts_with(line, "# ")) {
@@ -180,11 +186,14 @@ static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struc
 		g->r = grown;
 		r.diags = pending;
 		r.ndiags = npending;
+		r.detail = detail;
 		g->r[g->n++] = r;
 		pending = NULL;
 		npending = 0;
+		detail = NULL;
 	}
 	free_list(pending, npending);
+	free(detail);
 	free(line);
 	fclose(f);
 }
@@ -193,8 +202,10 @@ static void free_guest_ktap(struct guest_ktap *g)
 {
 	int i;
 
-	for (i = 0; i < g->n; i++)
+	for (i = 0; i < g->n; i++) {
 		free_list(g->r[i].diags, g->r[i].ndiags);
+		free(g->r[i].detail);
+	}
 	free(g->r);
 	free_list(g->notes, g->nnotes);
 }
@@ -293,6 +304,8 @@ static void emit_case(struct ktap *k, const char *label, const struct vm_case *c
 		}
 		if (v != V_PASS && v != V_SKIP)
 			ktap_diag(k, "console log: %s", b->console);
+		if (r->detail && ktap_wants_detail(k))
+			ktap_detail(k, strdup(r->detail));
 		ktap_result(k, v, name, r->reason[0] ? r->reason : NULL);
 		return;
 	}
