@@ -38,7 +38,7 @@ HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harn
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl memtrace) \
            $(addprefix harness/judge/,judge judge_model casediag casejson ktap) \
-           $(addprefix harness/results/,results resultsout junit resultsjson html) \
+           $(addprefix harness/results/,verdict results resultsout junit resultsjson html) \
            $(addprefix harness/vm/,vm_boot vm_watch vm_suite vm_cases)
 
 STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)

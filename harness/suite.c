@@ -477,14 +477,62 @@ static bool in_oomlab_guest(void)
 	return word_in_file("/proc/cmdline", "oomlab.guest=1", " \n");
 }
 
+/* The cases on this machine. */
+static void run_host(struct suite *s, char **names, int n)
+{
+	const struct suite_opts *o = s->o;
+
+	probe(s);
+	ktap_note(&s->k, "oomlab on Linux %s %s, %s", s->host.release, s->host.machine,
+		  s->have_root ? (s->root.ops->version == 2 ? "memory cgroup v2" : "memory cgroup v1")
+			       : "no memory cgroup");
+	if (!o->validate_only && !s->skip_reason[0] && prepare(s) == 0)
+		ktap_note(&s->k, "cases run in cgroups below %s (%s)", s->env.run_kpath,
+			  s->root.placement);
+	if (s->skip_reason[0] && !o->validate_only)
+		ktap_note(&s->k, "cases are skipped: %s", s->skip_reason);
+	for (int i = 0; i < n; i++) {
+		check_interrupt(s);
+		if (s->interrupted)
+			break;
+		run_one(s, names[i]);
+	}
+}
+
+/* The cases in a guest of each --kernel image. */
+static void run_guests(struct suite *s, const struct results_out *ro, char **names, int n)
+{
+	const struct suite_opts *o = s->o;
+	char labels[MAX_KERNELS][128];
+	bool kvm_broken = false;
+
+	vm_kernel_labels(o->kernels, o->nkernels, labels);
+	for (int kernel = 0; kernel < o->nkernels && !s->interrupted; kernel++) {
+		struct vm_opts vo = o->vm;
+
+		vo.verbose = o->verbose;
+		if (ro->vm_logs[0])
+			vo.log_dir = ro->vm_logs;
+		vo.detail = ro->on;
+		vo.cases_dir = o->cases_dir;
+		vo.expected_dir = o->expected_dir;
+		vo.stressor_dir = o->stressor_dir;
+		vo.case_timeout_ms = o->timeout_ms;
+		vo.case_timeout_forced = o->timeout_forced;
+		vo.sigfd = s->env.sigfd;
+		vo.interrupted = &s->interrupted;
+		vo.kvm_broken = &kvm_broken;
+		vm_run_kernel(&s->k, &vo, o->kernels[kernel], labels[kernel], names, n);
+	}
+}
+
 int suite_run(const struct suite_opts *o)
 {
 	struct suite s = { .o = o };
 	struct results_out ro;
-	int n, i, rc, kernel, host = !o->vm_only || o->validate_only;
+	int n, rc, host = !o->vm_only || o->validate_only;
 	int kernels = o->validate_only ? 0 : o->nkernels;
-	char **names, labels[MAX_KERNELS][128];
-	bool kvm_broken = false;
+	char **names;
 
 	if (o->guest && !in_oomlab_guest()) {
 		fprintf(stderr, "oomlab: --guest is only for oomlab's VM guest, and the kernel command "
@@ -497,10 +545,12 @@ int suite_run(const struct suite_opts *o)
 		return 1;
 	s.k.echo_detail = o->guest && o->guest_detail; /* the host reads it from the guest's KTAP */
 	if (results_out_open(&ro, o->junit_path, o->json_path, o->html_path, o->results_dir,
-			     s.host.release, &s.k)) {
+			     s.host.release)) {
 		free_names(names, n);
 		return 1;
 	}
+	s.k.rec = ro.on ? &ro.rs : NULL;
+	s.k.copy = ro.ktap_copy;
 	notes_to = &s.k;
 	s.journal.fd = -1;
 	s.ratelimit.fd = -1;
@@ -519,48 +569,19 @@ int suite_run(const struct suite_opts *o)
 	ktap_start(&s.k, stdout, n * (host + kernels));
 	if (!o->validate_only)
 		take_signals(&s);
-	if (host) {
-		probe(&s);
-		ktap_note(&s.k, "oomlab on Linux %s %s, %s", s.host.release, s.host.machine,
-			  s.have_root ? (s.root.ops->version == 2 ? "memory cgroup v2" : "memory cgroup v1")
-				      : "no memory cgroup");
-		if (!o->validate_only && !s.skip_reason[0] && prepare(&s) == 0)
-			ktap_note(&s.k, "cases run in cgroups below %s (%s)", s.env.run_kpath,
-				  s.root.placement);
-		if (s.skip_reason[0] && !o->validate_only)
-			ktap_note(&s.k, "cases are skipped: %s", s.skip_reason);
-		for (i = 0; i < n; i++) {
-			check_interrupt(&s);
-			if (s.interrupted)
-				break;
-			run_one(&s, names[i]);
-		}
-	}
-	vm_kernel_labels(o->kernels, o->nkernels, labels);
-	for (kernel = 0; kernel < kernels && !s.interrupted; kernel++) {
-		struct vm_opts vo = o->vm;
-
-		vo.verbose = o->verbose;
-		if (ro.vm_logs[0])
-			vo.log_dir = ro.vm_logs;
-		vo.detail = ro.on;
-		vo.cases_dir = o->cases_dir;
-		vo.expected_dir = o->expected_dir;
-		vo.stressor_dir = o->stressor_dir;
-		vo.case_timeout_ms = o->timeout_ms;
-		vo.case_timeout_forced = o->timeout_forced;
-		vo.sigfd = s.env.sigfd;
-		vo.interrupted = &s.interrupted;
-		vo.kvm_broken = &kvm_broken;
-		vm_run_kernel(&s.k, &vo, o->kernels[kernel], labels[kernel], names, n);
-	}
+	if (host)
+		run_host(&s, names, n);
+	if (kernels)
+		run_guests(&s, &ro, names, n);
 	if (s.interrupted)
 		ktap_bail_out(&s.k, "interrupted: cleaned up and stopped");
 	teardown(&s);
 	free_names(names, n);
 	rc = ktap_finish(&s.k);
 	notes_to = NULL;
-	if (results_out_close(&ro, &s.k) && rc != KSFT_FAIL)
+	s.k.rec = NULL;
+	s.k.copy = NULL;
+	if (results_out_close(&ro) && rc != KSFT_FAIL)
 		rc = KSFT_FAIL;
 	return s.interrupted ? 1 : rc;
 }

@@ -8,16 +8,6 @@
 #include "base/clock.h"
 #include "results/results.h"
 
-const char *verdict_word(enum verdict v)
-{
-	static const char *const words[] = {
-		[V_PASS] = "pass", [V_FAIL] = "fail", [V_SKIP] = "skip", [V_TIMEOUT] = "timeout",
-		[V_ERROR] = "error",
-	};
-
-	return words[v];
-}
-
 /* A line to the output, and to the copy when there is one. */
 static void emit(struct ktap *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(struct ktap *k, const char *fmt, ...)

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum verdict { V_PASS, V_FAIL, V_SKIP, V_TIMEOUT, V_ERROR };
+#include "results/verdict.h"
 
 struct results;
 
@@ -32,9 +32,6 @@ struct ktap {
 	char *detail;            /* the next result's detail (JSON), or NULL */
 	long case_start_ms;      /* when the next result's case began; 0 unknown */
 };
-
-/* "pass", "fail", "skip", "timeout", "error". */
-const char *verdict_word(enum verdict v);
 
 /* The diagnostic that carries a guest's case detail to the host. */
 #define KTAP_DETAIL_PREFIX "oomlab-detail: "

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 #include "base/err.h"
-#include "judge/ktap.h"
+#include "results/verdict.h"
 
 struct case_result {
 	char kernel[128];            /* "host" or the guest kernel's label */

@@ -21,7 +21,7 @@ static void place(char *out, size_t len, const char *given, const char *dir, con
 }
 
 int results_out_open(struct results_out *ro, const char *junit, const char *json, const char *html,
-		     const char *dir, const char *host_kernel, struct ktap *k)
+		     const char *dir, const char *host_kernel)
 {
 	char path[PATH_MAX + 16];
 
@@ -46,12 +46,10 @@ int results_out_open(struct results_out *ro, const char *junit, const char *json
 		snprintf(ro->vm_logs, sizeof(ro->vm_logs), "%s/vm-logs", dir);
 	}
 	results_init(&ro->rs, host_kernel);
-	k->rec = &ro->rs;
-	k->copy = ro->ktap_copy;
 	return 0;
 }
 
-int results_out_close(struct results_out *ro, struct ktap *k)
+int results_out_close(struct results_out *ro)
 {
 	static const struct {
 		int (*write)(const struct results *rs, const char *path, struct err *e);
@@ -78,8 +76,6 @@ int results_out_close(struct results_out *ro, struct ktap *k)
 		fprintf(stderr, "oomlab: --results: writing results.ktap: %s\n", strerror(errno));
 		rc = -1;
 	}
-	k->copy = NULL;
-	k->rec = NULL;
 	results_free(&ro->rs);
 	return rc;
 }

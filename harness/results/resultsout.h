@@ -10,7 +10,8 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "judge/ktap.h"
+#include <stdio.h>
+
 #include "results/results.h"
 
 struct results_out {
@@ -22,13 +23,14 @@ struct results_out {
 };
 
 /*
- * Before the run: make DIR (--results), open its KTAP copy, and have k record each
- * result. Returns 0, or -1 with the reason on stderr (nothing is run then).
+ * Before the run: make DIR (--results) and open its KTAP copy; the caller then has its
+ * KTAP stream record each result in ro->rs and copy itself to ro->ktap_copy. Returns 0,
+ * or -1 with the reason on stderr (nothing is run then).
  */
 int results_out_open(struct results_out *ro, const char *junit, const char *json, const char *html,
-		     const char *dir, const char *host_kernel, struct ktap *k);
+		     const char *dir, const char *host_kernel);
 
-/* After ktap_finish: write the files. Returns 0, or -1 (said on stderr). */
-int results_out_close(struct results_out *ro, struct ktap *k);
+/* After the stream's end: write the files. Returns 0, or -1 (said on stderr). */
+int results_out_close(struct results_out *ro);
 
 #endif
