@@ -106,10 +106,56 @@ fuzz-run: fuzz
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
 		$(B)/fuzz/corpus tests/fuzz/regressions tests/fixtures/parse
 
+# oomlab(1), its options and keys from the binary (harness/man/mkman.sh).
+$(B)/oomlab.1: $(B)/oomlab docs/oomlab.1.in harness/man/mkman.sh
+	harness/man/mkman.sh $(B)/oomlab docs/oomlab.1.in $@
+
+man: $(B)/oomlab.1
+
+# An installed tree: PREFIX/lib/oomlab holds oomlab with its stressors, cases, expected
+# files and the guests' initramfs (oomlab finds them next to itself); PREFIX/bin/oomlab
+# links to it. DESTDIR: a staging root for packages.
+PREFIX ?= /usr/local
+LIBDIR = $(DESTDIR)$(PREFIX)/lib/oomlab
+
+# DIR gets oomlab, its stressors, cases, expected files and initramfs.
+define install_tree
+	install -d $(1)/stressors $(1)/cases $(1)/expected
+	install -m 755 $(B)/oomlab $(1)/oomlab
+	install -m 755 $(STRESSOR_BINS) $(1)/stressors/
+	install -m 644 cases/*.case $(1)/cases/
+	install -m 644 expected/*.expect $(1)/expected/
+	install -m 644 $(B)/initramfs.cpio.gz $(1)/initramfs.cpio.gz
+endef
+
+install: all man initramfs
+	$(call install_tree,$(LIBDIR))
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	ln -sfn ../lib/oomlab/oomlab $(DESTDIR)$(PREFIX)/bin/oomlab
+	install -m 644 $(B)/oomlab.1 $(DESTDIR)$(PREFIX)/share/man/man1/oomlab.1
+
+uninstall:
+	rm -rf $(LIBDIR)
+	rm -f $(DESTDIR)$(PREFIX)/bin/oomlab $(DESTDIR)$(PREFIX)/share/man/man1/oomlab.1
+
+# A kselftest collection in INSTALL_PATH/oomlab, listed in INSTALL_PATH/kselftest-list.txt
+# (the kernel's `make -C tools/testing/selftests install` makes that folder, with
+# run_kselftest.sh; this adds oomlab to it, or starts it). KSELFTEST_TIMEOUT: seconds the
+# runner gives the whole suite.
+KSELFTEST_TIMEOUT ?= 1800
+kselftest-install: all initramfs
+	@test -n "$(INSTALL_PATH)" || { echo "make kselftest-install: INSTALL_PATH=DIR is needed" >&2; exit 1; }
+	$(call install_tree,$(INSTALL_PATH)/oomlab)
+	install -m 755 harness/kselftest/oomlab.sh $(INSTALL_PATH)/oomlab/oomlab.sh
+	echo "timeout=$(KSELFTEST_TIMEOUT)" > $(INSTALL_PATH)/oomlab/settings
+	touch $(INSTALL_PATH)/kselftest-list.txt
+	grep -qx 'oomlab:oomlab.sh' $(INSTALL_PATH)/kselftest-list.txt || \
+		echo 'oomlab:oomlab.sh' >> $(INSTALL_PATH)/kselftest-list.txt
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all check clean initramfs vm-check fuzz fuzz-run
+.PHONY: all check clean initramfs vm-check fuzz fuzz-run man install uninstall kselftest-install
 # Keep objects: pattern-rule intermediates would otherwise be deleted.
 .SECONDARY:
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -8,10 +8,12 @@ top=$(cd "$(dirname "$0")" && pwd)
 
 # Build: the compiler, make, the C library headers, pkg-config, libseccomp. The README's
 # other commands: pytest, automake (tap-driver.sh), util-linux (setpriv), clang and its
-# libFuzzer runtime, junitparser and chromium (make check reads the results files back);
+# libFuzzer runtime, junitparser and chromium (make check reads the results files back),
+# linux-source-6.1 (the kernel's kselftest runner), groff-base and man-db (the man page);
 # qemu, a static busybox and cpio (the VM backend).
 packages=(gcc make libc6-dev pkg-config libseccomp-dev python3-pytest automake util-linux
-	clang libclang-rt-14-dev python3-junitparser chromium qemu-system-x86 busybox-static cpio)
+	clang libclang-rt-14-dev python3-junitparser chromium linux-source-6.1 groff-base man-db
+	qemu-system-x86 busybox-static cpio)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

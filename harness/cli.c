@@ -15,6 +15,7 @@
 
 #include "shared/units.h"
 #include "journal/journal.h"
+#include "judge/ktap.h"
 #include "shared/arrays.h"
 
 enum cli_group { G_RUN, G_OUT, G_VM, G_TEST, G_COUNT };
@@ -88,6 +89,11 @@ static int set_model_kernel(struct cli *c, const char *arg)
 static int set_sample_ms(struct cli *c, const char *arg)
 {
 	return ranged("sample-ms", arg, 0, 1000, "0 (off) to 1000", &c->o.sample_ms);
+}
+
+static int set_skip_exit(struct cli *c, const char *arg)
+{
+	return ranged("skip-exit", arg, 0, 255, "0 to 255", &c->o.skip_exit);
 }
 
 static int set_kernel(struct cli *c, const char *arg)
@@ -165,6 +171,9 @@ static const struct cli_opt opts[] = {
 	{ "help", 'h', NULL, G_RUN, "this text", K_FLAG, F(help), NULL },
 	{ "sample-ms", 0, "N", G_RUN, "sample each process's memory every N ms for the report\n"
 	  "(default 5; 0 turns it off)", K_CALL, 0, set_sample_ms },
+	{ "skip-exit", 0, "N", G_RUN, "exit code when every case was skipped (default 4, kselftest's;\n"
+	  "0 for prove and automake's tap-driver.sh, which take 4 as an error)", K_CALL, 0,
+	  set_skip_exit },
 	{ "results", 0, "DIR", G_OUT, "KTAP, JUnit, JSON, the HTML report and the console logs\n"
 	  "in DIR (docs/results.md)", K_TEXT, F(o.results_dir), NULL },
 	{ "junit", 0, "FILE", G_OUT, "JUnit XML: a testsuite per kernel, a testcase per case", K_TEXT,
@@ -298,6 +307,7 @@ static void defaults(struct cli *c)
 	c->o = (struct suite_opts){
 		.state_dir = JOURNAL_DIR_DEFAULT, .kmsg_path = "/dev/kmsg", .swap_dir = "/var/tmp",
 		.tmpfile_dir = "/dev/shm", .timeout_ms = 30000, .timeout_scale = 1, .sample_ms = 5,
+		.skip_exit = KSFT_SKIP,
 	};
 	default_dir(c->o.cases_dir, sizeof(c->o.cases_dir), exe_dir, "cases");
 	default_dir(c->o.expected_dir, sizeof(c->o.expected_dir), exe_dir, "expected");

@@ -578,6 +578,8 @@ int suite_run(const struct suite_opts *o)
 	teardown(&s);
 	free_names(names, n);
 	rc = ktap_finish(&s.k);
+	if (rc == KSFT_SKIP)
+		rc = o->skip_exit;
 	notes_to = NULL;
 	s.k.rec = NULL;
 	s.k.copy = NULL;

@@ -37,6 +37,7 @@ struct suite_opts {
 	bool vm_only;                /* only in the VM guests, not on this machine */
 	struct vm_opts vm;
 	int sample_ms;               /* memory over time: the sampling interval; 0 off */
+	int skip_exit;               /* the exit code when every case was skipped (KSFT_SKIP) */
 	const char *junit_path;      /* results files (docs/results.md); NULL: none */
 	const char *json_path;
 	const char *html_path;
