@@ -20,6 +20,7 @@
 #include "journal/journal.h"
 #include "judge/judge.h"
 #include "judge/ktap.h"
+#include "results/progress.h"
 #include "results/resultsout.h"
 #include "shared/memlimit.h"
 #include "run/resources.h"
@@ -495,8 +496,10 @@ static void run_host(struct suite *s, char **names, int n)
 		check_interrupt(s);
 		if (s->interrupted)
 			break;
+		progress_begin("%s (%d/%d)", names[i], i + 1, n);
 		run_one(s, names[i]);
 	}
+	progress_end();
 }
 
 /* The cases in a guest of each --kernel image. */

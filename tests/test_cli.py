@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """The command line: option errors name the accepted range, subcommands are found wherever
 they stand, and mistakes name the thing that is wrong."""
+import os
+import pty
+import subprocess
+
 import pytest
 
-from conftest import Ktap, oomlab
+from conftest import OOMLAB, Ktap, needs_cases, oomlab
 
 # (arguments, exit code, text on stderr)
 OPTION_ERRORS = [
@@ -67,3 +71,34 @@ def test_a_kernel_directory_is_named_as_such(tmp_path):
     r = oomlab("--vm-only", "--kernel", tmp_path, "hog-killed")
     assert r.returncode == 1
     assert f"kernel image `{tmp_path}` is a directory: give the image file" in r.stdout
+
+
+@needs_cases
+def test_a_terminal_sees_which_case_runs_and_the_ktap_stays_clean():
+    """stderr on a terminal: "CASE (i/n), N s", erased before each KTAP line; stdout
+    (a pipe here) carries the KTAP alone, as it does without a terminal."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([str(OOMLAB), "hog-killed", "classic-malloc"], stdout=subprocess.PIPE,
+                            stderr=slave, text=True)
+    os.close(slave)
+    out, _ = proc.communicate(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0, out
+    text = seen.decode()
+    assert "hog-killed (1/2), 0 s" in text and "classic-malloc (2/2), 0 s" in text, repr(text)
+    assert text.endswith("\r\x1b[K"), repr(text[-80:])      # erased at the end
+    assert "\x1b" not in out and "(1/2)" not in out
+
+
+def test_no_progress_line_without_a_terminal():
+    r = oomlab("--validate", "hog-killed")
+    assert r.returncode == 0 and r.stderr == ""

@@ -60,6 +60,7 @@ def test_a_case_detail_has_checks_processes_memory_and_log(host_results):
     assert dmesg["ok"] is True                # one check failed, not the other
     [hog] = passed["processes"]
     assert hog["role"] == "hog" and hog["trigger"] and hog["fate"] == "killed by SIGKILL"
+    assert hog["victim"] is True
     assert hog["oom_score"] >= 0 and hog["badness"] > 0
     samples = passed["memory"]["samples"]
     assert len(samples) >= 3 and passed["memory"]["interval_ms"] >= 5
@@ -133,6 +134,7 @@ def test_the_report_renders_in_headless_chromium(host_results, tmp_path):
     assert dom.stdout.count('class="memplot"') >= 2, dom.stdout[:2000]   # hog-killed, changed
     assert "<polyline" in dom.stdout and 'class="matrix"' in dom.stdout
     assert re.search(r'<td class="cell fail"><a href="#c\d+">fail</a></td>', dom.stdout)
+    assert "<td>hog (trigger) (victim)</td>" in dom.stdout
     shot = tmp_path / "shot.png"
     s = run([*common, f"--screenshot={shot}", "--window-size=1200,900", page], timeout=120)
     assert s.returncode == 0 and shot.exists(), s.stderr[-2000:]

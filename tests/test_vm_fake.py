@@ -6,6 +6,7 @@ import os
 import pathlib
 import re
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -236,3 +237,25 @@ def test_a_failed_kvm_attempts_logs_are_removed_by_the_next_run(vm, tmp_path):
     r = vm("guest", *where, "--accel", "tcg", "hog.dotted")
     assert r.returncode == 0, r.stdout
     assert sorted(vm.logs.glob("*.kvm.*")) == [], "an earlier run's failed KVM logs stayed"
+
+
+def test_results_are_printed_as_the_guest_finishes_them(tmp_path):
+    """Each case's result comes out while the guest still runs the next, not after qemu ends."""
+    image = fake_bzimage(tmp_path / "bzImage")
+    initramfs = tmp_path / "initramfs.cpio.gz"
+    initramfs.write_bytes(b"not used by the fake")
+    proc = subprocess.Popen([str(OOMLAB), "--vm-only", "--accel", "tcg", "--kernel", str(image),
+                             "--qemu", str(FAKE_QEMU), "--initramfs", str(initramfs),
+                             "--vm-logs", str(tmp_path / "logs"), "hog-killed", "kmem-pipes",
+                             "adj-order"], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, FAKE_QEMU="slow"))
+    seen = {}
+    for line in proc.stdout:
+        m = re.match(r"^(ok \d+ \S+|# \S+: boot boot-1 \(tcg\): finished)", line)
+        if m:
+            seen[m[1]] = time.monotonic()
+    assert proc.wait(timeout=60) == 0
+    first, last = seen["ok 1 6.99.0-fake:hog-killed"], seen["ok 3 6.99.0-fake:adj-order"]
+    booted = next(t for k, t in seen.items() if "finished" in k)
+    assert last - first > 1.5, seen         # a second apart, as the guest wrote them
+    assert booted - first > 1.5, seen       # the first long before qemu ended

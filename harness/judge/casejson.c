@@ -78,6 +78,16 @@ static void checks(struct json *json, const struct judge *j)
 	json_array_end(json);
 }
 
+/* Did a "Killed process" line of the case's own reports name this role's process? */
+static bool logged_victim(const struct case_run *r, const struct proc_run *p)
+{
+	for (size_t e = 0; e < r->report.n; e++)
+		for (size_t k = 0; r->ours && r->ours[e] && k < (size_t)r->report.events[e].nkills; k++)
+			if (case_run_owner(r, r->report.events[e].kills[k].pid) == p)
+				return true;
+	return false;
+}
+
 static void processes(struct json *json, const struct case_run *r)
 {
 	char fate[128];
@@ -91,6 +101,7 @@ static void processes(struct json *json, const struct case_run *r)
 		json_string(json, "role", p->spec->role);
 		json_int(json, "pid", p->pid);
 		json_bool(json, "trigger", p->spec->trigger);
+		json_bool(json, "victim", logged_victim(r, p));
 		json_int_known(json, "oom_score_adj", s->oom_score_adj, s->ok);
 		json_int_known(json, "oom_score", s->oom_score, s->ok);
 		json_int_known(json, "model_oom_score", p->model.oom_score, p->model.ok);

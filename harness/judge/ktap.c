@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "results/progress.h"
 #include "results/results.h"
 
 /* A line to the output, and to the copy when there is one. */
@@ -14,6 +15,7 @@ static void emit(struct ktap *k, const char *fmt, ...)
 {
 	va_list ap;
 
+	progress_clear(); /* (a terminal's progress line, which this line would print over) */
 	va_start(ap, fmt);
 	vfprintf(k->out, fmt, ap);
 	va_end(ap);

@@ -4,6 +4,7 @@
 #include "cgroup/cgroup.h"
 #include "base/procinfo.h"
 #include "shared/protocol.h"
+#include "results/progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -298,6 +299,9 @@ static enum wait_result wait_loop(struct case_run *r, const struct run_env *env,
 		sample_in = trace_tick(r, env);
 		if (sample_in >= 0 && sample_in < left)
 			left = sample_in;
+		progress_tick();
+		if (left > 1000)
+			left = 1000; /* (the progress line's seconds) */
 		fds[nfds++] = (struct pollfd){ .fd = env->sigfd, .events = POLLIN };
 		for (i = 0; i < r->nprocs; i++) {
 			struct proc_run *p = &r->procs[i];

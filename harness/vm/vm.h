@@ -23,6 +23,8 @@ enum vm_accel {
 /* Guest memory unless --vm-memory says otherwise. */
 #define VM_MEMORY_MB_DEFAULT 512
 
+struct boot;
+
 struct vm_opts {
 	const char *qemu;            /* qemu-system-x86_64 */
 	enum vm_accel accel;
@@ -36,6 +38,9 @@ struct vm_opts {
 	int cpus;
 	bool verbose;
 	bool detail;                 /* the guest passes each case's detail (results files) */
+	/* called about ten times a second while qemu runs (the results as they come) */
+	void (*tick)(void *ctx, const struct boot *b);
+	void *tick_ctx;
 	const char *cases_dir;
 	const char *expected_dir;
 	const char *stressor_dir;    /* the host's, for reading case files */

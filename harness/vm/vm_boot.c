@@ -210,6 +210,8 @@ static void wait_qemu(const struct vm_opts *o, pid_t pid, long deadline, struct 
 			return;
 		}
 		boot_watch_poll(w);
+		if (o->tick)
+			o->tick(o->tick_ctx, b);
 		if (!killed && (left <= 0 || *o->interrupted || boot_stuck(w, b, started))) {
 			kill(pid, SIGKILL);
 			killed = true;

@@ -5,6 +5,7 @@
  */
 #include "vm/vm.h"
 #include "vm/vm_cases.h"
+#include "vm/vm_stream.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "format/casefile.h"
+#include "results/progress.h"
 #include "format/expectfile.h"
 #include "shared/words.h"
 
@@ -23,202 +25,12 @@
 /* Booting and starting oomlab under TCG, per boot. */
 #define BOOT_MS 120000
 
-struct guest_result {
-	char name[128];
-	enum verdict v;
-	char reason[512];
-	char **diags;
-	int ndiags;
-	char *detail;            /* the guest's JSON of the case (KTAP_DETAIL_PREFIX), or NULL */
-};
-
-struct guest_ktap {
-	struct guest_result *r;
-	int n;
-	char **notes;            /* diagnostics before the first result: the guest's header */
-	int nnotes;
-};
-
 struct vm_case {
 	const char *name;
 	bool loaded;             /* the case and expected files read on the host */
 	struct case_spec cs;
 	struct expect_spec x;
 };
-
-static void push(char ***list, int *n, const char *text)
-{
-	char **grown = realloc(*list, (size_t)(*n + 1) * sizeof(**list));
-
-	if (!grown)
-		return;
-	*list = grown;
-	(*list)[*n] = strdup(text);
-	if ((*list)[*n])
-		(*n)++;
-}
-
-static void free_list(char **list, int n)
-{
-	while (n-- > 0)
-		free(list[n]);
-	free(list);
-}
-
-/* "ok 3 name # SKIP reason" and the like, from the guest's stream. */
-static bool parse_result(const char *line, struct guest_result *r)
-{
-	const char *p = line, *hash, *after_ok, *after_not_ok;
-	bool ok;
-
-	after_ok = after_prefix(p, "ok ");
-	after_not_ok = after_prefix(p, "not ok ");
-	if (!after_ok && !after_not_ok)
-		return false;
-	ok = after_ok != NULL;
-	p = ok ? after_ok : after_not_ok;
-	p += strspn(p, "0123456789");
-	p += strspn(p, " ");
-	hash = strstr(p, " # ");
-	memset(r, 0, sizeof(*r));
-	snprintf(r->name, sizeof(r->name), "%.*s", hash ? (int)(hash - p) : (int)strlen(p), p);
-	r->v = ok ? V_PASS : V_FAIL;
-	if (hash) {
-		const char *d = after_prefix(hash, " # ");
-
-		if (starts_with(d, "SKIP"))
-			r->v = V_SKIP;
-		else if (starts_with(d, "TIMEOUT"))
-			r->v = V_TIMEOUT;
-		else if (starts_with(d, "ERROR"))
-			r->v = V_ERROR;
-		d += strcspn(d, " ");
-		snprintf(r->reason, sizeof(r->reason), "%s", d + strspn(d, " "));
-	}
-	return true;
-}
-
-/* Where the guest keeps the case and expected files (harness/vm/guest-init.sh). */
-#define GUEST_CASES "/oomlab/cases/"
-#define GUEST_EXPECTED "/oomlab/expected/"
-
-/* A guest's diagnostic line with the guest's paths of case files made the host's. */
-static void host_paths(const struct vm_opts *o, const char *line, char *out, size_t len)
-{
-	size_t used = 0;
-
-	while (*line && used + 1 < len) {
-		const char *dir = NULL;
-		size_t skip = 0;
-
-		if (!strncmp(line, GUEST_CASES, strlen(GUEST_CASES))) {
-			dir = o->cases_dir;
-			skip = strlen(GUEST_CASES);
-		} else if (!strncmp(line, GUEST_EXPECTED, strlen(GUEST_EXPECTED))) {
-			dir = o->expected_dir;
-			skip = strlen(GUEST_EXPECTED);
-		}
-		if (dir) {
-			used += (size_t)snprintf(out + used, len - used, "%s/", dir);
-			line += skip;
-		} else {
-			out[used++] = *line++;
-		}
-	}
-	out[used < len ? used : len - 1] = '\0';
-}
-
-/*
- * The guest's results, from its KTAP log: only what follows this boot's nonce line
- * counts (anything else in the file was not written by this boot).
- */
-static void read_guest_ktap(const struct boot *b, const struct vm_opts *o, struct guest_ktap *g)
-{
-	char **pending = NULL, *line = NULL, nonce_line[80], mapped[PATH_MAX + 1024], *detail = NULL;
-	int npending = 0;
-	size_t cap = 0;
-	bool ours = false;
-	FILE *f = fopen(b->ktap, "re");
-
-	memset(g, 0, sizeof(*g));
-	if (!f)
-		return;
-	snprintf(nonce_line, sizeof(nonce_line), "# oomlab-guest: boot %s", b->nonce);
-	while (getline(&line, &cap, f) > 0) {
-		struct guest_result r, *grown;
-
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!ours) {
-			ours = !strcmp(line, nonce_line);
-			continue;
-		}
-		if (starts_with(line, "# " KTAP_DETAIL_PREFIX)) {
-			free(detail);
-			detail = strdup(line + strlen("# " KTAP_DETAIL_PREFIX));
-			continue;
-		}
-		if (starts_with(line, "# ")) {
-			host_paths(o, line + 2, mapped, sizeof(mapped));
-			if (!starts_with(line, "# oomlab-guest: ") && !starts_with(line, "# Totals:"))
-				push(&pending, &npending, mapped);
-			continue;
-		}
-		if (!parse_result(line, &r))
-			continue;
-		if (!g->n && !g->nnotes) {
-			/* The guest's header notes come first: keep them apart. */
-			int i;
-
-			for (i = 0; i < npending && starts_with(pending[i], "oomlab on "); i++)
-				push(&g->notes, &g->nnotes, pending[i]);
-			for (; i < npending && starts_with(pending[i], "cases run in"); i++)
-				push(&g->notes, &g->nnotes, pending[i]);
-			for (int d = 0; d < i; d++)
-				free(pending[d]);
-			if (i) {
-				memmove(pending, pending + i, (size_t)(npending - i) * sizeof(*pending));
-				npending -= i;
-			}
-		}
-		grown = realloc(g->r, (size_t)(g->n + 1) * sizeof(*g->r));
-		if (!grown)
-			break;
-		g->r = grown;
-		r.diags = pending;
-		r.ndiags = npending;
-		r.detail = detail;
-		g->r[g->n++] = r;
-		pending = NULL;
-		npending = 0;
-		detail = NULL;
-	}
-	free_list(pending, npending);
-	free(detail);
-	free(line);
-	fclose(f);
-}
-
-static void free_guest_ktap(struct guest_ktap *g)
-{
-	int i;
-
-	for (i = 0; i < g->n; i++) {
-		free_list(g->r[i].diags, g->r[i].ndiags);
-		free(g->r[i].detail);
-	}
-	free(g->r);
-	free_list(g->notes, g->nnotes);
-}
-
-static const struct guest_result *guest_result(const struct guest_ktap *g, const char *name)
-{
-	int i;
-
-	for (i = 0; i < g->n; i++)
-		if (!strcmp(g->r[i].name, name))
-			return &g->r[i];
-	return NULL;
-}
 
 /* The console patterns of x that match no line of the console log. */
 static int check_console(struct ktap *k, const struct vm_case *c, const char *console)
@@ -367,13 +179,77 @@ static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const cha
 	return vm_boot(o, kernel, list, prefix, timeout, false, b, e);
 }
 
+/* One boot's cases, reported as the guest finishes them. */
+struct boot_stream {
+	struct ktap *k;
+	const struct vm_opts *o;
+	const char *label, *prefix;
+	struct vm_case **cases;
+	int n;
+	int emitted;             /* cases reported so far, in order */
+	bool notes_shown;
+	struct guest_ktap g;
+	char running[200];       /* what the terminal's progress line says */
+};
+
+/* On a terminal: the case the guest runs now (the first without a result), or its boot. */
+static void show_running(struct boot_stream *s)
+{
+	char what[sizeof(s->running)];
+	int i = s->emitted;
+
+	while (i < s->n && guest_result(&s->g, s->cases[i]->name))
+		i++;
+	if (i == s->n)
+		return;
+	snprintf(what, sizeof(what), "%s: %s", s->label, s->g.ours ? s->cases[i]->name : "booting");
+	if (strcmp(what, s->running)) {
+		progress_begin("%s", what);
+		snprintf(s->running, sizeof(s->running), "%s", what);
+	}
+	progress_tick();
+}
+
+static void show_notes(struct boot_stream *s)
+{
+	if (s->notes_shown || !s->g.nnotes)
+		return;
+	for (int i = 0; i < s->g.nnotes && !strcmp(s->prefix, "boot-1"); i++)
+		ktap_note(s->k, "%s: %s", s->label, s->g.notes[i]);
+	s->notes_shown = true;
+}
+
+/*
+ * While qemu runs: report each case the guest has finished, in order, unless its verdict
+ * waits for the boot's end (a panic expected, a case with a boot of its own and its
+ * console patterns).
+ */
+static void stream_results(void *ctx, const struct boot *b)
+{
+	struct boot_stream *s = ctx;
+
+	guest_ktap_read(&s->g, b, s->o, false);
+	while (s->emitted < s->n) {
+		const struct vm_case *c = s->cases[s->emitted];
+		const struct guest_result *r = guest_result(&s->g, c->name);
+
+		if (!r || (c->loaded && (c->cs.own_boot || (c->x.panic.set && c->x.panic.yes))))
+			break;
+		show_notes(s);
+		emit_case(s->k, s->label, c, r, b, false);
+		s->emitted++;
+	}
+	show_running(s);
+}
+
 /* Boot once for these cases and report each. */
 static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel,
 		     const char *label, struct vm_case **cases, int n, const char *prefix)
 {
 	char list[CASES_PER_BOOT_BYTES + 256] = "";
 	long timeout = BOOT_MS;
-	struct guest_ktap g;
+	struct boot_stream s = { .k = k, .o = o, .label = label, .prefix = prefix, .cases = cases, .n = n };
+	struct vm_opts vo = *o;
 	struct boot b;
 	struct err e;
 	bool missing_seen = false;
@@ -390,28 +266,32 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 	}
 	if (o->boot_timeout_ms)
 		timeout = o->boot_timeout_ms;
-	if (boot_with_fallback(k, o, kernel, label, list, prefix, timeout, &b, &e)) {
+	guest_ktap_init(&s.g);
+	vo.tick = stream_results;
+	vo.tick_ctx = &s;
+	if (boot_with_fallback(k, &vo, kernel, label, list, prefix, timeout, &b, &e)) {
 		char why[PATH_MAX + 600];
 
 		snprintf(why, sizeof(why), "cannot boot %s: %s", kernel, e.msg);
-		for (i = 0; i < n; i++)
+		for (i = s.emitted; i < n; i++)
 			fail_case(k, label, cases[i]->name, why);
+		guest_ktap_free(&s.g);
 		return;
 	}
-	read_guest_ktap(&b, o, &g);
+	progress_end();
+	guest_ktap_read(&s.g, &b, o, true);
 	ktap_note(k, "%s: boot %s (%s): %s after %.1f s%s%s", label, prefix, b.kvm ? "kvm" : "tcg",
 		  end_words[b.end], (double)b.elapsed_ms / 1000, b.end == BOOT_FINISHED ? "" : ": ",
 		  b.end == BOOT_FINISHED ? "" : b.detail);
-	for (i = 0; i < g.nnotes && !strcmp(prefix, "boot-1"); i++)
-		ktap_note(k, "%s: %s", label, g.notes[i]);
-	for (i = 0; i < n; i++) {
-		const struct guest_result *r = guest_result(&g, cases[i]->name);
+	show_notes(&s);
+	for (i = s.emitted; i < n; i++) {
+		const struct guest_result *r = guest_result(&s.g, cases[i]->name);
 
 		emit_case(k, label, cases[i], r, &b, !r && !missing_seen);
 		if (!r)
 			missing_seen = true;
 	}
-	free_guest_ktap(&g);
+	guest_ktap_free(&s.g);
 }
 
 static bool on_path(const char *prog)
