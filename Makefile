@@ -24,10 +24,10 @@ STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/a
 SHARED := $(addprefix harness/shared/,units cgroup_locate memlimit faultspec keyfile \
           placeholders exitcodes protocol words)
 # The harness, a folder per subsystem (docs/architecture.md). klog is the kernel log
-# reader and OOM report parser: the fuzz target links exactly it, base's err and json,
+# reader and OOM report parser: the fuzz target links exactly it, base's err, json and utf8,
 # and shared/words.
 KLOG := $(addprefix harness/klog/,logscan logline logjoin fixedtext learnprefix kmsg oomreport oomlines oomtext \
-        oomtable oomvictim oomjson) harness/base/err harness/base/json
+        oomtable oomvictim oomjson) harness/base/err harness/base/json harness/base/utf8
 HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harness/explain_cmd harness/replay_cmd harness/logfiles harness/cgroup_cmd \
            $(addprefix harness/base/,clock fileio hostinfo procinfo child compare cleanup) \
            $(addprefix harness/cgroup/,cgroup cgroup_v1 cgroup_v2) \
@@ -149,6 +149,7 @@ kselftest-install: all initramfs
 	install -m 755 harness/kselftest/oomlab.sh $(INSTALL_PATH)/oomlab/oomlab.sh
 	echo "timeout=$(KSELFTEST_TIMEOUT)" > $(INSTALL_PATH)/oomlab/settings
 	touch $(INSTALL_PATH)/kselftest-list.txt
+	test -z "$$(tail -c 1 $(INSTALL_PATH)/kselftest-list.txt)" || echo >> $(INSTALL_PATH)/kselftest-list.txt
 	grep -qx 'oomlab:oomlab.sh' $(INSTALL_PATH)/kselftest-list.txt || \
 		echo 'oomlab:oomlab.sh' >> $(INSTALL_PATH)/kselftest-list.txt
 

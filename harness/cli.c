@@ -168,12 +168,12 @@ static const struct cli_opt opts[] = {
 	  F(o.tmpfile_dir), NULL },
 	{ "guest", 0, NULL, G_RUN, "inside oomlab's VM guest: also run machine-wide cases\n(refused "
 	  "unless the kernel command line has oomlab.guest=1)", K_FLAG, F(o.guest), NULL },
-	{ "help", 'h', NULL, G_RUN, "this text", K_FLAG, F(help), NULL },
 	{ "sample-ms", 0, "N", G_RUN, "sample each process's memory every N ms for the report\n"
 	  "(default 5; 0 turns it off)", K_CALL, 0, set_sample_ms },
 	{ "skip-exit", 0, "N", G_RUN, "exit code when every case was skipped (default 4, kselftest's;\n"
 	  "0 for prove and automake's tap-driver.sh, which take 4 as an error)", K_CALL, 0,
 	  set_skip_exit },
+	{ "help", 'h', NULL, G_RUN, "this text", K_FLAG, F(help), NULL },
 	{ "results", 0, "DIR", G_OUT, "KTAP, JUnit, JSON, the HTML report and the console logs\n"
 	  "in DIR (docs/results.md)", K_TEXT, F(o.results_dir), NULL },
 	{ "junit", 0, "FILE", G_OUT, "JUnit XML: a testsuite per kernel, a testcase per case", K_TEXT,
@@ -187,7 +187,8 @@ static const struct cli_opt opts[] = {
 	{ "vm-only", 0, NULL, G_VM, "run the cases only in the guests", K_FLAG, F(o.vm_only), NULL },
 	{ "vm-memory", 0, "MIB", G_VM, "guest memory (default 512)", K_CALL, 0, set_vm_memory },
 	{ "vm-cpus", 0, "N", G_VM, "guest CPUs (default 2)", K_CALL, 0, set_vm_cpus },
-	{ "vm-logs", 0, "DIR", G_VM, "where console logs go (default: vm-logs next to oomlab)",
+	{ "vm-logs", 0, "DIR", G_VM, "where console logs go (default: vm-logs next to oomlab in a\n"
+	  "build tree, ./oomlab-vm-logs for an installed oomlab)",
 	  K_TEXT, F(o.vm.log_dir), NULL },
 	{ "vm-boot-timeout", 0, "DURATION", G_VM, "kill qemu after this long per boot (default: "
 	  "120s plus\nthree times the timeouts of the boot's cases)", K_CALL, 0, set_boot_timeout },
@@ -295,6 +296,21 @@ static void default_dir(char *out, size_t len, const char *exe_dir, const char *
 		snprintf(out, len, "%s", real);
 }
 
+/*
+ * Console logs: next to oomlab in a build tree (its source's Makefile above it); an
+ * installed oomlab (PREFIX/lib/oomlab, perhaps read-only) keeps them in ./oomlab-vm-logs.
+ */
+static void vm_logs_default(struct cli *c, const char *exe_dir)
+{
+	char makefile[PATH_MAX + 16], cwd[PATH_MAX];
+
+	snprintf(makefile, sizeof(makefile), "%s/../Makefile", exe_dir);
+	if (!access(makefile, F_OK) || !getcwd(cwd, sizeof(cwd)))
+		snprintf(c->vm_logs, sizeof(c->vm_logs), "%s/vm-logs", exe_dir);
+	else
+		snprintf(c->vm_logs, sizeof(c->vm_logs), "%s/oomlab-vm-logs", cwd);
+}
+
 /* The defaults, some of them found next to the oomlab binary. */
 static void defaults(struct cli *c)
 {
@@ -313,7 +329,7 @@ static void defaults(struct cli *c)
 	default_dir(c->o.expected_dir, sizeof(c->o.expected_dir), exe_dir, "expected");
 	snprintf(c->o.stressor_dir, sizeof(c->o.stressor_dir), "%s/stressors", exe_dir);
 	snprintf(c->initramfs, sizeof(c->initramfs), "%s/initramfs.cpio.gz", exe_dir);
-	snprintf(c->vm_logs, sizeof(c->vm_logs), "%s/vm-logs", exe_dir);
+	vm_logs_default(c, exe_dir);
 	c->o.vm = (struct vm_opts){
 		.qemu = "qemu-system-x86_64", .initramfs = c->initramfs, .log_dir = c->vm_logs,
 		.memory_mb = VM_MEMORY_MB_DEFAULT, .cpus = 2, .accel = ACCEL_AUTO, .kvm_device = "/dev/kvm",

@@ -517,6 +517,7 @@ static void run_guests(struct suite *s, const struct results_out *ro, char **nam
 		if (ro->vm_logs[0])
 			vo.log_dir = ro->vm_logs;
 		vo.detail = ro->on;
+		vo.sample_ms = o->sample_ms;
 		vo.cases_dir = o->cases_dir;
 		vo.expected_dir = o->expected_dir;
 		vo.stressor_dir = o->stressor_dir;
@@ -547,6 +548,8 @@ int suite_run(const struct suite_opts *o)
 	if (n < 0)
 		return 1;
 	s.k.echo_detail = o->guest && o->guest_detail; /* the host reads it from the guest's KTAP */
+	if (o->guest)
+		progress_off(); /* (its stderr is the console, which is also a log) */
 	if (results_out_open(&ro, o->junit_path, o->json_path, o->html_path, o->results_dir,
 			     s.host.release)) {
 		free_names(names, n);

@@ -24,8 +24,8 @@ CASES = sorted(p.stem for p in (ROOT / "cases").glob("*.case"))
 
 def run(args, timeout=300, **kw):
     """Run a command, text in and out, never raising on a non-zero exit."""
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True,
-                          timeout=timeout, **kw)
+    return subprocess.run([a if isinstance(a, bytes) else str(a) for a in args],
+                          capture_output=True, text=True, errors="replace", timeout=timeout, **kw)
 
 
 # The pids of the oomlab runs this test started: what it may have left behind is named

@@ -73,6 +73,14 @@ def kselftest(tmp_path_factory):
     return top
 
 
+def test_kselftest_install_adds_itself_to_a_list_once(tmp_path):
+    """An existing list (the kernel's), even one without a last newline, keeps its lines."""
+    (tmp_path / "kselftest-list.txt").write_text("net:test.sh")
+    for _ in range(2):
+        make("kselftest-install", f"INSTALL_PATH={tmp_path}")
+    assert (tmp_path / "kselftest-list.txt").read_text() == "net:test.sh\noomlab:oomlab.sh\n"
+
+
 def run_kselftest(top, args):
     return run([top / "run_kselftest.sh", "-c", "oomlab"], timeout=900,
                env=dict(os.environ, OOMLAB_ARGS=args))

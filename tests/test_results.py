@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from conftest import ROOT, assert_clean, needs_cases, oomlab, run
+from conftest import OOMLAB, ROOT, assert_clean, needs_cases, oomlab, run
 from results_check import assert_results_agree
 
 CHROMIUM = shutil.which("chromium")
@@ -97,13 +97,27 @@ def test_sampling_off_leaves_no_samples(tmp_path):
 
 
 def test_results_files_that_cannot_be_written(tmp_path):
+    """Each file is made before any case runs: one that cannot be stops the run there."""
     blocker = tmp_path / "file"
     blocker.write_text("")
     r = oomlab("--results", blocker / "sub", "hog-killed")
     assert r.returncode == 1 and "--results: mkdir" in r.stderr and r.stdout == ""
-    r = oomlab("--validate", "--junit", tmp_path / "missing-dir" / "r.xml", "hog-killed")
-    assert r.returncode == 1 and f"--junit: create `{tmp_path}/missing-dir/r.xml`" in r.stderr
-    assert_clean([r.pid])
+    for option in ("--junit", "--json", "--html"):
+        r = oomlab(option, tmp_path / "missing-dir" / "r", "hog-killed")
+        assert r.returncode == 1 and r.stdout == "", (option, r.stdout)
+        assert f"create `{tmp_path}/missing-dir/r`: No such file or directory" in r.stderr
+        assert_clean([r.pid])
+
+
+def test_bytes_that_are_not_utf8_keep_every_file_readable(tmp_path):
+    """A name (or a kernel log line) with a byte that is not UTF-8: JSON and XML stay valid."""
+    from junitparser import JUnitXml
+    r = run([OOMLAB, "--results", tmp_path / "out", b"bad\xff<&>"])
+    assert r.returncode == 1
+    [case] = [c for suite in JUnitXml.fromfile(str(tmp_path / "out/results.xml")) for c in suite]
+    assert case.name == "bad?<&>"
+    [res] = json.loads((tmp_path / "out/results.json").read_bytes().decode("utf-8"))["results"]
+    assert res["case"] == "bad\u00ff<&>" and res["verdict"] == "fail"
 
 
 def test_bad_sample_interval():

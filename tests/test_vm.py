@@ -289,6 +289,9 @@ def test_one_run_on_two_kernels_leaves_results_that_agree(kernels, tmp_path):
         pathlib.Path(kernels[s]).name.removeprefix("vmlinuz-") for s in ("6.1", "6.12")}
     for x in guests:
         assert x["verdict"] == "pass", x
-        assert x["detail"]["case"] == x["case"] and x["detail"]["memory"]["samples"], x["case"]
-        assert x["duration_ms"] > 0
+        assert x["detail"]["case"] == x["case"] and x["duration_ms"] > 0
+        # machine-wide cases are not sampled: the harness's reads would meet the global OOM
+        assert bool(x["detail"]["memory"]["samples"]) == (x["case"] != "global-oom"), x["case"]
     assert sorted(p.name for p in (out / "vm-logs").iterdir()) == sorted({x["kernel"] for x in guests})
+    for log in (out / "vm-logs").glob("*/*.console.log"):   # no terminal progress in a guest
+        assert "\x1b[K" not in log.read_text(errors="replace"), log

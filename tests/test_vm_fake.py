@@ -96,6 +96,9 @@ def test_a_kvm_internal_error_is_seen_at_once_and_later_boots_use_tcg(vm):
                      r"could not run the guest: qemu said 'KVM internal error\. Suberror: 1'",
                      r.stdout, re.M), r.stdout
     assert took < 5, f"took {took:.1f} s"
+    # the log it names is the one kept, with qemu's words in it
+    see = pathlib.Path(re.search(r"boot boot-1 \(kvm\): .*\(see (\S+)\)", r.stdout)[1])
+    assert see.name == "boot-1.kvm.qemu.log" and "KVM internal error" in see.read_text()
     assert [("-accel\nkvm" in c) for c in r.qemu_calls] == [True, False, False]
     assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M)
 
@@ -259,3 +262,19 @@ def test_results_are_printed_as_the_guest_finishes_them(tmp_path):
     booted = next(t for k, t in seen.items() if "finished" in k)
     assert last - first > 1.5, seen         # a second apart, as the guest wrote them
     assert booted - first > 1.5, seen       # the first long before qemu ended
+
+
+def test_a_result_line_cut_by_the_guests_end_is_not_a_result(vm):
+    r = vm("cut-last", "--accel", "tcg", "hog-killed", "kmem-pipes")
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M), r.stdout
+    assert re.search(r"^not ok 2 6\.99\.0-fake:kmem-pipes$", r.stdout, re.M), r.stdout
+    assert "qemu exited (code 0) before the guest finished" in r.stdout
+
+
+def test_the_guest_samples_as_the_host_was_told(vm):
+    vm("guest", "--accel", "tcg", "--sample-ms", "0", "hog-killed")
+    vm("guest", "--accel", "tcg", "--results", vm.logs.parent / "r", "hog-killed")
+    first, second = [c.split("\n-append\n")[1].split("\n")[0] for c in vm("guest", "--accel", "tcg",
+                                                                            "hog-killed").qemu_calls[:2]]
+    assert "oomlab.sample_ms=0" in first and "oomlab.detail=1" not in first
+    assert "oomlab.sample_ms=5" in second and "oomlab.detail=1" in second

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "base/json.h"
+#include "base/utf8.h"
 
 void json_init(struct json *j, FILE *out)
 {
@@ -15,27 +16,6 @@ void json_init_compact(struct json *j, FILE *out)
 	j->compact = true;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static int utf8_len(const unsigned char *s)
-{
-	int n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0 && s[0] >= 0xc2)
-		n = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((s[0] & 0xf8) == 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
 /* A JSON string; a byte that is not UTF-8 becomes \u00XX (its Latin-1 reading). */
 static void write_string(FILE *out, const char *str)
 {
@@ -43,7 +23,7 @@ static void write_string(FILE *out, const char *str)
 
 	fputc('"', out);
 	while (*s) {
-		int n = utf8_len(s);
+		int n = utf8_seq_len(s);
 
 		if (*s == '"' || *s == '\\')
 			fprintf(out, "\\%c", *s);

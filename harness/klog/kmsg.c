@@ -55,12 +55,17 @@ int kmsg_parse_record(const char *raw, size_t len, struct kmsg_record *r)
 {
 	unsigned long long pri, seq, ts;
 	const char *semi, *end;
-	char *out;
+	char *out, head[96];
 	size_t n, i;
 	int used = 0;
 
 	semi = memchr(raw, ';', len);
-	if (!semi || sscanf(raw, "%llu,%llu,%llu%n", &pri, &seq, &ts, &used) != 3 || raw + used > semi)
+	/* (the record is not a C string: its head is copied to one before sscanf reads it) */
+	if (!semi || (size_t)(semi - raw) >= sizeof(head))
+		return -1;
+	memcpy(head, raw, (size_t)(semi - raw));
+	head[semi - raw] = '\0';
+	if (sscanf(head, "%llu,%llu,%llu%n", &pri, &seq, &ts, &used) != 3)
 		return -1;
 	/* The text ends at the first newline; " KEY=value" dictionary lines follow. */
 	end = memchr(semi + 1, '\n', len - (size_t)(semi + 1 - raw));

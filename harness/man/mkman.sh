@@ -13,15 +13,19 @@ trap 'rm -f "$tmp"' EXIT
 # roff text: backslashes escaped, and no line may start with . or '
 esc='function esc(s) { gsub(/\\/, "\\e", s); if (s ~ /^[.\047]/) s = "\\&" s; return s }'
 
-# " -v, --verbose    help" and its continuation lines, under "Title:" lines
+# " -v, --verbose    help" (the help after two blanks, or on the next lines when the
+# option is long) and its continuation lines, under "Title:" lines; the first title,
+# "Options", is the section's own
 options() {
 	"$oomlab" --help | awk "$esc"'
-		/^(Options|Results files|VM backend|For tests)/ { on = 1; sub(/:$/, ""); print ".SS " esc($0); next }
+		/^Options:$/ { on = 1; next }
+		/^(Results files|VM backend|For tests)/ { sub(/:$/, ""); print ".SS " esc($0); next }
 		!on || /^$/ { next }
 		substr($0, 1, 27) ~ /^ *$/ { sub(/^ +/, ""); print esc($0); next }
 		{
-			left = substr($0, 1, 27); help = substr($0, 28)
-			sub(/^ +/, "", left); sub(/ +$/, "", left); sub(/^ +/, "", help)
+			t = $0; sub(/^ +/, "", t); cut = index(t, "  ")
+			left = cut ? substr(t, 1, cut - 1) : t; help = cut ? substr(t, cut) : ""
+			sub(/^ +/, "", help)
 			n = split(left, w, " "); head = ""
 			for (i = 1; i <= n; i++) {
 				word = w[i]; comma = word ~ /,$/ ? "," : ""; sub(/,$/, "", word)
@@ -39,6 +43,10 @@ keys() {
 		/^\| / {
 			key = $1; sub(/^\| /, "", key); value = $2; meaning = $3; sub(/ \|$/, "", meaning)
 			gsub(/`/, "", key); gsub(/`/, "", value); gsub(/`/, "", meaning)
+			while (match(meaning, /\[[^]]*\]\([^)]*\)/)) {   # [text](link): text
+				link = substr(meaning, RSTART, RLENGTH); sub(/\]\(.*/, "", link); sub(/^\[/, "", link)
+				meaning = substr(meaning, 1, RSTART - 1) link substr(meaning, RSTART + RLENGTH)
+			}
 			print ".TP"; print "\\fB" esc(key) "\\fR = " esc(value); print esc(meaning)
 		}'
 }
@@ -51,5 +59,6 @@ while IFS= read -r line; do
 	*) printf '%s\n' "${line//@VERSION@/$version}" ;;
 	esac
 done <"$template" >"$tmp"
+chmod 644 "$tmp"
 mv "$tmp" "$out"
 trap - EXIT

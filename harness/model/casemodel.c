@@ -194,8 +194,10 @@ void model_event(const struct model_env *m, const struct oom_event *ev, const st
 			 m->kernel.minor, m->kernel.patch, badness_era_name(m->era));
 		return;
 	}
-	if (m->allocating_task && !strcmp(ev->constraint, "CONSTRAINT_NONE") && ev->trigger_pid > 0) {
-		/* The allocating task dies if it can (4.x+: global OOMs only). */
+	if (m->allocating_task && !strcmp(ev->constraint, "CONSTRAINT_NONE") && ev->trigger_pid > 0 &&
+	    !(ev->has_trigger_adj && ev->trigger_adj <= -1000)) {
+		/* The allocating task dies if it can (4.x+: global OOMs only); one that may never
+		 * be chosen (adj -1000: oomlab itself, reading a file) leaves it to badness. */
 		out->made = true;
 		out->how = HOW_ALLOCATING_TASK;
 		out->pid = ev->trigger_pid;

@@ -91,7 +91,9 @@ static const char *const script =
 	"  pre.appendChild(el('div', l.text, l.matched ? 'matched' : '')); });"
 	" if (!d.log.length) pre.textContent = '(none)'; section.appendChild(pre); }\n"
 	"document.querySelectorAll('script.detail').forEach(function (s) {"
-	" draw(document.getElementById(s.dataset.section), JSON.parse(s.textContent)); });\n";
+	" var section = document.getElementById(s.dataset.section);"
+	" try { draw(section, JSON.parse(s.textContent)); }"
+	" catch (e) { section.appendChild(el('p', 'the detail of this case cannot be shown: ' + e)); } });\n";
 
 static void html_text(FILE *f, const char *s)
 {

@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JUnit XML: one <testsuite> per kernel (the host first), one <testcase> per case. */
 #include "results/results.h"
+#include "base/utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Text as XML character data or an attribute value; bytes XML 1.0 forbids become '?'. */
+/* Text as XML character data or an attribute value; bytes XML 1.0 forbids, and bytes
+ * that are not UTF-8 (a kernel log's), become '?'. */
 static void xml_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		int n = utf8_seq_len((const unsigned char *)s);
 
-		if (c == '&')
+		if (n > 1) {
+			fwrite(s, 1, (size_t)n, f);
+			s += n - 1;
+		} else if (n == 0)
+			fputc('?', f);
+		else if (c == '&')
 			fputs("&amp;", f);
 		else if (c == '<')
 			fputs("&lt;", f);

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -17,9 +19,16 @@ static struct {
 
 static bool enabled(void)
 {
+	const char *term = getenv("TERM");
+
 	if (p.tty < 0)
-		p.tty = isatty(STDERR_FILENO);
+		p.tty = isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
 	return p.tty;
+}
+
+void progress_off(void)
+{
+	p.tty = 0;
 }
 
 static void show(void)

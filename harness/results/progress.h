@@ -7,6 +7,9 @@
 #ifndef OOMLAB_PROGRESS_H
 #define OOMLAB_PROGRESS_H
 
+/* Never show it (oomlab in a VM guest, whose console is a terminal and a log). */
+void progress_off(void);
+
 /* Something new runs from now: shown at once, its time counted from here. */
 void progress_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

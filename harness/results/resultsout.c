@@ -9,6 +9,16 @@
 
 #include "shared/arrays.h"
 
+/* The files written from the results, and who writes each. */
+static const struct {
+	int (*write)(const struct results *rs, const char *path, struct err *e);
+	size_t offset;               /* of its path in struct results_out */
+} writers[] = {
+	{ results_write_junit, offsetof(struct results_out, junit) },
+	{ results_write_json, offsetof(struct results_out, json) },
+	{ results_write_html, offsetof(struct results_out, html) },
+};
+
 /* dir/name, or the path given alone, or "" */
 static void place(char *out, size_t len, const char *given, const char *dir, const char *name)
 {
@@ -45,20 +55,27 @@ int results_out_open(struct results_out *ro, const char *junit, const char *json
 		}
 		snprintf(ro->vm_logs, sizeof(ro->vm_logs), "%s/vm-logs", dir);
 	}
+	/* each file made now: one that cannot be is said before any case runs */
+	for (size_t i = 0; i < ARRAY_SIZE(writers); i++) {
+		const char *file = (const char *)ro + writers[i].offset;
+		FILE *f;
+
+		if (!file[0])
+			continue;
+		f = fopen(file, "we");
+		if (!f || fclose(f)) {
+			fprintf(stderr, "oomlab: create `%s`: %s\n", file, strerror(errno));
+			if (ro->ktap_copy)
+				fclose(ro->ktap_copy);
+			return -1;
+		}
+	}
 	results_init(&ro->rs, host_kernel);
 	return 0;
 }
 
 int results_out_close(struct results_out *ro)
 {
-	static const struct {
-		int (*write)(const struct results *rs, const char *path, struct err *e);
-		size_t offset;
-	} writers[] = {
-		{ results_write_junit, offsetof(struct results_out, junit) },
-		{ results_write_json, offsetof(struct results_out, json) },
-		{ results_write_html, offsetof(struct results_out, html) },
-	};
 	struct err e;
 	int rc = 0;
 

@@ -22,6 +22,7 @@ for word in $(cat /proc/cmdline); do
 	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
 	oomlab.verbose=1) args="$args -v" ;;
 	oomlab.detail=1) args="$args --guest-detail" ;;
+	oomlab.sample_ms=*) args="$args --sample-ms ${word#oomlab.sample_ms=}" ;;
 	oomlab.timeout_scale=*) args="$args --timeout-scale ${word#oomlab.timeout_scale=}" ;;
 	oomlab.timeout=*) args="$args --timeout ${word#oomlab.timeout=}" ;;
 	esac

@@ -38,6 +38,7 @@ struct vm_opts {
 	int cpus;
 	bool verbose;
 	bool detail;                 /* the guest passes each case's detail (results files) */
+	int sample_ms;               /* the guest's --sample-ms */
 	/* called about ten times a second while qemu runs (the results as they come) */
 	void (*tick)(void *ctx, const struct boot *b);
 	void *tick_ctx;
@@ -93,7 +94,7 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	    long timeout_ms, bool kvm, struct boot *b, struct err *e);
 
 /* Keep a failed attempt's logs beside the retry's, named for why it failed. */
-void vm_boot_keep_failed_logs(const struct boot *b, enum attempt why);
+void vm_boot_keep_failed_logs(struct boot *b, enum attempt why);
 
 /* Remove the failed attempts' logs an earlier run kept: they are not this boot's. */
 void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix);

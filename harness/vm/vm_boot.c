@@ -326,7 +326,18 @@ static int create_logs(const struct vm_opts *o, const char *prefix, struct boot 
 	return *log_fd < 0 ? -1 : 0;
 }
 
-void vm_boot_keep_failed_logs(const struct boot *b, enum attempt why)
+/* The first `from` in text becomes `to` (a log's path in a message, once it was renamed). */
+static void replace_path(char *text, size_t len, const char *from, const char *to)
+{
+	char *at = strstr(text, from), rest[sizeof(((struct boot *)0)->detail)];
+
+	if (!at)
+		return;
+	snprintf(rest, sizeof(rest), "%s", at + strlen(from));
+	snprintf(at, len - (size_t)(at - text), "%s%s", to, rest);
+}
+
+void vm_boot_keep_failed_logs(struct boot *b, enum attempt why)
 {
 	if (!b->log_stem[0])
 		return; /* no logs were made */
@@ -335,7 +346,8 @@ void vm_boot_keep_failed_logs(const struct boot *b, enum attempt why)
 
 		log_path(from, sizeof(from), b->log_stem, ATTEMPT_THIS, (enum log_kind)k);
 		log_path(to, sizeof(to), b->log_stem, why, (enum log_kind)k);
-		rename(from, to);
+		if (!rename(from, to))
+			replace_path(b->detail, sizeof(b->detail), from, to);
 	}
 }
 
@@ -357,7 +369,7 @@ void vm_boot_forget_failed_logs(const struct vm_opts *o, const char *prefix)
 int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, const char *prefix,
 	    long timeout_ms, bool kvm, struct boot *b, struct err *e)
 {
-	char append[4096], forced[48] = "";
+	char append[4096], forced[96] = "";
 	struct boot_watch w;
 	long t0 = now_ms();
 	int status = 0, log_fd = -1;
@@ -376,6 +388,8 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	make_nonce(b->nonce, sizeof(b->nonce));
 	if (o->case_timeout_forced)
 		snprintf(forced, sizeof(forced), " oomlab.timeout=%ldms", o->case_timeout_ms);
+	snprintf(forced + strlen(forced), sizeof(forced) - strlen(forced), " oomlab.sample_ms=%d",
+		 o->sample_ms);
 	/* TCG runs the guest several times slower: give each case's timeout room. */
 	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 oomlab.boot=%s "
 		     "oomlab.timeout_scale=%d%s%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,

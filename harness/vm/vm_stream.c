@@ -172,8 +172,10 @@ void guest_ktap_read(struct guest_ktap *g, const struct boot *b, const struct vm
 		len = getline(&line, &cap, g->f);
 		if (len <= 0)
 			break;
-		if (line[len - 1] != '\n' && !at_end) {
-			fseek(g->f, at, SEEK_SET); /* the guest is still writing it */
+		if (line[len - 1] != '\n') {
+			/* the guest is still writing it, or (at the end) it was cut: not a result */
+			if (!at_end)
+				fseek(g->f, at, SEEK_SET);
 			break;
 		}
 		line[strcspn(line, "\r\n")] = '\0';

@@ -162,20 +162,20 @@ static int boot_with_fallback(struct ktap *k, const struct vm_opts *o, const cha
 	if (vm_boot(o, kernel, list, prefix, timeout, kvm, b, e))
 		return -1;
 	if (b->end == BOOT_FAILED && b->kvm_failed && o->accel == ACCEL_AUTO) {
+		vm_boot_keep_failed_logs(b, ATTEMPT_KVM); /* (the message names them so) */
 		ktap_note(k, "%s: boot %s (kvm): boot failure after %.1f s: %s; trying again under "
 			  "TCG, which the rest of this run uses", label, prefix,
 			  (double)b->elapsed_ms / 1000, b->detail);
 		*o->kvm_broken = true;
-		vm_boot_keep_failed_logs(b, ATTEMPT_KVM);
 		if (vm_boot(o, kernel, list, prefix, timeout, false, b, e))
 			return -1;
 	}
 	if (b->end != BOOT_FAILED || b->kvm || !b->panicked_early)
 		return 0;
+	vm_boot_keep_failed_logs(b, ATTEMPT_EARLY_PANIC);
 	ktap_note(k, "%s: boot %s (tcg): the kernel panicked after %.1f s, before the guest started "
 		  "oomlab: %s; booting once more (console log kept as %s.early-panic.console.log)",
 		  label, prefix, (double)b->elapsed_ms / 1000, b->detail, b->log_stem);
-	vm_boot_keep_failed_logs(b, ATTEMPT_EARLY_PANIC);
 	return vm_boot(o, kernel, list, prefix, timeout, false, b, e);
 }
 
@@ -222,12 +222,17 @@ static void show_notes(struct boot_stream *s)
 /*
  * While qemu runs: report each case the guest has finished, in order, unless its verdict
  * waits for the boot's end (a panic expected, a case with a boot of its own and its
- * console patterns).
+ * console patterns), or the boot may yet be done again (KVM under --accel auto).
  */
 static void stream_results(void *ctx, const struct boot *b)
 {
 	struct boot_stream *s = ctx;
 
+	/* (a KVM boot that fails is booted again under TCG: its results would not stand) */
+	if (b->kvm && s->o->accel == ACCEL_AUTO) {
+		progress_tick();
+		return;
+	}
 	guest_ktap_read(&s->g, b, s->o, false);
 	while (s->emitted < s->n) {
 		const struct vm_case *c = s->cases[s->emitted];
