@@ -391,8 +391,7 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 		case_fail(r, OUT_SETUP_FAILED, "kernel log: %s", e.msg);
 		goto out;
 	}
-	/* Not machine-wide: there the harness's own reads of /proc allocate kernel memory and
-	 * would meet the global OOM themselves (seen with vm.oom_kill_allocating_task). */
+	/* (not machine-wide: the harness's reads would meet the global OOM, docs/results.md) */
 	memtrace_start(&r->trace, cs->scope == SCOPE_MACHINE ? 0 : env->sample_ms, r->nprocs, now_ms());
 	for (i = 0; i < r->nprocs; i++)
 		if (start_process(r, env, i, deadline))
