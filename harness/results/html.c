@@ -5,6 +5,7 @@
  * detail (checks, processes, memory over time, kernel log) is embedded as JSON and drawn
  * by the small script at the end (tables, bars, an SVG plot).
  */
+#include "results/markup.h"
 #include "results/results.h"
 
 #include <errno.h>
@@ -95,22 +96,6 @@ static const char *const script =
 	" try { draw(section, JSON.parse(s.textContent)); }"
 	" catch (e) { section.appendChild(el('p', 'the detail of this case cannot be shown: ' + e)); } });\n";
 
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '&')
-			fputs("&amp;", f);
-		else if (*s == '<')
-			fputs("&lt;", f);
-		else if (*s == '>')
-			fputs("&gt;", f);
-		else if (*s == '"')
-			fputs("&quot;", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 /* JSON inside <script>: no "<" at all ("</script>" in a log line must not end it). */
 static void script_json(FILE *f, const char *s)
 {
@@ -150,10 +135,10 @@ static bool seen_before(const struct results *rs, int i)
 static void kernel_name(FILE *f, const struct results *rs, const char *kernel)
 {
 	if (strcmp(kernel, "host"))
-		html_text(f, kernel);
+		markup_text(f, kernel);
 	else {
 		fputs("host ", f);
-		html_text(f, rs->host_kernel);
+		markup_text(f, rs->host_kernel);
 	}
 }
 
@@ -173,7 +158,7 @@ static void matrix(FILE *f, const struct results *rs)
 		if (seen_before(rs, i))
 			continue;
 		fputs("<tr><td>", f);
-		html_text(f, rs->list[i].name);
+		markup_text(f, rs->list[i].name);
 		fputs("</td>", f);
 		for (int k = 0; k < rs->nkernels; k++) {
 			int at;
@@ -199,13 +184,13 @@ static void case_section(FILE *f, const struct results *rs, int i)
 
 	anchor(id, sizeof(id), i);
 	fprintf(f, "<section id=\"%s\"><h3 class=\"%s\">", id, verdict_word(c->v));
-	html_text(f, c->name);
+	markup_text(f, c->name);
 	fputs(" on ", f);
 	kernel_name(f, rs, c->kernel);
 	fprintf(f, ": %s", verdict_word(c->v));
 	if (c->reason) {
 		fputs(" (", f);
-		html_text(f, c->reason);
+		markup_text(f, c->reason);
 		fputs(")", f);
 	}
 	fputs("</h3>\n", f);
@@ -214,7 +199,7 @@ static void case_section(FILE *f, const struct results *rs, int i)
 	if (c->ndiags) {
 		fputs("<details><summary>KTAP diagnostics</summary><pre>", f);
 		for (int d = 0; d < c->ndiags; d++) {
-			html_text(f, c->diags[d]);
+			markup_text(f, c->diags[d]);
 			fputc('\n', f);
 		}
 		fputs("</pre></details>\n", f);
@@ -239,7 +224,7 @@ int results_write_html(const struct results *rs, const char *path, struct err *e
 		"<title>oomlab report %s</title><style>%s</style></head><body>\n"
 		"<h1>oomlab report</h1>\n<p>Started %s on a host running Linux ", rs->started, style,
 		rs->started);
-	html_text(f, rs->host_kernel);
+	markup_text(f, rs->host_kernel);
 	fprintf(f, ". pass %d, fail %d, skip %d, error %d.</p>\n<h2>Cases by kernel</h2>\n", counts[0],
 		counts[1], counts[2], counts[3]);
 	matrix(f, rs);

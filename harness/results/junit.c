@@ -1,44 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JUnit XML: one <testsuite> per kernel (the host first), one <testcase> per case. */
 #include "results/results.h"
-#include "base/utf8.h"
+#include "results/markup.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Text as XML character data or an attribute value; bytes XML 1.0 forbids, and bytes
- * that are not UTF-8 (a kernel log's), become '?'. */
-static void xml_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		int n = utf8_seq_len((const unsigned char *)s);
-
-		if (n > 1) {
-			fwrite(s, 1, (size_t)n, f);
-			s += n - 1;
-		} else if (n == 0)
-			fputc('?', f);
-		else if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c < 0x20 && c != '\n' && c != '\t')
-			fputc('?', f);
-		else
-			fputc(c, f);
-	}
-}
-
 static void diagnostics(FILE *f, const struct case_result *c)
 {
 	for (int i = 0; i < c->ndiags; i++) {
-		xml_text(f, c->diags[i]);
+		markup_text(f, c->diags[i]);
 		fputc('\n', f);
 	}
 }
@@ -48,18 +20,18 @@ static void testcase(FILE *f, const struct results *rs, const struct case_result
 	const char *kernel = strcmp(c->kernel, "host") ? c->kernel : rs->host_kernel;
 
 	fputs("    <testcase classname=\"oomlab.", f);
-	xml_text(f, c->kernel);
+	markup_text(f, c->kernel);
 	fputs("\" name=\"", f);
-	xml_text(f, c->name);
+	markup_text(f, c->name);
 	fprintf(f, "\" time=\"%.3f\">\n", c->duration_ms > 0 ? (double)c->duration_ms / 1000 : 0.0);
 	if (c->v == V_SKIP) {
 		fputs("      <skipped message=\"", f);
-		xml_text(f, c->reason ? c->reason : "");
+		markup_text(f, c->reason ? c->reason : "");
 		fputs("\"/>\n", f);
 	} else if (c->v != V_PASS) {
 		fprintf(f, "      <%s type=\"%s\" message=\"", c->v == V_ERROR ? "error" : "failure",
 			verdict_word(c->v));
-		xml_text(f, c->reason ? c->reason : c->ndiags ? c->diags[0] : verdict_word(c->v));
+		markup_text(f, c->reason ? c->reason : c->ndiags ? c->diags[0] : verdict_word(c->v));
 		fputs("\">", f);
 		diagnostics(f, c);
 		fprintf(f, "</%s>\n", c->v == V_ERROR ? "error" : "failure");
@@ -70,7 +42,7 @@ static void testcase(FILE *f, const struct results *rs, const struct case_result
 		fputs("</system-out>\n", f);
 	}
 	fputs("      <properties><property name=\"kernel\" value=\"", f);
-	xml_text(f, kernel);
+	markup_text(f, kernel);
 	fputs("\"/></properties>\n    </testcase>\n", f);
 }
 
@@ -84,7 +56,7 @@ static void testsuite(FILE *f, const struct results *rs, const char *kernel)
 		if (!strcmp(rs->list[i].kernel, kernel) && rs->list[i].duration_ms > 0)
 			ms += rs->list[i].duration_ms;
 	fputs("  <testsuite name=\"oomlab.", f);
-	xml_text(f, kernel);
+	markup_text(f, kernel);
 	fprintf(f, "\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" "
 		"timestamp=\"%s\">\n", counts[0] + counts[1] + counts[2] + counts[3], counts[1], counts[3],
 		counts[2], (double)ms / 1000, rs->started);
