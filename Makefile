@@ -79,9 +79,11 @@ initramfs: $(B)/initramfs.cpio.gz
 # Debian 12's 6.1 and 6.12 images, fetched with apt-get download and kept here.
 KERNELS ?= $(B)/kernels
 
-# The suite on each of them, in qemu guests (machine-wide cases included).
+# The suite on each of them, in qemu guests (machine-wide cases included); VM_FLAVOURS
+# adds 6.1's PREEMPT_RT and cloud images (VM_FLAVOURS= for 6.1 and 6.12 alone).
+VM_FLAVOURS ?= rt cloud
 vm-check: all initramfs
-	@set -e; images=$$(harness/vm/fetch-kernels.sh $(KERNELS)); \
+	@set -e; images=$$(harness/vm/fetch-kernels.sh $(KERNELS) $(VM_FLAVOURS)); \
 	$(B)/oomlab --vm-only $$(for i in $$images; do printf -- '--kernel %s ' "$$i"; done)
 
 check: all

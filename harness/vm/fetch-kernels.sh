@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fetch Debian 12's newest 6.1 and 6.12 kernel images (apt-get download, no install)
 # and unpack them into DIR/PACKAGE/. Prints the path of each vmlinuz, one per line.
-# A package already unpacked in DIR is not fetched again.
-# Usage: harness/vm/fetch-kernels.sh DIR
+# A package already unpacked in DIR is not fetched again. Each FLAVOUR (rt, cloud) adds
+# 6.1's image of that flavour (linux-image-6.1.0-N-FLAVOUR-amd64) after the two.
+# Usage: harness/vm/fetch-kernels.sh DIR [FLAVOUR...]
 set -euo pipefail
-dir=${1:?usage: fetch-kernels.sh DIR}
+dir=${1:?usage: fetch-kernels.sh DIR [rt] [cloud]}
+shift
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
@@ -17,10 +19,16 @@ packages=(
 	"$(newest '^linux-image-6\.1\.0-[0-9]+-amd64$')"
 	"$(newest '^linux-image-6\.12\.[0-9]+\+deb12-amd64$')"
 )
+for flavour in "$@"; do
+	case "$flavour" in
+	rt | cloud) packages+=("$(newest "^linux-image-6\\.1\\.0-[0-9]+-$flavour-amd64\$")") ;;
+	*) echo "fetch-kernels: no flavour '$flavour' (rt, cloud)" >&2; exit 1 ;;
+	esac
+done
 for pkg in "${packages[@]}"; do
 	if [ -z "$pkg" ]; then
-		echo "fetch-kernels: apt knows no Debian 6.1 or 6.12 kernel image: run apt-get update" \
-			"(Debian 12 sources needed)" >&2
+		echo "fetch-kernels: apt knows no Debian 6.1 or 6.12 kernel image (or flavour): run" \
+			"apt-get update (Debian 12 sources needed)" >&2
 		exit 1
 	fi
 	ver=${pkg#linux-image-}
