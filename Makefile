@@ -39,7 +39,7 @@ HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harn
              ratelimit casesysctl memtrace) \
            $(addprefix harness/judge/,judge judge_model casediag casejson ktap) \
            $(addprefix harness/results/,verdict results resultsout markup junit resultsjson html progress) \
-           $(addprefix harness/vm/,vm_boot vm_watch vm_suite vm_stream vm_cases)
+           $(addprefix harness/vm/,vm_boot vm_watch vm_suite vm_stream vm_cases vm_cpio vm_modules)
 
 STRESSOR_BINS := $(STRESSORS:%=$(B)/stressors/%)
 STRESSOR_LIB_OBJS := $(STRESSOR_LIB:%=$(B)/obj/%.o) $(SHARED:%=$(B)/obj/%.o)

@@ -162,8 +162,8 @@ static const struct cli_opt opts[] = {
 	  set_timeout_scale },
 	{ "model-kernel", 0, "VERSION", G_RUN, "the badness model follows this kernel's rules, not\n"
 	  "the running one's (to see its checks fail)", K_CALL, 0, set_model_kernel },
-	{ "swap-dir", 0, "DIR", G_RUN, "where a case's own swap file goes (default /var/tmp)",
-	  K_TEXT, F(o.swap_dir), NULL },
+	{ "swap-dir", 0, "DIR", G_RUN, "where a case's own swap file goes, and each VM guest's\n"
+	  "disk (a file with no name; default /var/tmp)", K_TEXT, F(o.swap_dir), NULL },
 	{ "tmpfile-dir", 0, "DIR", G_RUN, "where {tmpfile} goes (default /dev/shm)", K_TEXT,
 	  F(o.tmpfile_dir), NULL },
 	{ "guest", 0, NULL, G_RUN, "inside oomlab's VM guest: also run machine-wide cases\n(refused "

@@ -521,6 +521,7 @@ static void run_guests(struct suite *s, const struct results_out *ro, char **nam
 		vo.cases_dir = o->cases_dir;
 		vo.expected_dir = o->expected_dir;
 		vo.stressor_dir = o->stressor_dir;
+		vo.disk_dir = o->swap_dir;
 		vo.case_timeout_ms = o->timeout_ms;
 		vo.case_timeout_forced = o->timeout_forced;
 		vo.sigfd = s->env.sigfd;

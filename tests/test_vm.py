@@ -70,6 +70,24 @@ def test_case_in_the_guest(suite_runs, series, case):
     assert res["ok"], k.diags(name)
 
 
+# The cases that need swap or page cache on a disk: they skip in a guest without one.
+DISK_CASES = [c for c in CASES
+              if re.search(r"^(swap|needs)\s*=", (ROOT / "cases" / f"{c}.case").read_text(), re.M)]
+
+
+@pytest.mark.parametrize("series", ["6.1", "6.12"])
+def test_swap_and_page_cache_cases_run_on_the_guests_disk(suite_runs, series):
+    r, k = suite_runs[series]
+    assert len(DISK_CASES) >= 4
+    assert re.search(r"^# \S+: the guest's disk modules from \S+: .*\bvirtio_blk\b.*\bext4\b", r.stdout,
+                     re.M), r.stdout
+    assert re.search(r"^# \S+: guest: /var/tmp is /dev/vda, 1024 MiB, ext2", r.stdout, re.M), r.stdout
+    for case in DISK_CASES:
+        [name] = [n for n in k.order if n.endswith(":" + case)]
+        assert k.results[name]["directive"] != "SKIP", (name, k.results[name]["reason"])
+        assert k.results[name]["ok"], k.diags(name)
+
+
 @pytest.mark.parametrize("series", ["6.1", "6.12"])
 def test_guest_run_exit_code_and_plan(suite_runs, series):
     r, k = suite_runs[series]

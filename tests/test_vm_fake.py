@@ -2,6 +2,7 @@
 """The VM backend against a fake qemu (tests/fakes): how a boot is started, watched and
 judged, without a kernel to boot. Results must come from this boot only; a KVM that
 cannot run the guest must be noticed in seconds and the boot tried again under TCG."""
+import hashlib
 import os
 import pathlib
 import re
@@ -36,8 +37,8 @@ def vm(tmp_path):
     logs = tmp_path / "logs"
     argsfile = tmp_path / "qemu-args"
 
-    def go(mode, *args, kernels=(image,), timeout=120):
-        env = dict(os.environ, FAKE_QEMU=mode, FAKE_QEMU_ARGS=str(argsfile))
+    def go(mode, *args, kernels=(image,), timeout=120, env_extra=None):
+        env = dict(os.environ, FAKE_QEMU=mode, FAKE_QEMU_ARGS=str(argsfile), **(env_extra or {}))
         kernel_args = [a for k in kernels for a in ("--kernel", k)]
         r = run([OOMLAB, "--vm-only", *kernel_args, "--qemu", FAKE_QEMU, "--initramfs", initramfs,
                  "--vm-logs", logs, *args], env=env, timeout=timeout)
@@ -278,3 +279,106 @@ def test_the_guest_samples_as_the_host_was_told(vm):
                                                                             "hog-killed").qemu_calls[:2]]
     assert "oomlab.sample_ms=0" in first and "oomlab.detail=1" not in first
     assert "oomlab.sample_ms=5" in second and "oomlab.detail=1" in second
+
+
+def test_each_boot_gets_a_blank_disk_with_no_name(vm, tmp_path):
+    disks = tmp_path / "disks"
+    disks.mkdir()
+    seen = tmp_path / "seen"
+    r = vm("guest", "--accel", "tcg", "--swap-dir", disks, "hog-killed", "panic-on-oom-global",
+           env_extra={"FAKE_QEMU_SEEN": str(seen)})
+    assert re.search(r"^ok 1 6\.99\.0-fake:hog-killed$", r.stdout, re.M), r.stdout
+    # (the fake guest never panics: panic-on-oom-global fails) panic-on-oom-global has a boot of its own: two boots, a disk each, 1 GiB, never named
+    assert seen.read_text().count(f"disk 0 {1 << 30} virtio raw\n") == 2, seen.read_text()
+    assert all("oomlab.disk=vda" in call for call in r.qemu_calls)
+    assert list(disks.iterdir()) == []
+    assert "had no disk" not in r.stdout
+    # what the guest's /init said of it is a header note, not a diagnostic of the first case
+    assert re.search(r"^# 6\.99\.0-fake: guest: /var/tmp is /dev/vda, 1024 MiB", r.stdout, re.M), r.stdout
+    assert not re.search(r"^# guest:", r.stdout, re.M), r.stdout
+
+
+def test_without_a_folder_for_the_disk_the_guest_boots_without_one(vm, tmp_path):
+    r = vm("guest", "--accel", "tcg", "--swap-dir", tmp_path / "missing", "hog-killed")
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: boot boot-1 had no disk: cannot make the guest's disk in "
+                     r"`\S+/missing` \(--swap-dir\): No such file or directory$", r.stdout, re.M), r.stdout
+    assert not any("-drive" in call.split("\n") for call in r.qemu_calls)
+    assert not any("oomlab.disk" in call for call in r.qemu_calls)
+
+
+def fake_module(name, depends=""):
+    """Enough of a .ko for oomlab: its .modinfo strings, among other bytes."""
+    return (b"\x7fELF" + bytes(range(64)) + f"\0license=GPL\0depends={depends}\0name={name}\0"
+            f"vermagic=6.99.0-fake SMP mod_unload\0".encode() + name.encode() * 50)
+
+
+def fake_package(root, modules, builtin=()):
+    """A kernel package as Debian's unpack: boot/vmlinuz-V and lib/modules/V/ (no modules.dep)."""
+    (root / "boot").mkdir(parents=True)
+    image = fake_bzimage(root / "boot" / "vmlinuz-6.99.0-fake")
+    moddir = root / "lib" / "modules" / "6.99.0-fake"
+    order, bodies = [], {}
+    for path, depends in modules.items():
+        body = fake_module(pathlib.Path(path).name.split(".")[0], depends)
+        bodies[pathlib.Path(path).name.split(".")[0].replace("-", "_")] = body
+        target = moddir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path.endswith(".xz"):
+            target.write_bytes(subprocess.run(["xz", "-c"], input=body, capture_output=True,
+                                              check=True).stdout)
+        else:
+            target.write_bytes(body)
+        order.append(path.removesuffix(".xz"))
+    (moddir / "modules.order").write_text("".join(p + "\n" for p in order))
+    (moddir / "modules.builtin").write_text("".join(p + "\n" for p in builtin))
+    return image, bodies
+
+
+@pytest.mark.skipif(shutil.which("xz") is None, reason="xz is not installed")
+def test_the_kernels_disk_modules_go_to_the_guest_in_load_order(vm, tmp_path):
+    image, bodies = fake_package(tmp_path / "pkg", {
+        "kernel/drivers/virtio/virtio_ring.ko": "",
+        "kernel/drivers/virtio/virtio.ko": "virtio_ring",
+        "kernel/drivers/block/virtio_blk.ko": "virtio,virtio_ring",
+        "kernel/crypto/crc32c-generic.ko": "",
+        "kernel/fs/jbd2/jbd2.ko.xz": "",
+        "kernel/fs/mbcache.ko": "",
+        "kernel/fs/ext4/ext4.ko": "jbd2,mbcache",
+        "kernel/fs/fat/vfat.ko": "",
+    }, builtin=["kernel/drivers/virtio/virtio_pci.ko"])
+    seen = tmp_path / "seen"
+    r = vm("guest", "--accel", "tcg", "hog-killed", kernels=(image,),
+           env_extra={"FAKE_QEMU_SEEN": str(seen)})
+    assert r.returncode == 0, r.stdout
+    want = ["virtio_ring", "virtio", "virtio_blk", "crc32c_generic", "jbd2", "mbcache", "ext4"]
+    assert re.search(r"^# 6\.99\.0-fake: the guest's disk modules from \S+/pkg/lib/modules/6\.99\.0-fake: "
+                     + " ".join(want) + r" \(built in: virtio_pci\)$", r.stdout, re.M), r.stdout
+    modules = [line.split() for line in seen.read_text().splitlines() if line.startswith("module ")]
+    assert [m[1] for m in modules] == [f"oomlab/modules/{i:02d}-{n}.ko" for i, n in enumerate(want)]
+    # each as the kernel loads it: jbd2 uncompressed from its .ko.xz
+    assert [m[2] for m in modules] == [hashlib.sha256(bodies[n]).hexdigest() for n in want]
+
+
+def test_a_missing_dependency_is_said_and_the_guest_boots_without_modules(vm, tmp_path):
+    image, _ = fake_package(tmp_path / "pkg", {
+        "kernel/drivers/virtio/virtio_pci.ko": "",
+        "kernel/drivers/block/virtio_blk.ko": "virtio_gone",
+        "kernel/fs/ext4/ext4.ko": "",
+    })
+    seen = tmp_path / "seen"
+    r = vm("guest", "--accel", "tcg", "hog-killed", kernels=(image,),
+           env_extra={"FAKE_QEMU_SEEN": str(seen)})
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: the guest gets no disk modules: the guest's disk modules "
+                     r"from `\S+/6\.99\.0-fake`: a dependency of virtio_blk: `\S+/modules\.order` "
+                     r"lists no module virtio_gone$", r.stdout, re.M), r.stdout
+    assert "module " not in seen.read_text()
+
+
+def test_a_kernel_without_modules_gets_none(vm):
+    r = vm("guest", "--accel", "tcg", "hog-killed")
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: no modules of 6\.99\.0-fake found \(beside the image or in "
+                     r"/lib/modules\): the guest has a disk only if virtio_pci, virtio_blk, ext4 and "
+                     r"crc32c are built in$", r.stdout, re.M), r.stdout

@@ -13,10 +13,11 @@ mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 
 args="--cases /oomlab/cases --expected /oomlab/expected"
-boot= busy= kill_after=
+boot= busy= kill_after= disk=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
 	oomlab.boot=*) boot=${word#oomlab.boot=} ;;
+	oomlab.disk=*) disk=${word#oomlab.disk=} ;;
 	oomlab.kill_after=*) kill_after=${word#oomlab.kill_after=} ;;
 	oomlab.busy_cgroup=1) busy=1 ;;
 	oomlab.cases=*) args="$args $(echo "${word#oomlab.cases=}" | tr , ' ')" ;;
@@ -39,6 +40,34 @@ before=$(sysctls)
 
 # The host counts only results that follow this boot's word (from its command line).
 echo "# oomlab-guest: boot $boot" >/dev/ttyS1
+
+# The disk the host attached (a blank virtio disk), as /var/tmp: the cases' swap files and
+# page cache go there. Its drivers may be modules the host put in /oomlab/modules, named
+# in the order they load.
+for module in /oomlab/modules/*.ko; do
+	[ -e "$module" ] || continue
+	insmod "$module" 2>/dev/console ||
+		echo "# guest: insmod ${module##*/} failed (see the console log)" >/dev/ttyS1
+done
+mkdir -p /var/tmp
+if [ -n "$disk" ]; then
+	for _ in $(seq 50); do
+		[ -b "/dev/$disk" ] && break
+		usleep 100000
+	done
+	if [ ! -b "/dev/$disk" ]; then
+		echo "# guest: no disk: /dev/$disk did not appear (virtio_pci and virtio_blk neither" \
+			"built in nor given as modules): swap files and page cache cases skip" >/dev/ttyS1
+	elif ! mke2fs -q -F -m 0 -i 1048576 "/dev/$disk" >/dev/console 2>&1 ||
+		! { mount -t ext2 "/dev/$disk" /var/tmp || mount -t ext4 "/dev/$disk" /var/tmp; } \
+			>/dev/console 2>&1; then
+		echo "# guest: no disk: /dev/$disk could not be made ext2 and mounted (is ext2 or" \
+			"ext4 built in or given as a module? see the console log)" >/dev/ttyS1
+	else
+		echo "# guest: /var/tmp is /dev/$disk, $(($(cat /sys/block/$disk/size) / 2048)) MiB," \
+			"ext2: swap files and page cache go there" >/dev/ttyS1
+	fi
+fi
 
 # As a login shell's or a CI runner's would be: oomlab starts in a cgroup that is not
 # the root and holds another process.

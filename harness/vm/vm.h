@@ -23,6 +23,9 @@ enum vm_accel {
 /* Guest memory unless --vm-memory says otherwise. */
 #define VM_MEMORY_MB_DEFAULT 512
 
+/* Each boot's blank disk (sparse: only what the guest writes takes room). */
+#define VM_DISK_MB 1024
+
 struct boot;
 
 struct vm_opts {
@@ -34,6 +37,7 @@ struct vm_opts {
 					another process, as a login shell's or CI runner's is */
 	const char *initramfs;
 	const char *log_dir;         /* console logs are kept here */
+	const char *disk_dir;        /* each boot's disk is a nameless file here (--swap-dir) */
 	int memory_mb;
 	int cpus;
 	bool verbose;
@@ -74,6 +78,7 @@ struct boot {
 	bool kvm;
 	bool kvm_failed;             /* KVM could not run the guest (TCG may) */
 	bool panicked_early;         /* the kernel panicked before the guest started oomlab */
+	char no_disk[PATH_MAX + 128]; /* why the guest got no disk; "" when it got one */
 };
 
 /* A boot attempt whose logs were kept beside the next one's, and why. */

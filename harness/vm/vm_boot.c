@@ -122,11 +122,35 @@ static void make_nonce(char *out, size_t len)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);
 }
 
-static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char *append,
-			const struct boot *b, int log_fd, struct err *e)
+/*
+ * The boot's disk: a blank file of VM_DISK_MB with no name, so that nothing is left
+ * behind whatever happens to this run; qemu opens it as /proc/self/fd/DISK_FD. -1 with
+ * b->no_disk saying why.
+ */
+#define DISK_FD 3
+static int open_disk(const struct vm_opts *o, struct boot *b)
 {
-	char mem[16], cpus[16], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8];
-	const char *argv[40];
+	int fd = o->disk_dir ? open(o->disk_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+
+	if (!o->disk_dir) {
+		snprintf(b->no_disk, sizeof(b->no_disk), "no folder for the guest's disk");
+		return -1;
+	}
+	if (fd < 0 || ftruncate(fd, (off_t)VM_DISK_MB << 20)) {
+		snprintf(b->no_disk, sizeof(b->no_disk), "cannot make the guest's disk in `%s` "
+			 "(--swap-dir): %s", o->disk_dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char *append,
+			const struct boot *b, int log_fd, int disk_fd, struct err *e)
+{
+	char mem[16], cpus[16], serial0[PATH_MAX + 8], serial1[PATH_MAX + 8], drive[96];
+	const char *argv[44];
 	int n = 0;
 	pid_t pid, parent = getpid();
 
@@ -145,6 +169,12 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 	argv[n++] = "-monitor"; argv[n++] = "none";
 	argv[n++] = "-serial"; argv[n++] = serial0;   /* ttyS0: console */
 	argv[n++] = "-serial"; argv[n++] = serial1;   /* ttyS1: KTAP */
+	if (disk_fd >= 0) {
+		/* cache=unsafe: nothing on it outlives the boot, so never wait for the host's disk */
+		snprintf(drive, sizeof(drive), "file=/proc/self/fd/%d,format=raw,if=virtio,cache=unsafe",
+			 DISK_FD);
+		argv[n++] = "-drive"; argv[n++] = drive;
+	}
 	if (b->kvm) {
 		argv[n++] = "-accel"; argv[n++] = "kvm";
 		argv[n++] = "-cpu"; argv[n++] = "host";
@@ -160,7 +190,7 @@ static pid_t start_qemu(const struct vm_opts *o, const char *kernel, const char 
 	if (pid == 0) {
 		const struct child_setup setup = {
 			.stdout_fd = log_fd, .stderr_fd = log_fd, .die_with = parent,
-			.own_group = true, .keep_fd = -1,
+			.own_group = true, .keep_fd = disk_fd, .keep_at = DISK_FD,
 		};
 
 		if (child_setup(&setup))
@@ -372,7 +402,7 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 	char append[4096], forced[96] = "";
 	struct boot_watch w;
 	long t0 = now_ms();
-	int status = 0, log_fd = -1;
+	int status = 0, log_fd = -1, disk_fd;
 	pid_t pid;
 
 	memset(b, 0, sizeof(*b));
@@ -385,6 +415,7 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 			       o->kvm_device);
 	if (create_logs(o, prefix, b, &log_fd, e))
 		return -1;
+	disk_fd = open_disk(o, b);
 	make_nonce(b->nonce, sizeof(b->nonce));
 	if (o->case_timeout_forced)
 		snprintf(forced, sizeof(forced), " oomlab.timeout=%ldms", o->case_timeout_ms);
@@ -392,14 +423,19 @@ int vm_boot(const struct vm_opts *o, const char *kernel, const char *cases, cons
 		 o->sample_ms);
 	/* TCG runs the guest several times slower: give each case's timeout room. */
 	if (snprintf(append, sizeof(append), "console=ttyS0 panic=-1 oomlab.guest=1 oomlab.boot=%s "
-		     "oomlab.timeout_scale=%d%s%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,
+		     "oomlab.timeout_scale=%d%s%s%s%s%s oomlab.cases=%s", b->nonce, kvm ? 1 : 3,
 		     o->verbose ? " oomlab.verbose=1" : "", o->busy_cgroup ? " oomlab.busy_cgroup=1" : "",
-		     o->detail ? " oomlab.detail=1" : "", forced, cases) >= (int)sizeof(append)) {
+		     o->detail ? " oomlab.detail=1" : "", disk_fd >= 0 ? " oomlab.disk=vda" : "",
+		     forced, cases) >= (int)sizeof(append)) {
 		close(log_fd);
+		if (disk_fd >= 0)
+			close(disk_fd);
 		return err_set(e, E2BIG, "the kernel command line for %s", prefix);
 	}
-	pid = start_qemu(o, kernel, append, b, log_fd, e);
+	pid = start_qemu(o, kernel, append, b, log_fd, disk_fd, e);
 	close(log_fd);
+	if (disk_fd >= 0)
+		close(disk_fd); /* qemu has its own: the disk is gone when qemu is */
 	if (pid < 0)
 		return -1;
 	boot_watch_open(&w, b->console, b->qemu_log); /* a file it cannot open is not watched */

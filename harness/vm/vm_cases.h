@@ -5,6 +5,7 @@
  * this run names, as the host has them now (--cases, --expected: the user's own, or
  * files changed since the initramfs was built). The kernel unpacks both in order, so
  * the guest finds them at /oomlab/cases/ and /oomlab/expected/, later files over earlier.
+ * The kernel's disk modules, where it needs some, go into the second archive too.
  */
 #ifndef OOMLAB_VM_CASES_H
 #define OOMLAB_VM_CASES_H
@@ -13,11 +14,13 @@
 
 #include "base/err.h"
 #include "vm/vm.h"
+#include "vm/vm_modules.h"
 
 /*
- * Write o->initramfs with the named cases appended to path (made fresh, in o->log_dir).
- * Returns 0, or -1 with e set (nothing left behind).
+ * Write o->initramfs with the named cases and the modules m (may be NULL) appended to
+ * path (made fresh, in o->log_dir). Returns 0, or -1 with e set (nothing left behind).
  */
-int vm_cases_initramfs(const struct vm_opts *o, char **names, int n, const char *path, struct err *e);
+int vm_cases_initramfs(const struct vm_opts *o, char **names, int n, const struct vm_modules *m,
+		       const char *path, struct err *e);
 
 #endif

@@ -95,14 +95,19 @@ void guest_ktap_init(struct guest_ktap *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* A note of the guest's header: its /init's ("guest: "), then oomlab's. */
+static bool header_note(const char *line)
+{
+	return starts_with(line, "guest: ") || starts_with(line, "oomlab on ") ||
+	       starts_with(line, "cases run in");
+}
+
 /* The guest's header notes come before its first result: kept apart from its diagnostics. */
 static void take_notes(struct guest_ktap *g)
 {
 	int i;
 
-	for (i = 0; i < g->npending && starts_with(g->pending[i], "oomlab on "); i++)
-		push(&g->notes, &g->nnotes, g->pending[i]);
-	for (; i < g->npending && starts_with(g->pending[i], "cases run in"); i++)
+	for (i = 0; i < g->npending && header_note(g->pending[i]); i++)
 		push(&g->notes, &g->nnotes, g->pending[i]);
 	for (int d = 0; d < i; d++)
 		free(g->pending[d]);

@@ -288,6 +288,8 @@ static void run_boot(struct ktap *k, const struct vm_opts *o, const char *kernel
 	ktap_note(k, "%s: boot %s (%s): %s after %.1f s%s%s", label, prefix, b.kvm ? "kvm" : "tcg",
 		  end_words[b.end], (double)b.elapsed_ms / 1000, b.end == BOOT_FINISHED ? "" : ": ",
 		  b.end == BOOT_FINISHED ? "" : b.detail);
+	if (b.no_disk[0])
+		ktap_note(k, "%s: boot %s had no disk: %s", label, prefix, b.no_disk);
 	show_notes(&s);
 	for (i = s.emitted; i < n; i++) {
 		const struct guest_result *r = guest_result(&s.g, cases[i]->name);
@@ -318,6 +320,22 @@ static bool on_path(const char *prog)
 	return found;
 }
 
+/* The kernel's modules for the guest's disk, read (the note says which, or why none). */
+static void guest_modules(struct ktap *k, const char *kernel, const char *label, struct vm_modules *m)
+{
+	char version[128], said[PATH_MAX + 512];
+	struct err e;
+
+	if (bzimage_version(kernel, version, sizeof(version), &e))
+		return;
+	if (vm_modules_load(kernel, version, m, &e)) {
+		ktap_note(k, "%s: the guest gets no disk modules: %s", label, e.msg);
+		return;
+	}
+	vm_modules_describe(m, version, said, sizeof(said));
+	ktap_note(k, "%s: %s", label, said);
+}
+
 /*
  * What a kernel's boots need before any: its image, qemu, the log folder, the initramfs
  * with the host's case files after it (at initramfs). false: every case failed, said.
@@ -326,6 +344,7 @@ static bool boots_ready(struct ktap *k, const struct vm_opts *o, const char *ker
 			char **names, int n, char *log_dir, size_t dlen, char *initramfs, size_t ilen)
 {
 	char why[PATH_MAX + 128];
+	struct vm_modules modules = { .n = 0 };
 	struct err e;
 
 	if (bzimage_version(kernel, why, sizeof(why), &e)) {
@@ -351,12 +370,14 @@ static bool boots_ready(struct ktap *k, const struct vm_opts *o, const char *ker
 		fail_all(k, label, names, n, why);
 		return false;
 	}
-	if (vm_cases_initramfs(o, names, n, initramfs, &e)) {
+	guest_modules(k, kernel, label, &modules);
+	if (vm_cases_initramfs(o, names, n, &modules, initramfs, &e)) {
 		/* (a log folder it cannot write: the boot says so next) */
-		ktap_note(k, "%s: the guest gets the initramfs's own case files, not the host's: %s",
-			  label, e.msg);
+		ktap_note(k, "%s: the guest gets the initramfs's own case files, not the host's, and "
+			  "no modules: %s", label, e.msg);
 		snprintf(initramfs, ilen, "%s", o->initramfs);
 	}
+	vm_modules_free(&modules);
 	return true;
 }
 
