@@ -10,10 +10,10 @@ top=$(cd "$(dirname "$0")" && pwd)
 # other commands: pytest, automake (tap-driver.sh), util-linux (setpriv), clang and its
 # libFuzzer runtime, junitparser and chromium (make check reads the results files back),
 # linux-source-6.1 (the kernel's kselftest runner), groff-base and man-db (the man page);
-# qemu, a static busybox and cpio (the VM backend).
+# qemu, a static busybox, cpio and xz (the VM backend; xz opens the kernels' .ko.xz modules).
 packages=(gcc make libc6-dev pkg-config libseccomp-dev python3-pytest automake util-linux
 	clang libclang-rt-14-dev python3-junitparser chromium linux-source-6.1 groff-base man-db
-	qemu-system-x86 busybox-static cpio)
+	qemu-system-x86 busybox-static cpio xz-utils)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
