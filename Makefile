@@ -37,7 +37,7 @@ HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harn
            $(addprefix harness/model/,badness casemodel rank explain replay) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
              ratelimit casesysctl memtrace) \
-           $(addprefix harness/judge/,judge judge_model casediag casejson ktap) \
+           $(addprefix harness/judge/,judge judge_model judge_report casediag casejson ktap) \
            $(addprefix harness/results/,verdict results resultsout markup junit resultsjson html progress) \
            $(addprefix harness/vm/,vm_boot vm_watch vm_suite vm_stream vm_cases vm_cpio vm_modules)
 

@@ -160,8 +160,9 @@ static const struct cli_opt opts[] = {
 	  F(o.state_dir), NULL },
 	{ "timeout-scale", 0, "N", G_RUN, "multiply every case's timeout by N", K_CALL, 0,
 	  set_timeout_scale },
-	{ "model-kernel", 0, "VERSION", G_RUN, "the badness model follows this kernel's rules, not\n"
-	  "the running one's (to see its checks fail)", K_CALL, 0, set_model_kernel },
+	{ "model-kernel", 0, "VERSION", G_RUN, "the badness model and the report's expected shape\n"
+	  "follow this kernel's rules, not the running one's (to see their checks fail)", K_CALL, 0,
+	  set_model_kernel },
 	{ "swap-dir", 0, "DIR", G_RUN, "where a case's own swap file goes, and each VM guest's\n"
 	  "disk (a file with no name; default /var/tmp)", K_TEXT, F(o.swap_dir), NULL },
 	{ "tmpfile-dir", 0, "DIR", G_RUN, "where {tmpfile} goes (default /dev/shm)", K_TEXT,

@@ -58,8 +58,8 @@ struct pattern_list {
 	struct pattern p[EXPECT_MAX_PATTERNS];
 };
 
-/* model_score = no, WHY: a default check turned off, with the reason. */
-struct model_optout {
+/* model_score = no, WHY (and the other default checks): turned off, with the reason. */
+struct check_optout {
 	bool off;
 	int line;
 	char why[160];
@@ -131,8 +131,10 @@ struct expect_spec {
 	struct word_expect change;   /* [change]: "applied" or the errno name */
 	struct order_chain order;    /* /proc/PID/oom_score before go */
 	struct order_chain model_order; /* the model's badness in the case's domain before go */
-	struct model_optout model_score;  /* model oom_score = kernel's (on unless "no") */
-	struct model_optout model_victim; /* predicted victim = the kernel's (on unless "no") */
+	struct check_optout model_score;  /* model oom_score = kernel's (on unless "no") */
+	struct check_optout model_victim; /* predicted victim = the kernel's (on unless "no") */
+	struct check_optout report_tasks; /* the task table lists every live process (on unless "no") */
+	struct check_optout report_shape; /* the report's lines have this kernel's fields (on unless "no") */
 	struct exit_list exits;
 	struct sample_list samples;
 	struct yes_no_expect panic;  /* VM: the guest's kernel panics (judged by the host) */

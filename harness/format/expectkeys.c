@@ -272,10 +272,10 @@ static void print_order(const struct expect_key *k, const void *field, line_fn l
 static int parse_optout(struct expect_loader *ld, const struct expect_key *k, void *field,
 			const char *value, int line)
 {
-	struct model_optout *o = field;
+	struct check_optout *o = field;
 	const char *why;
 
-	*o = (struct model_optout){ .line = line };
+	*o = (struct check_optout){ .line = line };
 	if (!strcmp(value, "yes"))
 		return 0;
 	why = after_prefix(value, "no,");
@@ -292,12 +292,12 @@ static int parse_optout(struct expect_loader *ld, const struct expect_key *k, vo
 
 static void reset_optout(void *field)
 {
-	memset(field, 0, sizeof(struct model_optout));
+	memset(field, 0, sizeof(struct check_optout));
 }
 
 static void print_optout(const struct expect_key *k, const void *field, line_fn line, void *ctx)
 {
-	const struct model_optout *o = field;
+	const struct check_optout *o = field;
 	char text[200];
 
 	if (!o->off)
@@ -472,6 +472,18 @@ static const struct expect_key keys[] = {
 	  "REASON`", "for every OOM event of the case with a task table, the victim the model "
 	  "picks from the table is the one the kernel killed. On unless turned off, with the "
 	  "reason" },
+	{ "report_tasks", false, FIELD(report_tasks), &optout, false, "`yes` (default) or `no, "
+	  "REASON`", "the task table of the case's first OOM report lists every process of the case "
+	  "that was alive (all but those that exited by themselves), each with the oom_score_adj "
+	  "/proc showed before go and at least half the memory (rss + swapents) it had then; while "
+	  "`vm.oom_dump_tasks` is on. On unless turned off, with the reason" },
+	{ "report_shape", false, FIELD(report_shape), &optout, false, "`yes` (default) or `no, "
+	  "REASON`", "each OOM report of the case has the lines and fields that "
+	  "[kernel-log-formats.md](kernel-log-formats.md) gives for the running kernel's version "
+	  "(the trigger line and its fields, the `CPU:` line, the `oom-kill:` summary, the memcg "
+	  "usage or Mem-Info, the task table's columns, the `Killed process` line's fields): a field "
+	  "gone is format drift. A report whose header the kernel's rate limit kept back is not "
+	  "judged. On unless turned off, with the reason" },
 	{ "exit", true, FIELD(exits), &exits, false, "`ROLE CODE`",
 	  "the role's process exited by itself with that code (repeatable)" },
 	{ "sample", true, FIELD(samples), &samples, false, "`ROLE FIELD VALUE`, FIELD one of "

@@ -458,6 +458,7 @@ enum verdict judge_case(const struct case_run *r, const struct expect_spec *x, s
 	check_samples(&j);
 	check_output(&j);
 	judge_model(&j);
+	judge_report(&j);
 	if (j.failures || verbose)
 		casediag_print(r, k, j.failures > 0, verbose);
 	/*

@@ -32,4 +32,7 @@ const struct proc_run *judge_role(const struct case_run *r, const char *role);
 /* The model's checks (judge_model.c). */
 void judge_model(struct judge *j);
 
+/* The reports' completeness and shape (judge_report.c). */
+void judge_report(struct judge *j);
+
 #endif

@@ -6,14 +6,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+bool kmsg_is_fifo(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+}
 
 int kmsg_open_at_end(const char *path, int *fd, struct err *e)
 {
 	*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (*fd < 0)
 		return err_set(e, errno, "open `%s`", path);
-	if (lseek(*fd, 0, SEEK_END) < 0) {
+	/* (a FIFO has no records before its reader: it is at its end) */
+	if (!kmsg_is_fifo(*fd) && lseek(*fd, 0, SEEK_END) < 0) {
 		int err = errno;
 
 		close(*fd);
@@ -91,10 +100,67 @@ int kmsg_parse_record(const char *raw, size_t len, struct kmsg_record *r)
 	return 0;
 }
 
+/* Keep a kernel record (facility 0); -1 when out of memory. */
+static int keep_record(struct kmsg_log *log, struct kmsg_record *r, struct err *e)
+{
+	if (r->facility != 0) {
+		free(r->text);
+		return 0;
+	}
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? log->cap * 2 : 256;
+		struct kmsg_record *recs = realloc(log->recs, cap * sizeof(*recs));
+
+		if (!recs) {
+			free(r->text);
+			return err_set(e, ENOMEM, "reading /dev/kmsg");
+		}
+		log->recs = recs;
+		log->cap = cap;
+	}
+	log->recs[log->n++] = *r;
+	return 0;
+}
+
+/*
+ * A FIFO carries records as /dev/kmsg gives them, one after the other: a record is a
+ * line, its " KEY=value" lines after it are not; a read may end inside a line, which
+ * waits in log->partial for the rest.
+ */
+static int read_fifo(int fd, struct kmsg_log *log, struct err *e)
+{
+	for (;;) {
+		ssize_t n = read(fd, log->partial + log->npartial, sizeof(log->partial) - log->npartial);
+		char *line, *nl;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN)
+			return err_set(e, errno, "read the kernel log's FIFO");
+		if (n <= 0)
+			return 0;
+		log->npartial += (size_t)n;
+		for (line = log->partial; (nl = memchr(line, '\n', log->npartial - (size_t)(line - log->partial)));
+		     line = nl + 1) {
+			struct kmsg_record r;
+
+			if (*line != ' ' && !kmsg_parse_record(line, (size_t)(nl - line + 1), &r) &&
+			    keep_record(log, &r, e))
+				return -1;
+		}
+		log->npartial -= (size_t)(line - log->partial);
+		memmove(log->partial, line, log->npartial);
+		if (log->npartial == sizeof(log->partial))
+			log->npartial = 0; /* a line longer than any record: dropped */
+	}
+}
+
 int kmsg_read_available(int fd, struct kmsg_log *log, struct err *e)
 {
 	char buf[8192];
 
+	if (kmsg_is_fifo(fd))
+		return read_fifo(fd, log, e);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 		struct kmsg_record r;
@@ -115,22 +181,8 @@ int kmsg_read_available(int fd, struct kmsg_log *log, struct err *e)
 			return 0;
 		if (kmsg_parse_record(buf, (size_t)n, &r))
 			continue;
-		if (r.facility != 0) {
-			free(r.text);
-			continue;
-		}
-		if (log->n == log->cap) {
-			size_t cap = log->cap ? log->cap * 2 : 256;
-			struct kmsg_record *recs = realloc(log->recs, cap * sizeof(*recs));
-
-			if (!recs) {
-				free(r.text);
-				return err_set(e, ENOMEM, "reading /dev/kmsg");
-			}
-			log->recs = recs;
-			log->cap = cap;
-		}
-		log->recs[log->n++] = r;
+		if (keep_record(log, &r, e))
+			return -1;
 	}
 }
 

@@ -9,6 +9,7 @@
 #ifndef OOMLAB_KMSG_H
 #define OOMLAB_KMSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/err.h"
@@ -26,10 +27,18 @@ struct kmsg_log {
 	struct kmsg_record *recs;
 	size_t n, cap;
 	unsigned long long lost;     /* records overwritten before they were read */
+	char partial[8192];          /* a FIFO's line not yet whole */
+	size_t npartial;
 };
 
-/* Open /dev/kmsg positioned after its last record. */
+/*
+ * Open /dev/kmsg positioned after its last record. A FIFO (--kmsg-path, for tests) that
+ * carries /dev/kmsg's records, a line each, is read too.
+ */
 int kmsg_open_at_end(const char *path, int *fd, struct err *e);
+
+/* Is fd a FIFO (not /dev/kmsg)? */
+bool kmsg_is_fifo(int fd);
 
 /* Append every kernel record available now (non-blocking); userspace ones
  * (written to /dev/kmsg, facility other than 0) are left out. */

@@ -16,6 +16,7 @@
 #include "run/caseenv.h"
 #include "run/caselog.h"
 #include "base/cleanup.h"
+#include "base/fileio.h"
 #include "shared/exitcodes.h"
 #include "run/runloop.h"
 #include "run/spawn.h"
@@ -353,6 +354,31 @@ static enum wait_result run_phase(struct case_run *r, const struct run_env *env,
 	return runloop_wait(r, env, deadline, triggers_finished, NULL);
 }
 
+/* vm.oom_dump_tasks: do the reports have a task table? (Unreadable: as by default, on.) */
+static bool dump_tasks_on(void)
+{
+	long on = 1;
+	struct err e;
+
+	return read_long("/proc/sys/vm/oom_dump_tasks", &on, &e) || on != 0;
+}
+
+/* Every process ready: what the judge compares the kernel's choice with. */
+static void sample_before_go(struct case_run *r, const struct run_env *env)
+{
+	struct err e;
+
+	model_env_read(&r->model, env->host, env->model_rules, r->cg_dir, env->root->ops->version);
+	r->dump_tasks = dump_tasks_on();
+	for (int i = 0; i < r->nprocs; i++) {
+		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e)) {
+			err_wrap(&e, "sampling %s", r->procs[i].spec->role);
+			case_warn(r, &e);
+		}
+		model_proc(&r->model, &r->procs[i].sample, &r->procs[i].model);
+	}
+}
+
 void case_run(struct case_run *r, const struct case_spec *cs, const struct run_env *env,
 	     settle_fn settled, void *settle_ctx, int expected_kills)
 {
@@ -397,14 +423,7 @@ void case_run(struct case_run *r, const struct case_spec *cs, const struct run_e
 		if (start_process(r, env, i, deadline))
 			goto out;
 	r->t_ready_ms = now_ms() - r->t0;
-	model_env_read(&r->model, env->host, env->model_rules, r->cg_dir, env->root->ops->version);
-	for (i = 0; i < r->nprocs; i++) {
-		if (proc_sample(r->procs[i].pid, &r->procs[i].sample, &e)) {
-			err_wrap(&e, "sampling %s", r->procs[i].spec->role);
-			case_warn(r, &e);
-		}
-		model_proc(&r->model, &r->procs[i].sample, &r->procs[i].model);
-	}
+	sample_before_go(r, env);
 	r->t_go_ms = now_ms() - r->t0;
 	for (i = 0; i < r->nprocs; i++)
 		if (cs->procs[i].trigger && send_go(r->procs[i].ctl)) {

@@ -115,6 +115,7 @@ struct case_run {
 	bool *line_ours;              /* per line: the case's (what dmesg patterns see) */
 	size_t nlines_ours;
 	struct model_env model;       /* the domains, read before go */
+	bool dump_tasks;              /* vm.oom_dump_tasks was on at go: reports have a task table */
 	struct event_model *models;   /* per event of the case: the predicted victim */
 	int kills_logged;             /* "Killed process" lines of this case */
 	char not_judged[256];         /* why the log cannot be judged (a report suppressed by others) */
