@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * idle: a bystander. Allocates and touches a fixed amount of anonymous memory, and
- * optionally file-backed (page cache of an unlinked file) and shmem (memfd) memory,
- * then says ready and waits to be killed. With --sharers, that many more processes
+ * optionally file-backed (page cache of an unlinked file) and shmem (memfd) memory and
+ * page tables with nothing under them, then says ready and waits to be killed. With --sharers, that many more processes
  * share its mm (as a field report's tasks of one mm are replayed).
  */
 #include "alloc.h"
@@ -21,6 +21,7 @@ static struct {
 	size_t rss;
 	size_t file;
 	size_t shmem;
+	size_t pgtables;
 	const char *dir;
 	const char *touch;
 	long sharers;
@@ -30,6 +31,8 @@ static const struct stressor_opt opts[] = {
 	{ "rss", OPT_SIZE, &cfg.rss, "16M", NULL, "anonymous memory to allocate and touch", NULL },
 	{ "file", OPT_SIZE, &cfg.file, "0", NULL, "file-backed memory: an unlinked file mapped shared", NULL },
 	{ "shmem", OPT_SIZE, &cfg.shmem, "0", NULL, "shmem: a memfd mapped shared", NULL },
+	{ "pgtables", OPT_SIZE, &cfg.pgtables, "0", NULL, "page tables with no memory under them: "
+	  "a sparse mapping read once per 2 MiB (512 times this much address space)", NULL },
 	{ "dir", OPT_STRING, &cfg.dir, "/var/tmp", NULL, "where the --file memory's file lives", NULL },
 	{ "touch", OPT_CHOICE, &cfg.touch, "page", "page|memset|populate",
 	  "how pages are faulted in", NULL },
@@ -64,6 +67,37 @@ static int map_shared(struct stressor_ctx *ctx, int fd, size_t len, const char *
 	return ST_EXIT_OK;
 }
 
+/*
+ * Page tables that map no memory of the process's own: reading an untouched anonymous
+ * page maps the shared zero page (no rss), but needs a page-table page for its 2 MiB of
+ * address space. Huge pages are off for the range, or a read would map the huge zero
+ * page with no page-table page at all.
+ */
+#define PTE_SPAN (2UL << 20)   /* the address space one x86-64 page-table page maps */
+static int fill_page_tables(struct stressor_ctx *ctx, size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), pages = bytes / page, span = pages * PTE_SPAN;
+	volatile const char *p;
+	char sum = 0;
+
+	if (pages && span / pages != PTE_SPAN) {
+		st_msg(ctx, 0, "--pgtables %zu is too big", bytes);
+		return ST_EXIT_USAGE;
+	}
+	p = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		st_msg(ctx, errno, "mmap of %zu bytes of address space for page tables", span);
+		return ST_EXIT_NOMEM;
+	}
+	if (madvise((void *)p, span, MADV_NOHUGEPAGE) && errno != EINVAL) {
+		st_msg(ctx, errno, "madvise(MADV_NOHUGEPAGE)");
+		return ST_EXIT_INTERNAL;
+	}
+	for (size_t i = 0; i < pages; i++)
+		sum += p[i * PTE_SPAN];
+	return sum ? ST_EXIT_INTERNAL : ST_EXIT_OK; /* the zero page reads 0 */
+}
+
 static int run_idle(struct stressor_ctx *ctx)
 {
 	pid_t last;
@@ -73,7 +107,7 @@ static int run_idle(struct stressor_ctx *ctx)
 		st_msg(ctx, 0, "--sharers must be 0 to 64");
 		return ST_EXIT_USAGE;
 	}
-	st_guard_size(ctx, size_add(size_add(cfg.rss, cfg.file), cfg.shmem));
+	st_guard_size(ctx, size_add(size_add(size_add(cfg.rss, cfg.file), cfg.shmem), cfg.pgtables));
 	if (cfg.rss && !alloc_touched(ALLOC_MMAP, touch_mode_named(cfg.touch), cfg.rss)) {
 		st_msg(ctx, errno, "allocating %zu bytes of anonymous memory", cfg.rss);
 		return ST_EXIT_NOMEM;
@@ -100,6 +134,9 @@ static int run_idle(struct stressor_ctx *ctx)
 		if (rc)
 			return rc;
 	}
+	rc = cfg.pgtables ? fill_page_tables(ctx, cfg.pgtables) : ST_EXIT_OK;
+	if (rc)
+		return rc;
 	rc = st_clone_sharers(ctx, cfg.sharers, &last);
 	if (rc)
 		return rc;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mlock: allocate memory and lock it (mlock per chunk, or mlockall with MCL_CURRENT
- * and MCL_FUTURE). Locked memory is neither reclaimed nor swapped, so with swap in the
+ * and MCL_FUTURE), on go or (--when ready) before saying ready. Locked memory is neither reclaimed nor swapped, so with swap in the
  * cgroup a locked hog still ends in an OOM kill where an unlocked one would swap.
  * RLIMIT_MEMLOCK is raised to what is needed; where that is not allowed, exit 6.
  */
@@ -19,6 +19,7 @@ static struct {
 	size_t chunk;
 	const char *mode;
 	const char *after;
+	const char *when;
 } cfg;
 
 static const struct stressor_opt opts[] = {
@@ -27,6 +28,9 @@ static const struct stressor_opt opts[] = {
 	{ "mode", OPT_CHOICE, &cfg.mode, "mlock", "mlock|mlockall",
 	  "mlock each chunk, or mlockall(MCL_CURRENT|MCL_FUTURE) before allocating", NULL },
 	{ "after", OPT_CHOICE, &cfg.after, "hold", "hold|exit", "when done: hold, or exit 0", NULL },
+	{ "when", OPT_CHOICE, &cfg.when, "go", "go|ready",
+	  "lock on go (a trigger), or before saying ready (a bystander whose locked memory counts)",
+	  NULL },
 	{ 0 },
 };
 
@@ -58,7 +62,8 @@ static int run_mlock(struct stressor_ctx *ctx)
 			setrlimit(RLIMIT_MEMLOCK, &rl);
 		}
 	}
-	st_ready(ctx);
+	if (!strcmp(cfg.when, "go"))
+		st_ready(ctx);
 	if (all && mlockall(MCL_CURRENT | MCL_FUTURE))
 		return denied(ctx, errno, "mlockall(MCL_CURRENT|MCL_FUTURE)");
 	while (got < cfg.size) {
@@ -79,6 +84,8 @@ static int run_mlock(struct stressor_ctx *ctx)
 		got += len;
 	}
 	printf("%s: locked %zu MiB\n", ctx->role, got >> 20);
+	if (!strcmp(cfg.when, "ready"))
+		st_ready(ctx);
 	return st_finish(ctx, cfg.after);
 }
 
