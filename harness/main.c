@@ -19,6 +19,7 @@ static void list_keys(void)
 {
 	static const char *const titles[SEC_COUNT] = {
 		[SEC_CASE] = "[case]", [SEC_PROCESS] = "[process ROLE]", [SEC_CHANGE] = "[change]",
+		[SEC_CGROUP] = "[cgroup NAME]",
 	};
 
 	for (int sec = 0; sec < SEC_COUNT; sec++) {

@@ -101,6 +101,27 @@ BAD = [
      "unknown stressor '..'"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = .hidden\ntrigger = yes\n", 5,
      "unknown stressor '.hidden'"),
+    # [cgroup NAME]: a subtree of the case's cgroup, processes in its leaves.
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[process x]\nrun = hog\ntrigger = yes\n",
+     5, "[process x] needs cgroup = NAME: the case has [cgroup] sections"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[process x]\nrun = hog\ncgroup = b\n"
+     "trigger = yes\n", 7, "cgroup: no [cgroup b] section"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[cgroup a/b]\n[process x]\nrun = hog\n"
+     "cgroup = a\ntrigger = yes\n", 8, "cgroup: [cgroup a] has cgroups below it, and cgroup v2 "
+     "lets no process live there: name a leaf"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a/b]\n", 4,
+     "[cgroup a/b]: its parent needs a [cgroup a] section before it"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a/../b]\n", 4,
+     "[cgroup a/../b]: each name in the path must be 1 or more letters"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a//b]\n", 4,
+     "[cgroup a//b]: each name in the path must be 1 or more letters"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[cgroup a/]\n", 5,
+     "[cgroup a/]: each name in the path must be 1 or more letters"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[cgroup a]\n", 5, "second [cgroup a]"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\nmemory.max = lots\n", 5,
+     "memory.max: 'lots' is not a size"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\nmemory.high = 1M\n", 5,
+     "unknown key 'memory.high' in [cgroup a] (known: memory.max, swap.max, memory.oom.group)"),
     # A case on a host whose limit the machine cannot keep below its own memory.
     ("[case]\nsummary = x\nmemory.max = 100T\n[process hog]\nrun = hog\ntrigger = yes\n", 3,
      "memory.max 100T plus the swap it may use ("),

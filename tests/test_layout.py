@@ -112,7 +112,7 @@ def test_docs_key_tables_are_what_list_keys_prints():
                              check=True).stdout
     docs = (ROOT / "docs" / "case-format.md").read_text()
     tables = [block for block in printed.split("\n\n") if block.startswith("|")]
-    assert len(tables) == 5, f"expected 5 tables ([case], [process], [change], [expect], placeholders), saw {len(tables)}"
+    assert len(tables) == 6, f"expected 6 tables ([case], [process], [change], [cgroup], [expect], placeholders), saw {len(tables)}"
     for table in tables:
         head = table.splitlines()[2]
         assert table + "\n" in docs, (f"docs/case-format.md lacks the table that begins "

@@ -35,6 +35,14 @@ const struct proc_spec *case_role(const struct case_spec *c, const char *role)
 	return NULL;
 }
 
+int case_cgroup(const struct case_spec *c, const char *name)
+{
+	for (int i = 0; i < c->ncgroups; i++)
+		if (!strcmp(c->cgroups[i].name, name))
+			return i;
+	return -1;
+}
+
 const char *case_name_in(const char *path, size_t *len)
 {
 	static const char suffix[] = ".case";
@@ -81,6 +89,36 @@ static int limits_fit(const char *path, long long mem, long long swap, int line,
 		      CASE_MAX_LIMIT_BYTES);
 }
 
+/*
+ * Each process's cgroup = NAME, found. Where the case has [cgroup] sections every
+ * process names one without children: cgroup v2 lets no process live in a cgroup whose
+ * children use the memory controller.
+ */
+static int resolve_cgroups(struct case_spec *c, struct err *e)
+{
+	for (int i = 0; i < c->nprocs; i++) {
+		struct proc_spec *p = &c->procs[i];
+
+		p->cgroup = -1;
+		if (!p->cgroup_name[0]) {
+			if (c->ncgroups)
+				return err_at(e, c->path, p->line, "[process %s] needs cgroup = NAME: the case "
+					      "has [cgroup] sections, and cgroup v2 lets no process live in "
+					      "their parent", p->role);
+			continue;
+		}
+		p->cgroup = case_cgroup(c, p->cgroup_name);
+		if (p->cgroup < 0)
+			return err_at(e, c->path, p->cgroup_line, "cgroup: no [cgroup %s] section",
+				      p->cgroup_name);
+		if (c->cgroups[p->cgroup].has_children)
+			return err_at(e, c->path, p->cgroup_line, "cgroup: [cgroup %s] has cgroups below "
+				      "it, and cgroup v2 lets no process live there: name a leaf",
+				      p->cgroup_name);
+	}
+	return 0;
+}
+
 /* Checks that need the whole file. */
 static int case_check(struct case_spec *c, struct err *e)
 {
@@ -114,6 +152,8 @@ static int case_check(struct case_spec *c, struct err *e)
 				      "and oom_adj: choose one", c->procs[i].role);
 		triggers += c->procs[i].trigger;
 	}
+	if (resolve_cgroups(c, e))
+		return -1;
 	if (!triggers && !c->change.line)
 		return err_at(e, c->path, c->line, "no process has trigger = yes (and there is no "
 			      "[change] to start the OOM)");
@@ -126,13 +166,56 @@ static int case_check(struct case_spec *c, struct err *e)
 	return 0;
 }
 
-/* Open [case], [change] or [process NAME]; cur becomes the process, or NULL. */
+/* [cgroup NAME]: NAME is one or more names joined by '/', the parent declared before. */
+static int open_cgroup(struct case_spec *c, const char *name, int line, struct err *e)
+{
+	char parent[CGROUP_NAME_MAX], part[CGROUP_NAME_MAX], *slash;
+	struct cgroup_spec *g;
+
+	if (strlen(name) >= sizeof(parent))
+		return err_at(e, c->path, line, "[cgroup %s]: name longer than %zu characters", name,
+			      sizeof(parent) - 1);
+	snprintf(parent, sizeof(parent), "%s", name);
+	if (!*name || name[strlen(name) - 1] == '/')
+		return err_at(e, c->path, line, "[cgroup %s]: each name in the path must be 1 or more "
+			      "letters, digits, '_', '-' or '.'", name);
+	for (const char *p = name; *p; p += strcspn(p, "/") + (p[strcspn(p, "/")] == '/')) {
+		snprintf(part, sizeof(part), "%.*s", (int)strcspn(p, "/"), p);
+		if (!name_ok(part, sizeof(part)) || !strcmp(part, ".") || !strcmp(part, ".."))
+			return err_at(e, c->path, line, "[cgroup %s]: each name in the path must be 1 or "
+				      "more letters, digits, '_', '-' or '.'", name);
+	}
+	if (case_cgroup(c, name) >= 0)
+		return err_at(e, c->path, line, "second [cgroup %s]", name);
+	if (c->ncgroups == CASE_MAX_CGROUPS)
+		return err_at(e, c->path, line, "more than %d cgroups", CASE_MAX_CGROUPS);
+	g = &c->cgroups[c->ncgroups];
+	*g = (struct cgroup_spec){ .parent = -1, .memory_max = -1, .swap_max = -1, .oom_group = -1,
+				   .line = line };
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	slash = strrchr(parent, '/');
+	if (slash) {
+		*slash = '\0';
+		g->parent = case_cgroup(c, parent);
+		if (g->parent < 0)
+			return err_at(e, c->path, line, "[cgroup %s]: its parent needs a [cgroup %s] "
+				      "section before it", name, parent);
+		c->cgroups[g->parent].has_children = true;
+	}
+	c->ncgroups++;
+	return 0;
+}
+
+/* Open [case], [change], [cgroup NAME] or [process NAME]; cur becomes the process, or NULL. */
 static int open_section(struct case_spec *c, const struct ini_section *s, struct proc_spec **cur,
 			struct err *e)
 {
-	const char *role;
+	const char *role, *cgroup;
 
 	*cur = NULL;
+	cgroup = after_prefix(s->name, "cgroup ");
+	if (cgroup)
+		return open_cgroup(c, cgroup + strspn(cgroup, " "), s->line, e);
 	if (!strcmp(s->name, "change")) {
 		if (c->change.line)
 			return err_at(e, c->path, s->line, "second [change] section");
@@ -149,7 +232,7 @@ static int open_section(struct case_spec *c, const struct ini_section *s, struct
 	role = after_prefix(s->name, "process ");
 	if (!role)
 		return err_at(e, c->path, s->line, "unknown section [%s] (known: [case], [process NAME], "
-			      "[change])", s->name);
+			      "[cgroup NAME], [change])", s->name);
 	role += strspn(role, " ");
 	if (!name_ok(role, ROLE_MAX))
 		return err_at(e, c->path, s->line, "role '%s' must be 1 to %d letters, digits, '_', '-' "
@@ -180,8 +263,21 @@ static int load_entry(struct case_loader *cl, const struct ini *ini, int i, enum
 	if (sec == SEC_PROCESS)
 		return err_at(cl->e, cl->c->path, en->line, "unknown key '%s' in [process %s] (known: "
 			      "%s)", en->key, cl->p->role, known);
+	if (sec == SEC_CGROUP)
+		return err_at(cl->e, cl->c->path, en->line, "unknown key '%s' in [cgroup %s] (known: "
+			      "%s)", en->key, cl->g->name, known);
 	return err_at(cl->e, cl->c->path, en->line, "unknown key '%s' in [%s] (known: %s)", en->key,
 		      sec == SEC_CHANGE ? "change" : "case", known);
+}
+
+static enum case_section section_kind(const struct ini_section *s, const struct proc_spec *p,
+				      const struct cgroup_spec *g)
+{
+	if (p)
+		return SEC_PROCESS;
+	if (g)
+		return SEC_CGROUP;
+	return !strcmp(s->name, "change") ? SEC_CHANGE : SEC_CASE;
 }
 
 int case_load(struct case_spec *c, const char *path, const char *stressor_dir, struct err *e)
@@ -205,12 +301,14 @@ int case_load(struct case_spec *c, const char *path, const char *stressor_dir, s
 	if (ini_load(&ini, path, e))
 		goto out;
 	for (sec = 0; sec < ini.nsections; sec++) {
+		int before = c->ncgroups;
+
 		if (open_section(c, &ini.sections[sec], &cur, e))
 			goto out;
 		cl.p = cur;
+		cl.g = c->ncgroups > before ? &c->cgroups[before] : NULL;
 		for (; i < ini.nentries && ini.entries[i].section == sec; i++)
-			if (load_entry(&cl, &ini, i, cur ? SEC_PROCESS : !strcmp(ini.sections[sec].name,
-				       "change") ? SEC_CHANGE : SEC_CASE))
+			if (load_entry(&cl, &ini, i, section_kind(&ini.sections[sec], cur, cl.g)))
 				goto out;
 	}
 	rc = case_check(c, e);

@@ -29,6 +29,7 @@
 #define CASE_MAX_PROCS 16
 #define CASE_MAX_ARGS 32
 #define ROLE_MAX 16 /* a comm: 15 characters and the NUL */
+#define CGROUP_NAME_MAX 64 /* a [cgroup NAME]'s path below the case's cgroup, with the NUL */
 /* memory.max + swap.max must fit the kernel's page counter (v1 writes their sum). */
 #define CASE_MAX_LIMIT_BYTES (1LL << 62)
 
@@ -47,6 +48,22 @@ struct proc_spec {
 	int nfaults;
 	int line;                        /* the [process NAME] line */
 	int run_line;
+	char cgroup_name[CGROUP_NAME_MAX]; /* cgroup = NAME; "" for the case's own cgroup */
+	int cgroup_line;
+	int cgroup;                      /* its index in cgroups[]; -1: the case's own cgroup */
+};
+
+#define CASE_MAX_CGROUPS 8
+
+/* [cgroup NAME]: a cgroup of the case's own subtree, where processes may go. */
+struct cgroup_spec {
+	char name[CGROUP_NAME_MAX];      /* "a" or "a/b": its path below the case's cgroup */
+	int parent;                      /* its parent's index; -1: the case's cgroup */
+	bool has_children;               /* another [cgroup] is below it */
+	long long memory_max;            /* bytes; -1 when unset */
+	long long swap_max;              /* bytes; -1 when unset */
+	int oom_group;                   /* memory.oom.group (v2); -1: untouched */
+	int line;                        /* the [cgroup NAME] line */
 };
 
 #define SYSCTL_MAX 8
@@ -96,6 +113,8 @@ struct case_spec {
 	int line;                        /* the [case] line */
 	struct proc_spec procs[CASE_MAX_PROCS];
 	int nprocs;
+	struct cgroup_spec cgroups[CASE_MAX_CGROUPS]; /* parents before their children */
+	int ncgroups;
 };
 
 /*
@@ -117,6 +136,9 @@ void case_path(char *out, size_t len, const char *cases_dir, const char *name);
 
 /* The process with this role, or NULL. */
 const struct proc_spec *case_role(const struct case_spec *c, const char *role);
+
+/* The index of the [cgroup NAME] section, or -1. */
+int case_cgroup(const struct case_spec *c, const char *name);
 
 /* A case or role name: letters, digits, '_', '-', '.'; 1 to max-1 characters. */
 bool name_ok(const char *s, size_t max);

@@ -337,6 +337,32 @@ static int key_sysctl(struct case_loader *cl, const struct ini_entry *en)
 	return 0;
 }
 
+/* [process] cgroup = NAME: resolved once the whole file is read (case_check). */
+static int key_proc_cgroup(struct case_loader *cl, const struct ini_entry *en)
+{
+	if (strlen(en->value) >= sizeof(cl->p->cgroup_name))
+		return err_at(cl->e, cl->c->path, en->line, "cgroup: name longer than %zu characters",
+			      sizeof(cl->p->cgroup_name) - 1);
+	snprintf(cl->p->cgroup_name, sizeof(cl->p->cgroup_name), "%s", en->value);
+	cl->p->cgroup_line = en->line;
+	return 0;
+}
+
+static int key_cgroup_memory_max(struct case_loader *cl, const struct ini_entry *en)
+{
+	return size_at_least_1m(cl, en, &cl->g->memory_max);
+}
+
+static int key_cgroup_swap_max(struct case_loader *cl, const struct ini_entry *en)
+{
+	return size_value(cl, en, &cl->g->swap_max);
+}
+
+static int key_cgroup_oom_group(struct case_loader *cl, const struct ini_entry *en)
+{
+	return oom_group_value(cl, en, &cl->g->oom_group);
+}
+
 static int key_change_at(struct case_loader *cl, const struct ini_entry *en)
 {
 	long *dst = en->key[0] == 'a' ? &cl->c->change.at_ms : &cl->c->change.hold_ms;
@@ -411,6 +437,16 @@ static const struct case_key keys[] = {
 	{ SEC_PROCESS, "trigger", false, key_trigger, "`yes` or `no`", "the trigger waits for *go* "
 	  "after it says ready; the case ends when every trigger has been killed, has exited or "
 	  "says *done*. At least one process must be a trigger" },
+	{ SEC_PROCESS, "cgroup", false, key_proc_cgroup, "`NAME` of a `[cgroup NAME]`",
+	  "the process runs in that cgroup of the case's subtree, not in the case's own (which "
+	  "cgroup v2 allows no process once it has children: with `[cgroup]` sections, every "
+	  "process names one, and none names a cgroup that has children)" },
+	{ SEC_CGROUP, "memory.max", false, key_cgroup_memory_max, "size, at least 1M",
+	  "the cgroup's own limit (`[cgroup NAME]`: NAME is `a` or `a/b`, a path below the case's "
+	  "cgroup whose parent has a section before it; `{cgroup:NAME}` in patterns)" },
+	{ SEC_CGROUP, "swap.max", false, key_cgroup_swap_max, "size", "swap it may use" },
+	{ SEC_CGROUP, "memory.oom.group", false, key_cgroup_oom_group, "`0` or `1`",
+	  "cgroup v2 only: an OOM whose domain holds this cgroup kills everything in it" },
 	{ SEC_CHANGE, "at", false, key_change_at, "duration", "when, after go" },
 	{ SEC_CHANGE, "hold", false, key_change_at, "duration, default 2s",
 	  "with no trigger: how long to give the kernel after the change" },

@@ -15,12 +15,13 @@
 #include "format/casefile.h"
 #include "format/ini.h"
 
-enum case_section { SEC_CASE, SEC_PROCESS, SEC_CHANGE, SEC_COUNT };
+enum case_section { SEC_CASE, SEC_PROCESS, SEC_CHANGE, SEC_CGROUP, SEC_COUNT };
 
 /* What a key's parse function needs: the case, the process of a [process] section. */
 struct case_loader {
 	struct case_spec *c;
 	struct proc_spec *p;          /* in [process ROLE]; NULL elsewhere */
+	struct cgroup_spec *g;        /* in [cgroup NAME]; NULL elsewhere */
 	const char *stressor_dir;
 	struct err *e;
 };

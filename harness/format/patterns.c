@@ -19,28 +19,29 @@ int pattern_expand(const char *text, placeholder_fn fn, void *ctx, char *out, si
 
 	while (*text) {
 		const char *close, *value;
-		char kind[16] = "", role[ROLE_MAX] = "", got[PATH_MAX];
-
+		char kind[16] = "", role[CGROUP_NAME_MAX] = "", got[PATH_MAX];
 		const char *pid_role = after_prefix(text, "{pid:");
+		const char *cgroup_name = after_prefix(text, "{cgroup:");
 
-		if (pid_role || starts_with(text, "{cgroup}")) {
+		if (pid_role || cgroup_name || starts_with(text, "{cgroup}")) {
+			const char *arg = pid_role ? pid_role : cgroup_name;
+
 			close = strchr(text, '}');
 			if (!close)
 				return err_set(e, 0, "placeholder '%s' without '}'", text);
-			if (pid_role) {
-				size_t n = (size_t)(close - pid_role);
+			if (arg) {
+				size_t n = (size_t)(close - arg);
 
-				if (n == 0 || n >= sizeof(role))
+				if (n == 0 || n >= (pid_role ? ROLE_MAX : sizeof(role)))
 					return err_set(e, 0, "bad placeholder '%.*s'", (int)(close - text + 1),
 						       text);
-				memcpy(role, pid_role, n);
-				snprintf(kind, sizeof(kind), "pid");
-			} else {
-				snprintf(kind, sizeof(kind), "cgroup");
+				memcpy(role, arg, n);
 			}
+			snprintf(kind, sizeof(kind), "%s", pid_role ? "pid" : "cgroup");
 			if (fn(ctx, kind, role, got, sizeof(got)))
 				return err_set(e, 0, "{%s%s%s} has no value: %s", kind, *role ? ":" : "",
-					       role, *role ? "unknown role" : "not known here");
+					       role, pid_role ? "unknown role" : *role ? "no [cgroup] section "
+					       "of that name" : "not known here");
 			for (value = got; *value; value++) {
 				if (o + 3 >= len)
 					goto too_long;
@@ -66,8 +67,10 @@ static int check_value(void *ctx, const char *kind, const char *role, char *out,
 {
 	const struct case_spec *c = ctx;
 
+	if (!strcmp(kind, "cgroup") && *role && case_cgroup(c, role) < 0)
+		return -1;
 	if (!strcmp(kind, "cgroup"))
-		snprintf(out, len, "/oomlab/case");
+		snprintf(out, len, "/oomlab/case%s%s", *role ? "/" : "", role);
 	else if (case_role(c, role))
 		snprintf(out, len, "12345");
 	else

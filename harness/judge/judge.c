@@ -13,6 +13,7 @@
 
 #include "judge/casediag.h"
 #include "judge/casejson.h"
+#include "run/caseenv.h"
 
 void judge_fail(struct judge *j, int line, const char *fmt, ...)
 {
@@ -223,14 +224,22 @@ static void check_order(struct judge *j)
 	}
 }
 
-/* {cgroup}: the case's cgroup as the kernel names it; {pid:ROLE}: the role's pid. */
+/*
+ * {cgroup}: the case's cgroup as the kernel names it, {cgroup:NAME} one of its [cgroup]
+ * sections'; {pid:ROLE}: the role's pid.
+ */
 static int placeholder(void *ctx, const char *kind, const char *role, char *out, size_t len)
 {
 	const struct case_run *r = ctx;
 	const struct proc_run *p;
 
 	if (!strcmp(kind, "cgroup")) {
-		snprintf(out, len, "%s", r->cg_kpath);
+		int cgroup = *role ? case_cgroup(r->cs, role) : -1;
+		char dir[PATH_MAX];
+
+		if (*role && cgroup < 0)
+			return -1;
+		caseenv_cgroup(r, cgroup, dir, sizeof(dir), out, len);
 		return 0;
 	}
 	p = judge_role(r, role);

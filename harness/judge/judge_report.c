@@ -2,7 +2,7 @@
 /*
  * The completeness and shape of the case's OOM reports, two checks on by default:
  * report_tasks (the first report's task table lists every process of the case that was
- * alive) and report_shape (each line has the fields docs/kernel-log-formats.md gives
+ * alive in its OOM domain) and report_shape (each line has the fields docs/kernel-log-formats.md gives
  * for the running kernel's version, or --model-kernel's). Both judge the kernel log, so
  * their failures are log failures: a report the kernel kept back because of others'
  * OOMs is not judged.
@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 
 #include "klog/oomreport.h"
+#include "run/caseenv.h"
 
 /* A kernel version as kver_code() numbers it, for the tables below. */
 #define KV(a, b, c) ((unsigned long)(a) * 1000000UL + (unsigned long)(b) * 1000UL + (c))
@@ -304,6 +305,23 @@ static void check_row(struct judge *j, const struct oom_event *ev, const struct 
 	}
 }
 
+/*
+ * Does the report's OOM domain hold the process? A memory cgroup OOM's table lists the
+ * tasks of that cgroup and those below it (oom_memcg, or before 4.19 the "limit of"
+ * cgroup); a global OOM's, every task. Unknown: the process is taken to be in it.
+ */
+static bool in_domain(const struct judge *j, const struct oom_event *ev, const struct proc_run *p)
+{
+	const char *domain = ev->oom_memcg[0] ? ev->oom_memcg : ev->limit_of;
+	char dir[PATH_MAX], kpath[PATH_MAX];
+	size_t n = strlen(domain);
+
+	if (!n || ev->global_oom || !strcmp(domain, "/"))
+		return true;
+	caseenv_cgroup(j->r, p->spec->cgroup, dir, sizeof(dir), kpath, sizeof(kpath));
+	return !strncmp(kpath, domain, n) && (kpath[n] == '\0' || kpath[n] == '/');
+}
+
 static void check_tasks(struct judge *j)
 {
 	const struct case_run *r = j->r;
@@ -321,7 +339,8 @@ static void check_tasks(struct judge *j)
 		return;
 	}
 	for (int i = 0; i < r->nprocs; i++)
-		if (r->procs[i].sample.ok && !exited_by_itself(&r->procs[i]))
+		if (r->procs[i].sample.ok && !exited_by_itself(&r->procs[i]) &&
+		    in_domain(j, ev, &r->procs[i]))
 			check_row(j, ev, &r->procs[i]);
 }
 

@@ -46,6 +46,43 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 	return 0;
 }
 
+void caseenv_cgroup(const struct case_run *r, int cgroup, char *dir, size_t dlen, char *kpath,
+		    size_t klen)
+{
+	const char *name = cgroup >= 0 ? r->cs->cgroups[cgroup].name : NULL;
+
+	snprintf(dir, dlen, "%s%s%s", r->cg_dir, name ? "/" : "", name ? name : "");
+	if (kpath)
+		snprintf(kpath, klen, "%s%s%s", r->cg_kpath, name ? "/" : "", name ? name : "");
+}
+
+/*
+ * The cgroups of the case's [cgroup] sections, parents first, each with its limits.
+ * They need no journal entries of their own: the case cgroup's removal takes them.
+ */
+static int make_subtree(struct case_run *r, const struct run_env *env)
+{
+	const struct cgroup_ops *ops = env->root->ops;
+	bool have_swap = meminfo_kb("SwapTotal") > 0;
+	char dir[PATH_MAX], parent[PATH_MAX];
+	struct err e;
+
+	for (int i = 0; i < r->cs->ncgroups; i++) {
+		const struct cgroup_spec *g = &r->cs->cgroups[i];
+		struct cg_limits lim = { .memory_max = g->memory_max, .swap_max = g->swap_max };
+
+		caseenv_cgroup(r, g->parent, parent, sizeof(parent), NULL, 0);
+		caseenv_cgroup(r, i, dir, sizeof(dir), NULL, 0);
+		if (strlen(dir) + 1 >= sizeof(dir))
+			return case_fail(r, OUT_SETUP_FAILED, "[cgroup %s]: its path is too long", g->name);
+		if ((!ops->memory_enabled(parent) && ops->enable_memory(parent, &e)) ||
+		    cg_mkdir(dir, &e) || cg_set_limits(ops, dir, &lim, have_swap, &e) ||
+		    (g->oom_group >= 0 && ops->set_oom_group(dir, g->oom_group, &e)))
+			return case_fail(r, OUT_SETUP_FAILED, "[cgroup %s]: %s", g->name, e.msg);
+	}
+	return 0;
+}
+
 /* v1: the case's twin cgroup in the freezer hierarchy. */
 static int make_freezer_twin(struct case_run *r, const struct run_env *env)
 {
@@ -77,7 +114,7 @@ int caseenv_setup(struct case_run *r, const struct run_env *env)
 	if (cs->swap_file && swapfile_on(&r->res, env->swap_dir, (size_t)cs->swap_file, env->journal,
 					 &e))
 		return case_fail(r, OUT_SKIPPED, "%s", e.msg);
-	if (make_cgroup(r, env) || make_freezer_twin(r, env))
+	if (make_cgroup(r, env) || make_subtree(r, env) || make_freezer_twin(r, env))
 		return -1;
 	if (cs->nsysctls && sysctl_apply(cs->sysctls, cs->nsysctls, env->journal, &r->sysctls, &e))
 		return case_fail(r, OUT_SETUP_FAILED, "%s", e.msg);

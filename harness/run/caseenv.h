@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What a case sets up around its processes, and takes down after them: the cgroup
- * and its limits, memory.oom.group, sysctls, its own swap file, the files and keys
+ * and its limits, the cgroups of its own subtree ([cgroup NAME]), memory.oom.group, sysctls, its own swap file, the files and keys
  * its run lines name; and the [change] made while it runs.
  */
 #ifndef OOMLAB_CASEENV_H
@@ -17,5 +17,13 @@ void caseenv_change(struct case_run *r, const struct run_env *env);
 
 /* After the processes are gone: files, keys, swap, sysctls, the cgroup. */
 void caseenv_teardown(struct case_run *r, const struct run_env *env);
+
+/*
+ * A cgroup of the case (an index of cs->cgroups, or -1 for the case's own): its directory
+ * and, when kpath is not NULL, its name as the kernel prints it. Paths that do not fit
+ * are cut (the case's setup refused them already).
+ */
+void caseenv_cgroup(const struct case_run *r, int cgroup, char *dir, size_t dlen, char *kpath,
+		    size_t klen);
 
 #endif

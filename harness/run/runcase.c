@@ -177,7 +177,7 @@ static int spawn_process(struct case_run *r, const struct run_env *env, int i, s
 {
 	struct proc_run *p = &r->procs[i];
 	const struct proc_spec *ps = &r->cs->procs[i];
-	char exe[PATH_MAX], procs_file[PATH_MAX + 16], fz_procs[PATH_MAX + 16];
+	char exe[PATH_MAX], procs_file[PATH_MAX + 16], fz_procs[PATH_MAX + 16], cg_dir[PATH_MAX];
 	auto_free char (*expanded)[PATH_MAX + 256] = calloc(CASE_MAX_ARGS, sizeof(*expanded));
 	char *args[CASE_MAX_ARGS + 1];
 	int sv[2], out[2], a;
@@ -192,7 +192,8 @@ static int spawn_process(struct case_run *r, const struct run_env *env, int i, s
 	}
 	args[a] = NULL;
 	snprintf(exe, sizeof(exe), "%s/%s", env->stressor_dir, ps->stressor);
-	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", r->cg_dir);
+	caseenv_cgroup(r, ps->cgroup, cg_dir, sizeof(cg_dir), NULL, 0);
+	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", cg_dir);
 	snprintf(fz_procs, sizeof(fz_procs), "%s/cgroup.procs", r->fz_dir);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
 		return err_set(e, errno, "socketpair for %s", ps->role);

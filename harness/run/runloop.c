@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "run/runloop.h"
+#include "run/caseenv.h"
 
 #include "cgroup/cgroup.h"
 #include "base/procinfo.h"
@@ -64,23 +65,25 @@ static bool is_wanted_pid(pid_t pid, void *ctx)
 	return s->found;
 }
 
-/* Is pid one of the processes in the case's cgroup? */
-static bool in_case_cgroup(const struct case_run *r, pid_t pid)
+/* Is pid one of the processes in the cgroup of the case that p runs in? */
+static bool in_case_cgroup(const struct case_run *r, const struct proc_run *p, pid_t pid)
 {
 	struct pid_search s = { .want = pid };
+	char dir[PATH_MAX];
 	struct err e;
 
-	return cg_each_pid(r->cg_dir, is_wanted_pid, &s, &e) >= 0 && s.found;
+	caseenv_cgroup(r, p->spec->cgroup, dir, sizeof(dir), NULL, 0);
+	return cg_each_pid(dir, is_wanted_pid, &s, &e) >= 0 && s.found;
 }
 
-/* "member PID": believed only for a process of the case's own cgroup. */
+/* "member PID": believed only for a process of the role's own cgroup. */
 static void add_member(struct case_run *r, struct proc_run *p, const char *text)
 {
 	struct member *grown;
 	char *end;
 	long pid = strtol(text, &end, 10);
 
-	if (*end || pid <= 1 || pid > 4194304 || !in_case_cgroup(r, (pid_t)pid)) {
+	if (*end || pid <= 1 || pid > 4194304 || !in_case_cgroup(r, p, (pid_t)pid)) {
 		snprintf(p->error, sizeof(p->error), "said 'member %s', which is not a process of "
 			 "the case's cgroup", text);
 		return;
