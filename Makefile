@@ -17,7 +17,7 @@ SECCOMP_STATIC_LIBS := $(shell pkg-config --static --libs libseccomp)
 PYTEST  ?= /usr/bin/python3 -m pytest
 B       := build
 
-STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem filecache kmem
+STRESSORS := hog idle threads sharedmm forkbomb mlock swapoff vfork shmem filecache kmem stuck
 # The stressors' own shared code, and what they share with the harness (harness/shared).
 STRESSOR_LIB := stressors/common stressors/handshake stressors/guard stressors/alloc stressors/sharers \
                 stressors/sandbox
@@ -36,7 +36,7 @@ HARNESS := $(KLOG) harness/main harness/cli harness/suite harness/parse_cmd harn
            $(addprefix harness/format/,ini casefile casekeys expectfile expectkeys patterns) \
            $(addprefix harness/model/,badness casemodel rank explain replay) \
            $(addprefix harness/run/,runcase runloop spawn caseenv caselog resources machinelock \
-             ratelimit casesysctl memtrace) \
+             ratelimit casesysctl memtrace caseneeds) \
            $(addprefix harness/judge/,judge judge_model judge_report casediag casejson ktap) \
            $(addprefix harness/results/,verdict results resultsout markup junit resultsjson html progress) \
            $(addprefix harness/vm/,vm_boot vm_watch vm_suite vm_stream vm_cases vm_cpio vm_modules)

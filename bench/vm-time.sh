@@ -3,15 +3,15 @@
 # How long one kernel's boot plus the whole suite takes in a qemu guest, beside a
 # baseline: the same kernel and initramfs booted to a bare init that exits at once
 # (kernel boot and initramfs unpacking only).
-# Usage: bench/vm-time.sh [RUNS] [ACCEL]   (fetches Debian's 6.1 and 6.12 images if
-# needed; ACCEL tcg (the default) or kvm: a KVM that cannot run the guest would hang the
-# baseline, which has no watch)
+# Usage: bench/vm-time.sh [RUNS] [ACCEL] [FLAVOUR...]   (fetches Debian's 6.1 and 6.12
+# images, and 6.1's rt and cloud flavours when named, if needed; ACCEL tcg (the default)
+# or kvm: a KVM that cannot run the guest would hang the baseline, which has no watch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 make -s all initramfs >&2
-images=$(harness/vm/fetch-kernels.sh build/kernels)
 accel=${2:-tcg}
+images=$(harness/vm/fetch-kernels.sh build/kernels "${@:3}")
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

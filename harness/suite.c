@@ -23,6 +23,7 @@
 #include "results/progress.h"
 #include "results/resultsout.h"
 #include "shared/memlimit.h"
+#include "run/caseneeds.h"
 #include "run/resources.h"
 #include "machine/swapfile.h"
 #include "run/runcase.h"
@@ -272,60 +273,12 @@ static void check_interrupt(struct suite *s)
 /* Requirements of the case that this machine does not meet, as a SKIP reason. */
 static bool unmet(const struct suite *s, const struct case_spec *cs, char *why, size_t len)
 {
-	int version = s->have_root ? s->root.ops->version : 0;
-	const char *swap_problem;
+	const struct case_host h = {
+		.host = &s->host, .cgroup_version = s->have_root ? s->root.ops->version : 0,
+		.guest = s->o->guest, .swap_dir = s->o->swap_dir,
+	};
 
-	if (cs->scope == SCOPE_MACHINE && !s->o->guest) {
-		snprintf(why, len, "machine-wide case: runs only inside a throw-away VM guest");
-		return true;
-	}
-	if (cs->want_cgroup && version && cs->want_cgroup != version) {
-		snprintf(why, len, "needs cgroup v%d; the memory controller here is on v%d",
-			 cs->want_cgroup, version);
-		return true;
-	}
-	for (int i = 0; i < cs->nprocs; i++) {
-		const struct proc_spec *p = &cs->procs[i];
-
-		if (((p->has_adj && p->oom_score_adj < s->host.oom_score_adj) ||
-		     (p->has_oom_adj && p->oom_adj < 0)) && !s->host.cap_sys_resource) {
-			snprintf(why, len, "%s needs %s %d, and lowering it needs CAP_SYS_RESOURCE, which "
-				 "this process lacks (a sandbox or container dropped it)", p->role,
-				 p->has_adj ? "oom_score_adj" : "oom_adj",
-				 p->has_adj ? p->oom_score_adj : p->oom_adj);
-			return true;
-		}
-	}
-	for (int i = 0; i < cs->nprocs; i++)
-		for (int f = 0; f < cs->procs[i].nfaults; f++)
-			if (fault_counted(&cs->procs[i].faults[f]) &&
-			    kver_cmp(&s->host.kernel, &(struct kver){ 5, 5, 0 }) < 0) {
-				snprintf(why, len, "a counted fault needs seccomp user notification "
-					 "with SECCOMP_USER_NOTIF_FLAG_CONTINUE (5.5+); this is %s",
-					 s->host.release);
-				return true;
-			}
-	if ((cs->oom_group >= 0 || cs->change.oom_group >= 0) && version != 2) {
-		snprintf(why, len, "memory.oom.group needs cgroup v2; the memory controller here is on "
-			 "v%d", version);
-		return true;
-	}
-	if (cs->needs_disk && swap_dir_problem("/var/tmp")) {
-		snprintf(why, len, "needs page cache on a disk, and /var/tmp is in memory (tmpfs or "
-			 "ramfs)");
-		return true;
-	}
-	swap_problem = cs->swap_file ? swap_dir_problem(s->o->swap_dir) : NULL;
-	if (swap_problem) {
-		snprintf(why, len, "no swap for this case: %s (`%s`)", swap_problem, s->o->swap_dir);
-		return true;
-	}
-	if (cs->has_kernel && !kcond_holds(&cs->kernel, &s->host.kernel)) {
-		snprintf(why, len, "needs kernel %s %d.%d.%d; this is %s", cmp_op_text(cs->kernel.op),
-			 cs->kernel.v.major, cs->kernel.v.minor, cs->kernel.v.patch, s->host.release);
-		return true;
-	}
-	return false;
+	return caseneeds_unmet(&h, cs, why, len);
 }
 
 /*

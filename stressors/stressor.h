@@ -59,6 +59,8 @@ struct stressor {
 	const struct stressor_opt *opts; /* ends with an entry whose name is NULL */
 	int (*run)(struct stressor_ctx *ctx);
 	enum model_fact model;   /* what the badness model must know of it (MODEL_PLAIN: nothing) */
+	bool mounts_privately;   /* mounts only in a mount namespace of its own: the sandbox
+				    lets it call mount and umount2 */
 };
 
 /* Defined once by each stressor file. */

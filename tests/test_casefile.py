@@ -23,7 +23,7 @@ BAD = [
      "expected 'key = value' or '[section]', got 'this line is wrong'"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = eatall --size 1G\ntrigger = yes\n",
      5, "unknown stressor 'eatall' (known: filecache, forkbomb, hog, idle, kmem, mlock, sharedmm, "
-     "shmem, swapoff, threads, vfork)"),
+     "shmem, stuck, swapoff, threads, vfork)"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --sise 1G\ntrigger = yes\n",
      5, "hog: unknown option --sise (see --help)"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[process x]\nrun = hog --size lots\ntrigger = yes\n",

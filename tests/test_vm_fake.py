@@ -352,7 +352,7 @@ def test_the_kernels_disk_modules_go_to_the_guest_in_load_order(vm, tmp_path):
            env_extra={"FAKE_QEMU_SEEN": str(seen)})
     assert r.returncode == 0, r.stdout
     want = ["virtio_ring", "virtio", "virtio_blk", "crc32c_generic", "jbd2", "mbcache", "ext4"]
-    assert re.search(r"^# 6\.99\.0-fake: the guest's disk modules from \S+/pkg/lib/modules/6\.99\.0-fake: "
+    assert re.search(r"^# 6\.99\.0-fake: the guest's modules from \S+/pkg/lib/modules/6\.99\.0-fake: "
                      + " ".join(want) + r" \(built in: virtio_pci\)$", r.stdout, re.M), r.stdout
     modules = [line.split() for line in seen.read_text().splitlines() if line.startswith("module ")]
     assert [m[1] for m in modules] == [f"oomlab/modules/{i:02d}-{n}.ko" for i, n in enumerate(want)]
@@ -370,7 +370,7 @@ def test_a_missing_dependency_is_said_and_the_guest_boots_without_modules(vm, tm
     r = vm("guest", "--accel", "tcg", "hog-killed", kernels=(image,),
            env_extra={"FAKE_QEMU_SEEN": str(seen)})
     assert r.returncode == 0, r.stdout
-    assert re.search(r"^# 6\.99\.0-fake: the guest gets no disk modules: the guest's disk modules "
+    assert re.search(r"^# 6\.99\.0-fake: the guest gets no modules: the guest's modules "
                      r"from `\S+/6\.99\.0-fake`: a dependency of virtio_blk: `\S+/modules\.order` "
                      r"lists no module virtio_gone$", r.stdout, re.M), r.stdout
     assert "module " not in seen.read_text()

@@ -108,6 +108,7 @@ struct case_spec {
 	int nsysctls;
 	long long swap_file;             /* bytes of the case's own swap file; 0: none */
 	bool needs_disk;                 /* a disk-backed /var/tmp (page cache, not tmpfs) */
+	bool needs_fuse;                 /* /dev/fuse opens */
 	int oom_group;                   /* memory.oom.group (v2) at setup; -1: untouched */
 	struct case_change change;
 	int line;                        /* the [case] line */

@@ -298,9 +298,13 @@ static int key_swap(struct case_loader *cl, const struct ini_entry *en)
 
 static int key_needs(struct case_loader *cl, const struct ini_entry *en)
 {
-	if (strcmp(en->value, "disk"))
-		return err_at(cl->e, cl->c->path, en->line, "needs: expected disk, got '%s'", en->value);
-	cl->c->needs_disk = true;
+	if (!strcmp(en->value, "disk"))
+		cl->c->needs_disk = true;
+	else if (!strcmp(en->value, "fuse"))
+		cl->c->needs_fuse = true;
+	else
+		return err_at(cl->e, cl->c->path, en->line, "needs: expected disk or fuse, got '%s'",
+			      en->value);
 	return 0;
 }
 
@@ -416,8 +420,9 @@ static const struct case_key keys[] = {
 	  "(in `/var/tmp`, `--swap-dir`), enabled for the case and swapped off and removed after "
 	  "it; `{swapfile}` names it. Skipped where swap files cannot be made (a tmpfs dir, no "
 	  "permission)" },
-	{ SEC_CASE, "needs", false, key_needs, "`disk`", "skip unless `/var/tmp` is on a disk "
-	  "(page cache, not tmpfs): VM guests have none" },
+	{ SEC_CASE, "needs", false, key_needs, "`disk` or `fuse`", "`disk`: skip unless `/var/tmp` "
+	  "is on a disk (page cache, not tmpfs; VM guests have one); `fuse`: skip unless "
+	  "`/dev/fuse` opens (the `stuck` stressor)" },
 	{ SEC_CASE, "memory.oom.group", false, key_oom_group, "`0` or `1`", "cgroup v2 only "
 	  "(skipped on v1): when a victim is chosen in this cgroup, every task in it dies together, "
 	  "except `oom_score_adj` -1000" },

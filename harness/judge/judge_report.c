@@ -252,8 +252,13 @@ static void check_shape(struct judge *j)
 	for (size_t e = 0; e < r->report.n; e++) {
 		if (!r->ours[e])
 			continue;
-		/* the first report's header is due (the run waited for the rate limit); later ones may not be */
-		if (++n > 1 && header_kept_back(&r->report.events[e]))
+		/*
+		 * A report of kill lines alone is the rate limit's (others' OOMs can use it up
+		 * however long the run waited): the cases' own dmesg patterns on the header are
+		 * what judge a kernel that prints none, excused where the limit was used up.
+		 */
+		n++;
+		if (header_kept_back(&r->report.events[e]))
 			continue;
 		check_event_shape(j, &r->report.events[e], n, kernel);
 		check_era(j, &r->report.events[e], n, kernel);
@@ -330,7 +335,7 @@ static void check_tasks(struct judge *j)
 	for (size_t e = 0; e < r->report.n && !ev; e++)
 		if (r->ours[e])
 			ev = &r->report.events[e];
-	if (!ev || !r->dump_tasks)
+	if (!ev || !r->dump_tasks || header_kept_back(ev))
 		return;
 	if (!ev->ntasks) {
 		judge_fail(j, j->x->report_tasks.line, "report_tasks: OOM report 1 has no task table, "
@@ -346,6 +351,9 @@ static void check_tasks(struct judge *j)
 
 void judge_report(struct judge *j)
 {
+	/* records of the case overwritten before they were read: its reports are not whole */
+	if (j->r->klog.lost)
+		return;
 	if (!j->x->report_tasks.off)
 		check_tasks(j);
 	if (!j->x->report_shape.off)

@@ -5,7 +5,8 @@
  * this run names, as the host has them now (--cases, --expected: the user's own, or
  * files changed since the initramfs was built). The kernel unpacks both in order, so
  * the guest finds them at /oomlab/cases/ and /oomlab/expected/, later files over earlier.
- * The kernel's disk modules, where it needs some, go into the second archive too.
+ * The kernel's modules for the guest (its disk, FUSE), where it needs some, go into the
+ * second archive too.
  */
 #ifndef OOMLAB_VM_CASES_H
 #define OOMLAB_VM_CASES_H

@@ -17,10 +17,17 @@
 #include <unistd.h>
 
 /*
- * What the guest loads for its disk; each brings what it depends on ("depends=").
- * ext4 asks the crypto API for crc32c when it mounts (a "softdep", not a dependency).
+ * What the guest loads; each brings what it depends on ("depends="). The disk needs the
+ * first four: ext4 asks the crypto API for crc32c when it mounts (a "softdep", not a
+ * dependency). FUSE is for the `stuck` stressor, whose case skips without it.
  */
-static const char *const disk_modules[] = { "virtio_pci", "virtio_blk", "crc32c_generic", "ext4" };
+static const struct {
+	const char *name;
+	bool optional;           /* a kernel without it still gets the others */
+} guest_modules[] = {
+	{ "virtio_pci", false }, { "virtio_blk", false }, { "crc32c_generic", false },
+	{ "ext4", false }, { "fuse", true },
+};
 
 /* A compressed module and the program that opens it (Debian 12's 6.12 ships .ko.xz). */
 static const struct {
@@ -224,20 +231,23 @@ int vm_modules_load(const char *kernel, const char *version, struct vm_modules *
 	memset(m, 0, sizeof(*m));
 	if (!find_modules_dir(kernel, version, m->dir, sizeof(m->dir)))
 		return 0;
-	for (size_t i = 0; i < sizeof(disk_modules) / sizeof(disk_modules[0]); i++) {
+	for (size_t i = 0; i < sizeof(guest_modules) / sizeof(guest_modules[0]); i++) {
+		const char *name = guest_modules[i].name;
 		char list[PATH_MAX + 32], line[PATH_MAX];
 
 		snprintf(list, sizeof(list), "%s/modules.builtin", m->dir);
-		if (list_finds(list, disk_modules[i], line, sizeof(line))) {
+		if (list_finds(list, name, line, sizeof(line))) {
 			size_t at = strlen(m->builtin);
 
-			snprintf(m->builtin + at, sizeof(m->builtin) - at, "%s%s", at ? " " : "",
-				 disk_modules[i]);
+			snprintf(m->builtin + at, sizeof(m->builtin) - at, "%s%s", at ? " " : "", name);
 			continue;
 		}
-		if (add_module(m, disk_modules[i], 0, e)) {
+		snprintf(list, sizeof(list), "%s/modules.order", m->dir);
+		if (guest_modules[i].optional && !list_finds(list, name, line, sizeof(line)))
+			continue;
+		if (add_module(m, name, 0, e)) {
 			vm_modules_free(m);
-			return err_wrap(e, "the guest's disk modules from `%s`", m->dir);
+			return err_wrap(e, "the guest's modules from `%s`", m->dir);
 		}
 	}
 	return 0;
@@ -266,10 +276,11 @@ void vm_modules_describe(const struct vm_modules *m, const char *version, char *
 
 	if (!m->dir[0]) {
 		snprintf(out, len, "no modules of %s found (beside the image or in /lib/modules): the "
-			 "guest has a disk only if virtio_pci, virtio_blk, ext4 and crc32c are built in", version);
+			 "guest has a disk only if virtio_pci, virtio_blk, ext4 and crc32c are built in",
+			 version);
 		return;
 	}
-	at = (size_t)snprintf(out, len, "the guest's disk modules from %s:", m->dir);
+	at = (size_t)snprintf(out, len, "the guest's modules from %s:", m->dir);
 	for (int i = 0; i < m->n && at < len; i++)
 		at += (size_t)snprintf(out + at, len - at, " %s", m->mod[i].name);
 	if (!m->n && at < len)

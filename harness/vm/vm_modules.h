@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The kernel modules a guest needs for its disk (virtio_pci, virtio_blk, ext4, crc32c) and
- * those they depend on, taken from the kernel's own modules (a Debian package unpacked
- * beside its image, or /lib/modules/VERSION) and put into the guest's initramfs, in the
- * order they must be loaded. A kernel with them built in needs none.
+ * The kernel modules a guest needs for its disk (virtio_pci, virtio_blk, ext4, crc32c),
+ * and FUSE where the kernel has it, with those they depend on, taken from the kernel's
+ * own modules (a Debian package unpacked beside its image, or /lib/modules/VERSION) and
+ * put into the guest's initramfs, in the order they must be loaded. A kernel with them
+ * built in needs none.
  */
 #ifndef OOMLAB_VM_MODULES_H
 #define OOMLAB_VM_MODULES_H
@@ -29,7 +30,7 @@ struct vm_modules {
 };
 
 /*
- * Find and read the disk modules of the kernel image (of that version). No modules
+ * Find and read the guest's modules (disk, FUSE) of the kernel image (of that version). No modules
  * folder is not an error (m->dir stays ""); a module that cannot be read or a
  * dependency that cannot be found is (-1 with e, m empty).
  */

@@ -329,7 +329,7 @@ static void guest_modules(struct ktap *k, const char *kernel, const char *label,
 	if (bzimage_version(kernel, version, sizeof(version), &e))
 		return;
 	if (vm_modules_load(kernel, version, m, &e)) {
-		ktap_note(k, "%s: the guest gets no disk modules: %s", label, e.msg);
+		ktap_note(k, "%s: the guest gets no modules: %s", label, e.msg);
 		return;
 	}
 	vm_modules_describe(m, version, said, sizeof(said));
