@@ -473,9 +473,9 @@ static int rule_of(const struct oom_event *ev, const struct explanation *x, cons
 		if (ev->origin_ksm)
 			return refuse(p, "an OOM origin in KSM's unmerge: no stressor merges pages yet");
 		if (o->machine || !x->memcg)
-			return refuse(p, "a global OOM's swapoff caller: the guests have no swap to "
-				      "swapoff yet, and in a memory cgroup here the kernel takes it too: "
-				      "replay a memcg's OOM origin");
+			return refuse(p, "a global OOM's swapoff caller: oomlab replays an OOM origin "
+				      "only in a memory cgroup (its own swap file there), not machine-wide "
+				      "yet");
 		p->rule = RULE_ORIGIN;
 		return 0;
 	default:
