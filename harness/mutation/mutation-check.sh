@@ -30,7 +30,8 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Each command (or file) with the Debian package that has it.
 tools=(gcc:gcc make:make flex:flex bison:bison bc:bc perl:perl patch:patch xz:xz-utils
-	gzip:gzip /usr/include/libelf.h:libelf-dev qemu-system-x86_64:qemu-system-x86)
+	gzip:gzip /usr/include/libelf.h:libelf-dev /usr/bin/time:time
+	qemu-system-x86_64:qemu-system-x86)
 
 check_tools() {
 	local t missing=()
@@ -135,15 +136,16 @@ configure() {
 # --- building and running ----------------------------------------------------------------
 
 # build NAME: bzImage with `-oomlab-NAME` in its version, copied to images/NAME.bzImage.
+# Sets build_s (wall clock) and build_cpu_s (user + system, all of make's children).
 build() {
-	local name=$1 t0
-	t0=$(now)
-	if ! nice -n 19 make -C "$linux" -j"$jobs" LOCALVERSION="-oomlab-$name" bzImage \
-		>"$work/logs/$name.build.log" 2>&1; then
-		tail -n 20 "$work/logs/$name.build.log" >&2
+	local name=$1 log=$work/logs/$1.build.log
+	if ! /usr/bin/time -f '%e %U %S' -o "$work/logs/$name.time" nice -n 19 \
+		make -C "$linux" -j"$jobs" LOCALVERSION="-oomlab-$name" bzImage >"$log" 2>&1; then
+		tail -n 20 "$log" >&2
 		return 1
 	fi
-	build_s=$(secs "$t0" "$(now)")
+	read -r build_s build_cpu_s < <(awk 'END { printf "%.1f %.1f\n", $1, $2 + $3 }' \
+		"$work/logs/$name.time")
 	cp "$linux/arch/x86/boot/bzImage" "$work/images/$name.bzImage.tmp"
 	mv "$work/images/$name.bzImage.tmp" "$work/images/$name.bzImage"
 }
@@ -178,28 +180,29 @@ caught_by() {
 
 # --- the report ----------------------------------------------------------------------------
 
-rows=()          # mutant|caught|cases|rebuild s|suite s|summary
+rows=()          # mutant|caught|cases|rebuild s|rebuild CPU s|suite s|summary
 report() {
-	local md=$work/report.md json=$work/report.json row m c cases r s sum n=0 k=0 sep=
+	local md=$work/report.md json=$work/report.json row m c cases r rc s sum n=0 k=0 sep=
 	{
 		echo "# oomlab mutation check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo
-		echo "Baseline: Linux $(make -s -C "$linux" kernelversion) ($tarball), full build" \
-			"${base_build_s} s, suite ${base_suite_s} s: ${base_summary}."
+		echo "Baseline: Linux $(make -s --no-print-directory -C "$linux" kernelversion) ($tarball), full build" \
+			"${base_build_s} s (${base_cpu_s} s of CPU), suite ${base_suite_s} s: ${base_summary}."
 		echo
-		echo "| mutant | caught | caught by | rebuild s | suite s | suite |"
-		echo "|---|---|---|---|---|---|"
+		echo "| mutant | caught | caught by | rebuild s | rebuild CPU s | suite s | suite |"
+		echo "|---|---|---|---|---|---|---|"
 	} >"$md"
-	echo "{\"kernel\": \"$(make -s -C "$linux" kernelversion)\", \"baseline\": {" \
-		"\"build_s\": $base_build_s, \"suite_s\": $base_suite_s, \"summary\":" \
+	echo "{\"kernel\": \"$(make -s --no-print-directory -C "$linux" kernelversion)\", \"baseline\": {" \
+		"\"build_s\": $base_build_s, \"build_cpu_s\": $base_cpu_s, \"suite_s\": $base_suite_s, \"summary\":" \
 		"\"$base_summary\"}, \"mutants\": [" >"$json"
 	for row in "${rows[@]}"; do
-		IFS='|' read -r m c cases r s sum <<<"$row"
-		echo "| $m | $c | ${cases:--} | $r | $s | $sum |" >>"$md"
+		IFS='|' read -r m c cases r rc s sum <<<"$row"
+		echo "| $m | $c | ${cases:--} | $r | $rc | $s | $sum |" >>"$md"
 		printf '%s\n  {"mutant": "%s", "caught": %s, "caught_by": [%s], "rebuild_s": %s,' \
 			"$sep" "$m" "$([ "$c" = yes ] && echo true || echo false)" \
 			"$(for x in $cases; do printf '"%s",' "$x"; done | sed 's/,$//')" "${r:-null}" \
 			>>"$json"
+		printf ' "rebuild_cpu_s": %s,' "${rc:-null}" >>"$json"
 		printf ' "suite_s": %s, "summary": "%s"}' "${s:-null}" "$sum" >>"$json"
 		sep=,
 		n=$((n + 1))
@@ -251,7 +254,8 @@ configure
 say "building the baseline (nice -n 19 make -j$jobs; the first build takes a while)"
 build base || die "building the baseline failed; see $work/logs/base.build.log"
 base_build_s=$build_s
-say "baseline built in $base_build_s s; running the suite in a guest of it"
+base_cpu_s=$build_cpu_s
+say "baseline built in $base_build_s s ($base_cpu_s s of CPU); running the suite in a guest of it"
 suite base
 base_summary=$summary
 base_suite_s=$suite_s
@@ -261,7 +265,7 @@ for p in "${mutants[@]}"; do
 	name=$(basename "$p" .patch)
 	if ! patch -d "$linux" -p1 --dry-run --batch -s <"$p" >/dev/null 2>&1; then
 		say "$name: does not apply to $linux"
-		rows+=("$name|error|does not apply|||")
+		rows+=("$name|error|||||does not apply")
 		continue
 	fi
 	{ echo "# mutant: $name"; cat "$p"; } >"$applied"
@@ -273,14 +277,14 @@ for p in "${mutants[@]}"; do
 	revert_applied
 	if [ -z "$ok" ]; then
 		say "$name: the build failed; see $work/logs/$name.build.log"
-		rows+=("$name|error|build failed|||")
+		rows+=("$name|error|||||build failed")
 		continue
 	fi
-	say "$name: rebuilt in $build_s s; running the suite"
+	say "$name: rebuilt in $build_s s ($build_cpu_s s of CPU); running the suite"
 	suite "$name"
 	cases=$(caught_by "$name")
 	caught=$([ -n "$cases" ] && echo yes || echo no)
 	say "$name: $summary in $suite_s s; caught: $caught${cases:+ by $cases}"
-	rows+=("$name|$caught|$cases|$build_s|$suite_s|$summary")
+	rows+=("$name|$caught|$cases|$build_s|$build_cpu_s|$suite_s|$summary")
 done
 report
