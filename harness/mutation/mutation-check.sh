@@ -8,7 +8,8 @@
 #
 # mutation-check.sh [NN...]   only the mutants whose names start with NN (e.g. 01 03)
 # Environment: LINUX_SOURCE (the tarball), MUTATION_DIR (the work folder),
-# MUTATION_JOBS (make -j, 2), OOMLAB (the binary), OOMLAB_ARGS (more oomlab options).
+# MUTATION_JOBS (make -j, 2), OOMLAB (the binary), OOMLAB_ARGS (more oomlab options),
+# MUTATION_CONFIRM=0 (count a case that failed once, without running it again).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -150,18 +151,20 @@ build() {
 	mv "$work/images/$name.bzImage.tmp" "$work/images/$name.bzImage"
 }
 
-# suite NAME: the suite in a guest of images/NAME.bzImage; results/NAME/verdicts has
-# one line per case: NAME pass|fail|skip. Sets suite_s and summary (its totals).
+# suite IMAGE RUN [CASE...]: the suite (or the cases named) in a guest of
+# images/IMAGE.bzImage; results/RUN/verdicts has one line per case: CASE pass|fail|skip.
+# Sets suite_s and summary (its totals).
 suite() {
-	local name=$1 out=$work/results/$1 t0
+	local image=$1 run=$2 out=$work/results/$2 t0
+	shift 2
 	rm -rf "$out"
 	t0=$(now)
 	# shellcheck disable=SC2086 # OOMLAB_ARGS is a list of words
-	"$oomlab" --vm-only --kernel "$work/images/$name.bzImage" --results "$out" \
-		${OOMLAB_ARGS:-} >"$work/logs/$name.ktap" 2>"$work/logs/$name.stderr" || true
+	"$oomlab" --vm-only --kernel "$work/images/$image.bzImage" --results "$out" \
+		${OOMLAB_ARGS:-} "$@" >"$work/logs/$run.ktap" 2>"$work/logs/$run.stderr" || true
 	suite_s=$(secs "$t0" "$(now)")
-	[ -s "$out/results.ktap" ] || die "oomlab wrote no results for $name; see" \
-		"$work/logs/$name.stderr"
+	[ -s "$out/results.ktap" ] || die "oomlab wrote no results for $run; see" \
+		"$work/logs/$run.stderr"
 	# `ok N KERNEL:case`, `ok N KERNEL:case # SKIP why`, `not ok N KERNEL:case ...`
 	awk '/^(not )?ok [0-9]+ / {
 		v = ($1 == "not") ? "fail" : ($0 ~ / # SKIP/ ? "skip" : "pass")
@@ -171,7 +174,7 @@ suite() {
 		c["fail"], c["skip"] }' "$out/verdicts")
 }
 
-# caught_by NAME: the cases that passed on the baseline and do not on NAME.
+# caught_by RUN: the cases that passed on the baseline and do not in RUN.
 caught_by() {
 	awk 'NR == FNR { if ($2 == "pass") base[$1] = 1; next }
 		($1 in base) && $2 != "pass" { printf "%s%s", sep, $1; sep = " " }' \
@@ -180,30 +183,32 @@ caught_by() {
 
 # --- the report ----------------------------------------------------------------------------
 
-rows=()          # mutant|caught|cases|rebuild s|rebuild CPU s|suite s|summary
+rows=()          # mutant|caught|cases|rebuild s|rebuild CPU s|suite s|summary|flaky
 report() {
-	local md=$work/report.md json=$work/report.json row m c cases r rc s sum n=0 k=0 sep=
+	local md=$work/report.md json=$work/report.json row m c cases r rc s sum fl n=0 k=0 sep=
 	{
 		echo "# oomlab mutation check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo
 		echo "Baseline: Linux $(make -s --no-print-directory -C "$linux" kernelversion) ($tarball), full build" \
 			"${base_build_s} s (${base_cpu_s} s of CPU), suite ${base_suite_s} s: ${base_summary}."
 		echo
-		echo "| mutant | caught | caught by | rebuild s | rebuild CPU s | suite s | suite |"
-		echo "|---|---|---|---|---|---|---|"
+		echo "| mutant | caught | caught by | rebuild s | rebuild CPU s | suite s | suite |" \
+			"failed once, passed again |"
+		echo "|---|---|---|---|---|---|---|---|"
 	} >"$md"
 	echo "{\"kernel\": \"$(make -s --no-print-directory -C "$linux" kernelversion)\", \"baseline\": {" \
 		"\"build_s\": $base_build_s, \"build_cpu_s\": $base_cpu_s, \"suite_s\": $base_suite_s, \"summary\":" \
 		"\"$base_summary\"}, \"mutants\": [" >"$json"
 	for row in "${rows[@]}"; do
-		IFS='|' read -r m c cases r rc s sum <<<"$row"
-		echo "| $m | $c | ${cases:--} | $r | $rc | $s | $sum |" >>"$md"
+		IFS='|' read -r m c cases r rc s sum fl <<<"$row"
+		echo "| $m | $c | ${cases:--} | $r | $rc | $s | $sum | ${fl:--} |" >>"$md"
 		printf '%s\n  {"mutant": "%s", "caught": %s, "caught_by": [%s], "rebuild_s": %s,' \
 			"$sep" "$m" "$([ "$c" = yes ] && echo true || echo false)" \
 			"$(for x in $cases; do printf '"%s",' "$x"; done | sed 's/,$//')" "${r:-null}" \
 			>>"$json"
 		printf ' "rebuild_cpu_s": %s,' "${rc:-null}" >>"$json"
-		printf ' "suite_s": %s, "summary": "%s"}' "${s:-null}" "$sum" >>"$json"
+		printf ' "suite_s": %s, "summary": "%s", "flaky": [%s]}' "${s:-null}" "$sum" \
+			"$(for x in $fl; do printf '"%s",' "$x"; done | sed 's/,$//')" >>"$json"
 		sep=,
 		n=$((n + 1))
 		[ "$c" = yes ] && k=$((k + 1))
@@ -256,7 +261,7 @@ build base || die "building the baseline failed; see $work/logs/base.build.log"
 base_build_s=$build_s
 base_cpu_s=$build_cpu_s
 say "baseline built in $base_build_s s ($base_cpu_s s of CPU); running the suite in a guest of it"
-suite base
+suite base base
 base_summary=$summary
 base_suite_s=$suite_s
 say "baseline: $base_summary in $base_suite_s s"
@@ -281,10 +286,20 @@ for p in "${mutants[@]}"; do
 		continue
 	fi
 	say "$name: rebuilt in $build_s s ($build_cpu_s s of CPU); running the suite"
-	suite "$name"
+	suite "$name" "$name"
 	cases=$(caught_by "$name")
+	sum=$summary s=$suite_s flaky=
+	say "$name: $sum in $s s${cases:+; failed: $cases}"
+	# Under TCG a case can fail now and then: only a case that fails again counts.
+	if [ -n "$cases" ] && [ "${MUTATION_CONFIRM:-1}" != 0 ]; then
+		# shellcheck disable=SC2086 # one case name a word
+		suite "$name" "$name.confirm" $cases
+		again=$(caught_by "$name.confirm")
+		flaky=$(for x in $cases; do [[ " $again " == *" $x "* ]] || echo "$x"; done | xargs)
+		say "$name: failed again in $suite_s s: ${again:-none}${flaky:+; passed again: $flaky}"
+		cases=$again
+	fi
 	caught=$([ -n "$cases" ] && echo yes || echo no)
-	say "$name: $summary in $suite_s s; caught: $caught${cases:+ by $cases}"
-	rows+=("$name|$caught|$cases|$build_s|$build_cpu_s|$suite_s|$summary")
+	rows+=("$name|$caught|$cases|$build_s|$build_cpu_s|$s|$sum|$flaky")
 done
 report
