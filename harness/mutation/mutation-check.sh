@@ -189,8 +189,8 @@ report() {
 	{
 		echo "# oomlab mutation check, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 		echo
-		echo "Baseline: Linux $(make -s --no-print-directory -C "$linux" kernelversion) ($tarball), full build" \
-			"${base_build_s} s (${base_cpu_s} s of CPU), suite ${base_suite_s} s: ${base_summary}."
+		echo "Baseline: Linux $(make -s --no-print-directory -C "$linux" kernelversion) ($tarball), built" \
+			"(incrementally if the tree was built before) in ${base_build_s} s (${base_cpu_s} s of CPU), suite ${base_suite_s} s: ${base_summary}."
 		echo
 		echo "| mutant | caught | caught by | rebuild s | rebuild CPU s | suite s | suite |" \
 			"failed once, passed again |"
