@@ -89,6 +89,13 @@ vm-check: all initramfs
 check: all
 	$(PYTEST) -q -rs tests
 
+# oomlab's own mutation test (docs/mutation.md; not part of check): Debian's 6.1 source
+# built for the guest, the suite in a guest of it and of each kernel mutant of
+# harness/mutation/mutants. MUTANTS="01 03" runs only the mutants with those numbers.
+MUTANTS ?=
+mutation-check: all initramfs
+	harness/mutation/mutation-check.sh $(MUTANTS)
+
 # The kernel log reader under libFuzzer with ASan and UBSan (Debian: clang, libclang-rt-14-dev).
 FUZZ_CC ?= clang
 FUZZ_SRC := tests/fuzz/fuzz_parse.c $(KLOG:%=%.c) harness/shared/words.c
@@ -158,7 +165,7 @@ kselftest-install: all initramfs
 clean:
 	rm -rf $(B)
 
-.PHONY: all check clean initramfs vm-check fuzz fuzz-run man install uninstall kselftest-install
+.PHONY: all check clean initramfs vm-check mutation-check fuzz fuzz-run man install uninstall kselftest-install
 # Keep objects: pattern-rule intermediates would otherwise be deleted.
 .SECONDARY:
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
