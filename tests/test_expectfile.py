@@ -145,13 +145,17 @@ def expect_pattern(name, starts):
     "0x400dc0(GFP_KERNEL_ACCOUNT|__GFP_ZERO)",   # 6.12, a pipe's own structures
     "0xcc0(GFP_KERNEL|__GFP_ACCOUNT)",           # another spelling of the same fact
     "0x400cc0(GFP_KERNEL_ACCOUNT)",
+    "0xdc0(GFP_KERNEL|__GFP_ZERO)",               # a SLAB_ACCOUNT cache's object (small config)
 ])
-def test_kmem_pipes_accepts_every_spelling_of_an_accounted_allocation(mask):
+def test_kmem_pipes_accepts_every_spelling_of_a_kernel_allocation(mask):
     pattern = expect_pattern("kmem-pipes", "^pipes invoked")
     assert pattern.search(f"pipes invoked oom-killer: gfp_mask={mask}, order=0, oom_score_adj=0")
 
 
-def test_kmem_pipes_refuses_an_allocation_that_is_not_accounted():
+@pytest.mark.parametrize("mask", [
+    "0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP)",  # a user page: the pipes' memory is not that
+    "0x1100cca(GFP_HIGHUSER_MOVABLE)",
+])
+def test_kmem_pipes_refuses_a_user_page(mask):
     pattern = expect_pattern("kmem-pipes", "^pipes invoked")
-    assert not pattern.search("pipes invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
-                              "oom_score_adj=0")
+    assert not pattern.search(f"pipes invoked oom-killer: gfp_mask={mask}, order=0, oom_score_adj=0")
