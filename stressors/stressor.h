@@ -60,7 +60,8 @@ struct stressor {
 	int (*run)(struct stressor_ctx *ctx);
 	enum model_fact model;   /* what the badness model must know of it (MODEL_PLAIN: nothing) */
 	bool mounts_privately;   /* mounts only in a mount namespace of its own: the sandbox
-				    lets it call mount and umount2 */
+				    lets the whole process call mount (its own code is what
+				    keeps the mounts in that namespace) */
 };
 
 /* Defined once by each stressor file. */

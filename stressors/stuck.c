@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct {
@@ -57,20 +58,29 @@ static int answer_init(int fd, const struct fuse_in_header *in)
 	return write(fd, &out, sizeof(out)) == (ssize_t)sizeof(out) ? 0 : -1;
 }
 
-/* In a mount namespace of its own: a tmpfs on /tmp, the FUSE file system below it. */
-static int mount_private(int *fuse_fd)
+/*
+ * In a mount namespace of its own: a tmpfs on /tmp, the FUSE file system below it.
+ * Returns NULL, or the step that failed (errno says why).
+ */
+static const char *mount_private(int *fuse_fd)
 {
 	char options[128];
 
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("oomlab-stuck", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=700") ||
-	    mkdir(MOUNT_DIR, 0700))
-		return -1;
+	if (unshare(CLONE_NEWNS))
+		return "unshare(CLONE_NEWNS)";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return "making its mounts private";
+	if (mount("oomlab-stuck", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=700"))
+		return "mounting a tmpfs on /tmp";
+	if (mkdir(MOUNT_DIR, 0700))
+		return "mkdir " MOUNT_DIR;
 	*fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (*fuse_fd < 0)
-		return -1;
+		return "open /dev/fuse";
 	snprintf(options, sizeof(options), "fd=%d,rootmode=40000,user_id=0,group_id=0", *fuse_fd);
-	return mount("oomlab-stuck", MOUNT_DIR, "fuse", MS_NOSUID | MS_NODEV, options);
+	if (mount("oomlab-stuck", MOUNT_DIR, "fuse", MS_NOSUID | MS_NODEV, options))
+		return "mounting the FUSE file system on " MOUNT_DIR;
+	return NULL;
 }
 
 /* Pipes from the server: "mounted" to the stuck thread, "holding" to the main thread. */
@@ -78,34 +88,45 @@ struct stuck {
 	struct stressor_ctx *ctx;
 	int mounted[2], holding[2];
 	pid_t server;                /* -1 when the fork failed */
+	int fuse_fd;                 /* the server's /dev/fuse */
 };
+
+static void server_failed(struct stuck *s, int err, const char *what) __attribute__((noreturn));
+static void server_failed(struct stuck *s, int err, const char *what)
+{
+	st_msg(s->ctx, err, "the FUSE server: %s", what);
+	_exit(ST_EXIT_INTERNAL);
+}
 
 /* The server, in the child: mount, answer INIT, then read requests and answer none. */
 static void serve(struct stuck *s)
 {
 	char *buf = malloc(REQUEST_BUF);
-	int fd = -1;
+	const char *failed = buf ? mount_private(&s->fuse_fd) : "malloc";
+	int err = errno;
 
-	if (!buf || mount_private(&fd)) {
-		st_msg(s->ctx, errno, "the FUSE server's mount (%s)", buf ? "/dev/fuse, in a mount "
-		       "namespace of its own" : "memory");
-		_exit(errno == ENOENT || errno == ENODEV ? ST_EXIT_UNSUPPORTED : ST_EXIT_INTERNAL);
+	if (failed) {
+		st_msg(s->ctx, err, "the FUSE server: %s", failed);
+		_exit(err == ENOENT || err == ENODEV ? ST_EXIT_UNSUPPORTED : err == EPERM
+		      ? ST_EXIT_DENIED : ST_EXIT_INTERNAL);
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf, REQUEST_BUF);
+		ssize_t n = read(s->fuse_fd, buf, REQUEST_BUF);
 		const struct fuse_in_header *in = (const void *)buf;
 
 		if (n < 0 && (errno == EINTR || errno == ENOENT))
 			continue; /* ENOENT: a request that was interrupted before we read it */
 		if (n < (ssize_t)sizeof(*in))
-			_exit(ST_EXIT_INTERNAL);
+			server_failed(s, n < 0 ? errno : 0, "reading a request from /dev/fuse");
 		if (in->opcode == FUSE_INIT) {
-			if (answer_init(fd, in) || write(s->mounted[1], "m", 1) != 1)
-				_exit(ST_EXIT_INTERNAL);
+			if (answer_init(s->fuse_fd, in))
+				server_failed(s, errno, "answering FUSE_INIT");
+			if (write(s->mounted[1], "m", 1) != 1)
+				server_failed(s, errno, "telling the stuck thread it mounted");
 		} else if (in->opcode != FUSE_FORGET && in->opcode != FUSE_INTERRUPT) {
 			/* read, and never answered */
 			if (write(s->holding[1], "h", 1) != 1)
-				_exit(ST_EXIT_INTERNAL);
+				server_failed(s, errno, "telling the process it holds a request");
 		}
 	}
 }
@@ -138,8 +159,11 @@ static void *get_stuck(void *arg)
 	if (read(s->mounted[0], &said, 1) != 1)
 		return NULL; /* the main thread says so */
 	snprintf(path, sizeof(path), "/proc/%d/root" MOUNT_DIR "/x", (int)s->server);
+	/* It returns only if the lookup never reached the server, or was answered. */
 	open(path, O_RDONLY | O_CLOEXEC);
-	return NULL;
+	st_msg(s->ctx, errno, "the lookup of %s returned, where it was to wait for the server",
+	       path);
+	_exit(ST_EXIT_INTERNAL); /* the whole process: the server dies with this thread */
 }
 
 static int run_stuck(struct stressor_ctx *ctx)
@@ -161,8 +185,13 @@ static int run_stuck(struct stressor_ctx *ctx)
 		return ST_EXIT_INTERNAL;
 	}
 	if (read(s.holding[0], &said, 1) != 1) {
-		st_msg(ctx, 0, "the FUSE server stopped before it held a request (its message is above)");
-		return ST_EXIT_UNSUPPORTED;
+		int status = 0;
+
+		/* the server is gone: its exit code says why (its message is above) */
+		if (s.server > 0 && waitpid(s.server, &status, 0) == s.server && WIFEXITED(status))
+			return WEXITSTATUS(status);
+		st_msg(ctx, 0, "the FUSE server ended before it held a request");
+		return ST_EXIT_INTERNAL;
 	}
 	st_member(ctx, s.server);
 	st_guard_size(ctx, cfg.rss);

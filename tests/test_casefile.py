@@ -118,6 +118,11 @@ BAD = [
     ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[cgroup a/]\n", 5,
      "[cgroup a/]: each name in the path must be 1 or more letters"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\n[cgroup a]\n", 5, "second [cgroup a]"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\nswap.max = 0\n[process x]\nrun = hog\n"
+     "cgroup = a\ntrigger = yes\n", 4, "[cgroup a] sets swap.max without memory.max"),
+    ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\nmemory.max = 1M\nswap.max = 4194304T\n"
+     "[process x]\nrun = hog\ncgroup = a\ntrigger = yes\n", 4,
+     "memory.max + swap.max is more than the kernel's page counter holds"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\nmemory.max = lots\n", 5,
      "memory.max: 'lots' is not a size"),
     ("[case]\nsummary = x\nmemory.max = 64M\n[cgroup a]\nmemory.high = 1M\n", 5,

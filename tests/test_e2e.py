@@ -217,7 +217,7 @@ def test_a_member_that_is_not_in_the_cgroup_is_refused(tmp_path):
                "trigger = yes\n", "[expect]\nsurvived = x\n")
     r = oomlab(*suite_args(tmp_path), "--stressors", d)
     assert r.returncode == 1
-    assert "said 'member 0', which is not a process of the case's cgroup" in r.stdout
+    assert "said 'member 0', which is not a process of its cgroup" in r.stdout
     assert_clean()
 
 

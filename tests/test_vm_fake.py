@@ -382,3 +382,24 @@ def test_a_kernel_without_modules_gets_none(vm):
     assert re.search(r"^# 6\.99\.0-fake: no modules of 6\.99\.0-fake found \(beside the image or in "
                      r"/lib/modules\): the guest has a disk only if virtio_pci, virtio_blk, ext4 and "
                      r"crc32c are built in$", r.stdout, re.M), r.stdout
+
+
+@pytest.mark.skipif(shutil.which("xz") is None, reason="xz is not installed")
+def test_an_optional_module_that_cannot_be_read_is_left_out_and_said(vm, tmp_path):
+    image, _ = fake_package(tmp_path / "pkg", {
+        "kernel/drivers/virtio/virtio_pci.ko": "",
+        "kernel/drivers/block/virtio_blk.ko": "",
+        "kernel/fs/ext4/ext4.ko": "",
+        "kernel/fs/fuse/fuse.ko": "",
+    })
+    (tmp_path / "pkg/lib/modules/6.99.0-fake/kernel/fs/fuse/fuse.ko").unlink()
+    (tmp_path / "pkg/lib/modules/6.99.0-fake/kernel/fs/fuse/fuse.ko.xz").write_bytes(b"not xz")
+    seen = tmp_path / "seen"
+    r = vm("guest", "--accel", "tcg", "hog-killed", kernels=(image,),
+           env_extra={"FAKE_QEMU_SEEN": str(seen)})
+    assert r.returncode == 0, r.stdout
+    assert re.search(r"^# 6\.99\.0-fake: the guest's modules from \S+: virtio_pci virtio_blk ext4 "
+                     r"\(left out: xz -dc `\S+/fuse\.ko\.xz` failed\)$", r.stdout, re.M), r.stdout
+    modules = [line.split()[1] for line in seen.read_text().splitlines() if line.startswith("module ")]
+    assert modules == ["oomlab/modules/00-virtio_pci.ko", "oomlab/modules/01-virtio_blk.ko",
+                       "oomlab/modules/02-ext4.ko"]

@@ -119,6 +119,21 @@ static int resolve_cgroups(struct case_spec *c, struct err *e)
 	return 0;
 }
 
+/* A [cgroup]'s limits: what cgroup v1 can set (swap only with memory), and fit. */
+static int check_subtree_limits(const struct case_spec *c, struct err *e)
+{
+	for (int i = 0; i < c->ncgroups; i++) {
+		const struct cgroup_spec *g = &c->cgroups[i];
+
+		if (g->swap_max >= 0 && g->memory_max < 0)
+			return err_at(e, c->path, g->line, "[cgroup %s] sets swap.max without memory.max "
+				      "(cgroup v1 limits memory and swap together: set both)", g->name);
+		if (limits_fit(c->path, g->memory_max, g->swap_max, g->line, e))
+			return -1;
+	}
+	return 0;
+}
+
 /* Checks that need the whole file. */
 static int case_check(struct case_spec *c, struct err *e)
 {
@@ -152,7 +167,7 @@ static int case_check(struct case_spec *c, struct err *e)
 				      "and oom_adj: choose one", c->procs[i].role);
 		triggers += c->procs[i].trigger;
 	}
-	if (resolve_cgroups(c, e))
+	if (resolve_cgroups(c, e) || check_subtree_limits(c, e))
 		return -1;
 	if (!triggers && !c->change.line)
 		return err_at(e, c->path, c->line, "no process has trigger = yes (and there is no "

@@ -474,9 +474,10 @@ static const struct expect_key keys[] = {
 	  "reason" },
 	{ "report_tasks", false, FIELD(report_tasks), &optout, false, "`yes` (default) or `no, "
 	  "REASON`", "the task table of the case's first OOM report lists every process of the case "
-	  "that was alive (all but those that exited by themselves), each with the oom_score_adj "
-	  "/proc showed before go and at least half the memory (rss + swapents) it had then; while "
-	  "`vm.oom_dump_tasks` is on. On unless turned off, with the reason" },
+	  "that was alive (all but those that exited by themselves) in the report's OOM domain, "
+	  "each with the oom_score_adj /proc showed before go and at least half the anonymous "
+	  "memory and swap it had then (rss + swapents); while `vm.oom_dump_tasks` is on. On "
+	  "unless turned off, with the reason" },
 	{ "report_shape", false, FIELD(report_shape), &optout, false, "`yes` (default) or `no, "
 	  "REASON`", "each OOM report of the case has the lines and fields that "
 	  "[kernel-log-formats.md](kernel-log-formats.md) gives for the running kernel's version "

@@ -298,13 +298,14 @@ static void check_row(struct judge *j, const struct oom_event *ev, const struct 
 			   p->spec->role, (int)p->pid, t->oom_score_adj, s->oom_score_adj);
 		j->log_failures++;
 	}
-	had = (s->rss_anon_kb + s->rss_file_kb + s->rss_shmem_kb + (s->vm_swap_kb > 0 ? s->vm_swap_kb : 0))
-	      / page_kb;
+	/* anonymous memory and swap only: clean file pages may be reclaimed before the OOM, and
+	 * shmem swapped out leaves rss without showing in swapents */
+	had = (s->rss_anon_kb + (s->vm_swap_kb > 0 ? s->vm_swap_kb : 0)) / page_kb;
 	has = t->rss + (t->swapents > 0 ? t->swapents : 0);
 	if ((t->total_vm >= 0 && t->rss > t->total_vm) || (had >= 1024 && 2 * has < had)) {
 		judge_fail(j, j->x->report_tasks.line, "report_tasks: the task table of OOM report 1 "
 			   "lists %s (pid %d) with total_vm %lld, rss %lld and swapents %lld pages; /proc "
-			   "showed %lld pages (rss and swap) before go", p->spec->role, (int)p->pid,
+			   "showed %lld pages (anonymous and swap) before go", p->spec->role, (int)p->pid,
 			   t->total_vm, t->rss, t->swapents, had);
 		j->log_failures++;
 	}

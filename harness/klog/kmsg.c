@@ -123,15 +123,37 @@ static int keep_record(struct kmsg_log *log, struct kmsg_record *r, struct err *
 }
 
 /*
- * A FIFO carries records as /dev/kmsg gives them, one after the other: a record is a
- * line, its " KEY=value" lines after it are not; a read may end inside a line, which
- * waits in log->partial for the rest.
+ * The whole lines in log->partial, taken as records: a record is a line, its " KEY=value"
+ * lines after it are not. What is left waits there for the rest of its line.
  */
+static int take_lines(struct kmsg_log *log, struct err *e)
+{
+	char *line = log->partial, *nl;
+	int rc = 0;
+
+	while (!rc && (nl = memchr(line, '\n', log->npartial - (size_t)(line - log->partial)))) {
+		struct kmsg_record r;
+
+		if (log->skip_line) /* the end of a line too long to keep */
+			log->skip_line = false;
+		else if (*line != ' ' && !kmsg_parse_record(line, (size_t)(nl - line + 1), &r))
+			rc = keep_record(log, &r, e);
+		line = nl + 1;
+	}
+	log->npartial -= (size_t)(line - log->partial);
+	memmove(log->partial, line, log->npartial);
+	if (log->npartial == sizeof(log->partial)) {
+		log->npartial = 0; /* a line longer than any record: dropped, up to its end */
+		log->skip_line = true;
+	}
+	return rc;
+}
+
+/* A FIFO carries records as /dev/kmsg gives them, one after the other, several to a read. */
 static int read_fifo(int fd, struct kmsg_log *log, struct err *e)
 {
 	for (;;) {
 		ssize_t n = read(fd, log->partial + log->npartial, sizeof(log->partial) - log->npartial);
-		char *line, *nl;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -140,18 +162,8 @@ static int read_fifo(int fd, struct kmsg_log *log, struct err *e)
 		if (n <= 0)
 			return 0;
 		log->npartial += (size_t)n;
-		for (line = log->partial; (nl = memchr(line, '\n', log->npartial - (size_t)(line - log->partial)));
-		     line = nl + 1) {
-			struct kmsg_record r;
-
-			if (*line != ' ' && !kmsg_parse_record(line, (size_t)(nl - line + 1), &r) &&
-			    keep_record(log, &r, e))
-				return -1;
-		}
-		log->npartial -= (size_t)(line - log->partial);
-		memmove(log->partial, line, log->npartial);
-		if (log->npartial == sizeof(log->partial))
-			log->npartial = 0; /* a line longer than any record: dropped */
+		if (take_lines(log, e))
+			return -1;
 	}
 }
 

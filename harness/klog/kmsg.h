@@ -29,6 +29,7 @@ struct kmsg_log {
 	unsigned long long lost;     /* records overwritten before they were read */
 	char partial[8192];          /* a FIFO's line not yet whole */
 	size_t npartial;
+	bool skip_line;              /* drop what comes up to the next newline (an overlong line) */
 };
 
 /*

@@ -85,7 +85,7 @@ static void add_member(struct case_run *r, struct proc_run *p, const char *text)
 
 	if (*end || pid <= 1 || pid > 4194304 || !in_case_cgroup(r, p, (pid_t)pid)) {
 		snprintf(p->error, sizeof(p->error), "said 'member %s', which is not a process of "
-			 "the case's cgroup", text);
+			 "its cgroup", text);
 		return;
 	}
 	grown = realloc(p->members, (size_t)(p->nmembers + 1) * sizeof(*grown));

@@ -48,6 +48,7 @@ for module in /oomlab/modules/*.ko; do
 	[ -e "$module" ] || continue
 	insmod "$module" 2>/dev/console ||
 		echo "# guest: insmod ${module##*/} failed (see the console log)" >/dev/ttyS1
+	rm -f "$module" # the kernel has its copy; the cases get the memory back
 done
 mkdir -p /var/tmp
 if [ -n "$disk" ]; then

@@ -19,13 +19,15 @@
 /*
  * What the guest loads; each brings what it depends on ("depends="). The disk needs the
  * first four: ext4 asks the crypto API for crc32c when it mounts (a "softdep", not a
- * dependency). FUSE is for the `stuck` stressor, whose case skips without it.
+ * dependency; a kernel may have it by another name or in its library, so it is optional).
+ * FUSE is for the `stuck` stressor, whose case skips without it. An optional module that
+ * cannot be read is left out, and said, and the others still go.
  */
 static const struct {
 	const char *name;
 	bool optional;           /* a kernel without it still gets the others */
 } guest_modules[] = {
-	{ "virtio_pci", false }, { "virtio_blk", false }, { "crc32c_generic", false },
+	{ "virtio_pci", false }, { "virtio_blk", false }, { "crc32c_generic", true },
 	{ "ext4", false }, { "fuse", true },
 };
 
@@ -123,12 +125,13 @@ static int read_all(int fd, char **data, size_t *size)
 /* `program -dc path`'s output: a compressed module, opened. */
 static int decompress(const char *program, const char *path, char **data, size_t *size, struct err *e)
 {
-	int fds[2], status = 0, rc;
+	int fds[2], status = 0, rc, err;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC))
 		return err_set(e, errno, "pipe for %s", program);
 	pid = fork();
+	err = errno;
 	if (pid == 0) {
 		const struct child_setup setup = { .stdout_fd = fds[1], .stderr_fd = -1, .keep_fd = -1 };
 
@@ -138,9 +141,10 @@ static int decompress(const char *program, const char *path, char **data, size_t
 	}
 	close(fds[1]);
 	rc = pid < 0 ? -1 : read_all(fds[0], data, size);
+	err = pid < 0 ? err : errno; /* (before close and waitpid change it) */
 	close(fds[0]);
 	if (pid < 0)
-		return err_set(e, errno, "fork for %s", program);
+		return err_set(e, err, "fork for %s", program);
 	waitpid(pid, &status, 0);
 	if (rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
@@ -150,7 +154,7 @@ static int decompress(const char *program, const char *path, char **data, size_t
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return err_set(e, 0, "`%s` needs %s to open it, and %s cannot be run (install it)",
 			       path, program, program);
-	return err_set(e, rc ? errno : 0, "%s -dc `%s` failed", program, path);
+	return err_set(e, rc ? err : 0, "%s -dc `%s` failed", program, path);
 }
 
 /* The module's file (found through modules.order), read and opened. */
@@ -222,6 +226,11 @@ static int add_module(struct vm_modules *m, const char *name, int depth, struct 
 			return err_wrap(e, "a dependency of %s", name);
 		}
 	}
+	if (m->n == VM_MODULES_MAX) { /* its dependencies took the last places */
+		free(mod.data);
+		return err_set(e, 0, "module %s: more than %d modules with its dependencies", name,
+			       VM_MODULES_MAX);
+	}
 	m->mod[m->n++] = mod;
 	return 0;
 }
@@ -245,6 +254,12 @@ int vm_modules_load(const char *kernel, const char *version, struct vm_modules *
 		snprintf(list, sizeof(list), "%s/modules.order", m->dir);
 		if (guest_modules[i].optional && !list_finds(list, name, line, sizeof(line)))
 			continue;
+		if (guest_modules[i].optional && add_module(m, name, 0, e)) {
+			size_t at = strlen(m->left_out);
+
+			snprintf(m->left_out + at, sizeof(m->left_out) - at, "%s%s", at ? "; " : "", e->msg);
+			continue;
+		}
 		if (add_module(m, name, 0, e)) {
 			vm_modules_free(m);
 			return err_wrap(e, "the guest's modules from `%s`", m->dir);
@@ -286,7 +301,9 @@ void vm_modules_describe(const struct vm_modules *m, const char *version, char *
 	if (!m->n && at < len)
 		at += (size_t)snprintf(out + at, len - at, " none needed");
 	if (m->builtin[0] && at < len)
-		snprintf(out + at, len - at, " (built in: %s)", m->builtin);
+		at += (size_t)snprintf(out + at, len - at, " (built in: %s)", m->builtin);
+	if (m->left_out[0] && at < len)
+		snprintf(out + at, len - at, " (left out: %s)", m->left_out);
 }
 
 void vm_modules_free(struct vm_modules *m)

@@ -27,6 +27,7 @@ struct vm_modules {
 	struct vm_module mod[VM_MODULES_MAX]; /* dependencies before their users */
 	int n;
 	char builtin[256];   /* the wanted modules the kernel has built in, blank-separated */
+	char left_out[512];  /* optional modules that could not be read, and why */
 };
 
 /*
