@@ -235,11 +235,10 @@ static int placeholder(void *ctx, const char *kind, const char *role, char *out,
 
 	if (!strcmp(kind, "cgroup")) {
 		int cgroup = *role ? case_cgroup(r->cs, role) : -1;
-		char dir[PATH_MAX];
 
 		if (*role && cgroup < 0)
 			return -1;
-		caseenv_cgroup(r, cgroup, dir, sizeof(dir), out, len);
+		caseenv_cgroup(r, cgroup, CG_KERNEL, out, len);
 		return 0;
 	}
 	p = judge_role(r, role);

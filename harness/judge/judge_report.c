@@ -319,12 +319,12 @@ static void check_row(struct judge *j, const struct oom_event *ev, const struct 
 static bool in_domain(const struct judge *j, const struct oom_event *ev, const struct proc_run *p)
 {
 	const char *domain = ev->oom_memcg[0] ? ev->oom_memcg : ev->limit_of;
-	char dir[PATH_MAX], kpath[PATH_MAX];
+	char kpath[PATH_MAX];
 	size_t n = strlen(domain);
 
 	if (!n || ev->global_oom || !strcmp(domain, "/"))
 		return true;
-	caseenv_cgroup(j->r, p->spec->cgroup, dir, sizeof(dir), kpath, sizeof(kpath));
+	caseenv_cgroup(j->r, p->spec->cgroup, CG_KERNEL, kpath, sizeof(kpath));
 	return !strncmp(kpath, domain, n) && (kpath[n] == '\0' || kpath[n] == '/');
 }
 

@@ -46,14 +46,13 @@ static int make_cgroup(struct case_run *r, const struct run_env *env)
 	return 0;
 }
 
-void caseenv_cgroup(const struct case_run *r, int cgroup, char *dir, size_t dlen, char *kpath,
-		    size_t klen)
+void caseenv_cgroup(const struct case_run *r, int cgroup, enum cgroup_name which, char *out,
+		    size_t len)
 {
 	const char *name = cgroup >= 0 ? r->cs->cgroups[cgroup].name : NULL;
 
-	snprintf(dir, dlen, "%s%s%s", r->cg_dir, name ? "/" : "", name ? name : "");
-	if (kpath)
-		snprintf(kpath, klen, "%s%s%s", r->cg_kpath, name ? "/" : "", name ? name : "");
+	snprintf(out, len, "%s%s%s", which == CG_KERNEL ? r->cg_kpath : r->cg_dir, name ? "/" : "",
+		 name ? name : "");
 }
 
 /*
@@ -71,8 +70,8 @@ static int make_subtree(struct case_run *r, const struct run_env *env)
 		const struct cgroup_spec *g = &r->cs->cgroups[i];
 		struct cg_limits lim = { .memory_max = g->memory_max, .swap_max = g->swap_max };
 
-		caseenv_cgroup(r, g->parent, parent, sizeof(parent), NULL, 0);
-		caseenv_cgroup(r, i, dir, sizeof(dir), NULL, 0);
+		caseenv_cgroup(r, g->parent, CG_DIR, parent, sizeof(parent));
+		caseenv_cgroup(r, i, CG_DIR, dir, sizeof(dir));
 		if (strlen(dir) + 1 >= sizeof(dir))
 			return case_fail(r, OUT_SETUP_FAILED, "[cgroup %s]: its path is too long", g->name);
 		if ((!ops->memory_enabled(parent) && ops->enable_memory(parent, &e)) ||

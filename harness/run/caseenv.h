@@ -18,12 +18,17 @@ void caseenv_change(struct case_run *r, const struct run_env *env);
 /* After the processes are gone: files, keys, swap, sysctls, the cgroup. */
 void caseenv_teardown(struct case_run *r, const struct run_env *env);
 
+/* Which name of a cgroup caseenv_cgroup gives. */
+enum cgroup_name {
+	CG_DIR,      /* its directory here */
+	CG_KERNEL,   /* its path as the kernel prints it in OOM reports */
+};
+
 /*
- * A cgroup of the case (an index of cs->cgroups, or -1 for the case's own): its directory
- * and, when kpath is not NULL, its name as the kernel prints it. Paths that do not fit
- * are cut (the case's setup refused them already).
+ * A cgroup of the case (an index of cs->cgroups, or -1 for the case's own), named as
+ * asked. A path that does not fit is cut (the case's setup refused it already).
  */
-void caseenv_cgroup(const struct case_run *r, int cgroup, char *dir, size_t dlen, char *kpath,
-		    size_t klen);
+void caseenv_cgroup(const struct case_run *r, int cgroup, enum cgroup_name which, char *out,
+		    size_t len);
 
 #endif

@@ -192,7 +192,7 @@ static int spawn_process(struct case_run *r, const struct run_env *env, int i, s
 	}
 	args[a] = NULL;
 	snprintf(exe, sizeof(exe), "%s/%s", env->stressor_dir, ps->stressor);
-	caseenv_cgroup(r, ps->cgroup, cg_dir, sizeof(cg_dir), NULL, 0);
+	caseenv_cgroup(r, ps->cgroup, CG_DIR, cg_dir, sizeof(cg_dir));
 	snprintf(procs_file, sizeof(procs_file), "%s/cgroup.procs", cg_dir);
 	snprintf(fz_procs, sizeof(fz_procs), "%s/cgroup.procs", r->fz_dir);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))

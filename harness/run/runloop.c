@@ -72,7 +72,7 @@ static bool in_case_cgroup(const struct case_run *r, const struct proc_run *p, p
 	char dir[PATH_MAX];
 	struct err e;
 
-	caseenv_cgroup(r, p->spec->cgroup, dir, sizeof(dir), NULL, 0);
+	caseenv_cgroup(r, p->spec->cgroup, CG_DIR, dir, sizeof(dir));
 	return cg_each_pid(dir, is_wanted_pid, &s, &e) >= 0 && s.found;
 }
 
